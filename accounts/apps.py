@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("People and organisations")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (registers notification kinds)

@@ -1,0 +1,153 @@
+"""Demo data for a first look. Idempotent: running it twice changes nothing."""
+
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.credit_code import make_credit_code
+from accounts.models import Organization, OrganizationKind, OrganizationStatus, Role, User
+from accounts.services import bureau_bootstrap, membership_add, organization_verify
+
+PASSWORD = "demo-2026"
+
+BUREAU = ("常州市科学技术局", "Changzhou Science and Technology Bureau", "11320400014117463")
+ENTERPRISES = [
+    (
+        "issuer1",
+        "王建国",
+        "常州新能源动力电池有限公司",
+        "Changzhou New Energy Battery Co., Ltd.",
+        "91320400MA1N2X3Y4",
+    ),
+    (
+        "issuer2",
+        "李海燕",
+        "江苏精工智能装备股份有限公司",
+        "Jiangsu Precision Intelligent Equipment Co.",
+        "91320411MA20ABCD5",
+    ),
+    (
+        "issuer3",
+        "陈志强",
+        "常州华芯集成电路有限公司",
+        "Changzhou Huaxin Integrated Circuit Co., Ltd.",
+        "91320412MA1WXYQ86",
+    ),
+]
+TEAMS = [
+    (
+        "team1",
+        "张明",
+        "常州大学",
+        "Changzhou University",
+        OrganizationKind.UNIVERSITY,
+        "12320000466008432",
+    ),
+    (
+        "team2",
+        "刘芳",
+        "河海大学常州校区",
+        "Hohai University Changzhou Campus",
+        OrganizationKind.UNIVERSITY,
+        "12100000466007104",
+    ),
+    (
+        "team3",
+        "赵磊",
+        "江苏省产业技术研究院智能制造研究所",
+        "JITRI Institute of Intelligent Manufacturing",
+        OrganizationKind.INSTITUTE,
+        "12320400MB1C73021",
+    ),
+    (
+        "team4",
+        "孙丽",
+        "常州先进材料研究院",
+        "Changzhou Institute of Advanced Materials",
+        OrganizationKind.NEW_RD,
+        "52320400MJ5L12345",
+    ),
+    (
+        "team5",
+        "周杰",
+        "常州天合光电科技有限公司",
+        "Changzhou Tianhe Photoelectric Technology Co.",
+        OrganizationKind.ENTERPRISE,
+        "91320400MA1MFE123",
+    ),
+    (
+        "team6",
+        "吴婷",
+        "中科院常州先进制造技术研究所",
+        "CAS Changzhou Institute of Advanced Manufacturing",
+        OrganizationKind.INSTITUTE,
+        "12100000400012345",
+    ),
+]
+
+
+def _user(username, full_name, *, staff=False):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "email": f"{username}@demo.jiebang.local",
+            "is_staff": staff,
+        },
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    return user
+
+
+def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
+    code = make_credit_code(prefix17)
+    org = Organization.objects.filter(credit_code=code).first()
+    if org is None:
+        org = Organization.objects.create(
+            name=name, name_en=name_en, credit_code=code, kind=kind, created_by=admin
+        )
+    membership_add(organization=org, user=admin, role=role, is_admin=True, by=admin)
+    if org.status == OrganizationStatus.PENDING:
+        organization_verify(organization=org, by=bureau_officer, comment="演示数据 / demo data")
+    return org
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations and users (idempotent) and print their logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        officer = _user("bureau", "钱科长", staff=True)
+        officer.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label__in=["accounts", "audit", "notifications", "django_q"]
+            )
+        )
+        bureau = bureau_bootstrap(
+            name=BUREAU[0],
+            name_en=BUREAU[1],
+            credit_code=make_credit_code(BUREAU[2]),
+            officer=officer,
+        )
+        supervisor = _user("supervisor", "纪监督")
+        membership_add(organization=bureau, user=supervisor, role=Role.SUPERVISOR, by=officer)
+        rows = [
+            ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
+            ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
+        ]
+        for username, person, name, name_en, prefix in ENTERPRISES:
+            user = _user(username, person)
+            org = _org(
+                name, name_en, prefix, OrganizationKind.ENTERPRISE, user, Role.ISSUER, officer
+            )
+            rows.append((username, person, org.name, Role.ISSUER.label))
+        for username, person, name, name_en, kind, prefix in TEAMS:
+            user = _user(username, person)
+            org = _org(name, name_en, prefix, kind, user, Role.BIDDER, officer)
+            rows.append((username, person, org.name, Role.BIDDER.label))
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))
+        self.stdout.write(f"  {'username':<12} {'password':<10} role / organisation")
+        for username, person, org, role in rows:
+            self.stdout.write(f"  {username:<12} {PASSWORD:<10} {role} · {org} ({person})")

@@ -1,0 +1,78 @@
+"""Who may do what with people and organisations. Small pure predicates; one place.
+
+Object grants live in django-guardian and are given only by services. Checks
+read the grants themselves (``has_grant``), not ``user.has_perm``, because
+``has_perm`` says yes to every superuser: a superuser must not read a sealed
+bid or another organisation's private pages through the site.
+"""
+
+from guardian.shortcuts import get_user_perms
+
+from .models import Membership, Organization, OrganizationKind, OrganizationStatus, Role
+
+
+def user_roles(user) -> set[str]:
+    """Roles the user holds in verified organisations (cached on the user object)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_jiebang_roles", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(
+                user=user, organization__status=OrganizationStatus.VERIFIED
+            ).values_list("role", flat=True)
+        )
+        user._jiebang_roles = cached
+    return cached
+
+
+def is_bureau_officer(user) -> bool:
+    return Role.BUREAU in user_roles(user)
+
+
+def has_grant(user, codename: str, obj) -> bool:
+    """True when the user holds the object permission ``codename`` on ``obj`` directly."""
+    return user.is_authenticated and codename in get_user_perms(user, obj)
+
+
+def is_member(user, organization: Organization) -> bool:
+    return has_grant(user, "view_organization", organization)
+
+
+def can_view_organization(user, organization: Organization) -> bool:
+    return is_member(user, organization) or is_bureau_officer(user)
+
+
+def can_manage_organization(user, organization: Organization) -> bool:
+    return has_grant(user, "manage_organization", organization)
+
+
+def can_invite_to_organization(user, organization: Organization) -> bool:
+    return can_manage_organization(user, organization) and organization.status != (
+        OrganizationStatus.REJECTED
+    )
+
+
+def can_decide_organization(user, organization: Organization) -> bool:
+    """Bureau officers decide verification, never for an organisation they belong to."""
+    return (
+        is_bureau_officer(user)
+        and organization.status == OrganizationStatus.PENDING
+        and not is_member(user, organization)
+    )
+
+
+def can_resubmit_organization(user, organization: Organization) -> bool:
+    return (
+        can_manage_organization(user, organization)
+        and organization.status == OrganizationStatus.REJECTED
+    )
+
+
+def can_view_licence(user, organization: Organization) -> bool:
+    return bool(organization.licence) and can_view_organization(user, organization)
+
+
+def can_register_organization_kind(user, kind) -> bool:
+    """Only an existing bureau officer may register another bureau."""
+    return kind != OrganizationKind.BUREAU or is_bureau_officer(user)

@@ -1,0 +1,1 @@
+"""Permission predicates for this app; see accounts/permissions.py for the conventions."""

@@ -1,0 +1,44 @@
+"""Upload checks by content, not by name: the first bytes must say what the file is."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+# kind → (magic prefixes, label). Office files: OOXML is a ZIP, legacy is OLE2.
+SIGNATURES = {
+    "pdf": ((b"%PDF-",), "PDF"),
+    "png": ((b"\x89PNG\r\n\x1a\n",), "PNG"),
+    "jpeg": ((b"\xff\xd8\xff",), "JPEG"),
+    "ooxml": ((b"PK\x03\x04",), "Word/Excel (.docx/.xlsx)"),
+    "ole2": ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "Word/Excel (.doc/.xls)"),
+}
+
+
+def sniff(upload) -> str | None:
+    """Return the detected kind of an uploaded file, or None."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for kind, (prefixes, _label) in SIGNATURES.items():
+        if any(head.startswith(p) for p in prefixes):
+            return kind
+    return None
+
+
+def validate_document_upload(upload, *, allowed, max_bytes=None):
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+        )
+    kind = sniff(upload)
+    if kind not in allowed:
+        raise ValidationError(
+            _("The file's content is not an accepted type (%(types)s), whatever its name says."),
+            code="content_type",
+            params={"types": ", ".join(SIGNATURES[k][1] for k in allowed)},
+        )
+    return kind

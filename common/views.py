@@ -1,0 +1,16 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+
+
+def paginate(request, queryset, per_page=20):
+    """Return the requested page; an out-of-range page shows the last one."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def get_visible_or_404(queryset, predicate, user, **lookup):
+    """Fetch one object and answer 404 — not 403 — when the user may not know it exists."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not predicate(user, obj):
+        raise Http404
+    return obj

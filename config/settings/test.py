@@ -1,0 +1,14 @@
+"""Settings for the test suite. DATABASE_URL picks SQLite (default) or PostgreSQL."""
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER["sync"] = True  # read at import time: tasks run inline
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from bounty import views as bounty_views
+
+admin.site.site_header = _("Challenge & Bid Platform administration")
+admin.site.site_title = _("Challenge & Bid Platform")
+
+urlpatterns = [
+    path("", bounty_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+]

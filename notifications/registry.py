@@ -1,0 +1,43 @@
+"""Notification kinds: each app registers its texts (lazy translations) once.
+
+Params are interpolated with %-style named placeholders, so translators see
+whole sentences.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    body: str
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: str, *, title, body) -> None:
+    _KINDS[kind] = Kind(title=title, body=body)
+
+
+def is_registered(kind: str) -> bool:
+    return kind in _KINDS
+
+
+def render(kind: str, params: dict) -> tuple[str, str]:
+    spec = _KINDS.get(kind)
+    if spec is None:
+        return str(kind), ""
+    try:
+        return str(spec.title) % params, str(spec.body) % params
+    except (KeyError, TypeError, ValueError):
+        return str(spec.title), str(spec.body)
+
+
+register(
+    "system.message",
+    title=_("Message from the platform"),
+    body=_("%(text)s"),
+)
