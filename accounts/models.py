@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from .credit_code import normalize_credit_code, validate_credit_code
 
@@ -55,7 +55,7 @@ def licence_upload_to(instance, filename):
     return f"licences/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
 
 
-class Organization(models.Model):
+class Organization(FSMModelMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     credit_code = models.CharField(
