@@ -33,3 +33,20 @@ def issuer(enterprise):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Transactional tests flush with TRUNCATE; in the *test* database only, let them.
+
+    The UPDATE/DELETE triggers stay on, and a test checks that the TRUNCATE
+    trigger is installed.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate"
+                )

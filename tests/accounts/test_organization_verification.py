@@ -144,14 +144,22 @@ def test_duplicate_credit_code_is_refused_clearly():
     OrganizationFactory(credit_code="91350100M000100Y43")
     with pytest.raises(ActionRefused) as exc:
         services.organization_register(
-            by=UserFactory(), name="x", credit_code="91350100m000100y43", kind="enterprise", role="issuer"
+            by=UserFactory(),
+            name="x",
+            credit_code="91350100m000100y43",
+            kind="enterprise",
+            role="issuer",
         )
-    assert "already registered" in str(exc.value.message)
+    assert "已注册" in str(exc.value.message)
 
 
 @pytest.mark.django_db
 def test_only_bureau_can_register_a_bureau():
     with pytest.raises(ActionRefused):
         services.organization_register(
-            by=UserFactory(), name="假科技局", credit_code="11350100M000100Y4" + "0", kind="bureau", role="bureau"
+            by=UserFactory(),
+            name="假科技局",
+            credit_code="11350100M000100Y4" + "0",
+            kind="bureau",
+            role="bureau",
         )
