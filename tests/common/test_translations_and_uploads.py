@@ -43,3 +43,9 @@ def test_stream_position_is_restored():
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 body")
     validate_document_upload(upload, allowed=("pdf",))
     assert upload.read() == b"%PDF-1.4 body"
+
+
+def test_state_machine_diagrams_in_docs_are_current():
+    from django.core.management import call_command
+
+    call_command("state_diagrams", "--check")
