@@ -26,9 +26,7 @@ def render() -> str:
                 continue
             edges = set()
             for t in field.get_all_transitions(model):
-                sources = [t.source] if t.source not in ("*", "+") else [t.source]
-                for source in sources:
-                    edges.add((str(source), str(t.target), t.name))
+                edges.add((str(t.source), str(t.target), t.name))
             parts.append(f"\n## {model._meta.label}.{field.name}\n\n```mermaid\nstateDiagram-v2\n")
             parts.append(f"    [*] --> {_node(field.default)}\n")
             for value, label in field.choices:
