@@ -11,19 +11,33 @@ from guardian.shortcuts import get_user_perms
 from .models import Membership, Organization, OrganizationKind, OrganizationStatus, Role
 
 
-def user_roles(user) -> set[str]:
-    """Roles the user holds in verified organisations (cached on the user object)."""
+def _roles_by_org(user) -> dict[int, set[str]]:
+    """{organisation id: roles} over the user's verified organisations, cached on the user."""
     if not user.is_authenticated:
-        return set()
+        return {}
     cached = getattr(user, "_jiebang_roles", None)
     if cached is None:
-        cached = set(
-            Membership.objects.filter(
-                user=user, organization__status=OrganizationStatus.VERIFIED
-            ).values_list("role", flat=True)
-        )
+        cached = {}
+        for org_id, role in Membership.objects.filter(
+            user=user, organization__status=OrganizationStatus.VERIFIED
+        ).values_list("organization_id", "role"):
+            cached.setdefault(org_id, set()).add(role)
         user._jiebang_roles = cached
     return cached
+
+
+def user_roles(user) -> set[str]:
+    """Roles the user holds in any verified organisation."""
+    return set().union(*_roles_by_org(user).values()) if user.is_authenticated else set()
+
+
+def belongs_to(user, organization) -> bool:
+    """Member of this verified organisation in any role (no query after the first)."""
+    return organization.pk in _roles_by_org(user)
+
+
+def has_role_in(user, organization, role) -> bool:
+    return role in _roles_by_org(user).get(organization.pk, ())
 
 
 def is_bureau_officer(user) -> bool:

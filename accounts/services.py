@@ -23,6 +23,7 @@ from .models import (
     Role,
     hash_token,
 )
+from .selectors import bureau_officers, organization_staff
 
 INVITATION_DAYS = 14
 
@@ -86,7 +87,7 @@ def organization_register(*, by, name, credit_code, kind, role, licence=None, **
             org.save()
             membership_add(organization=org, user=by, role=role, is_admin=True, by=by)
             audit_record(actor=by, action="organization.register", obj=org, to_state=org.status)
-            bureau = _bureau_officers()
+            bureau = bureau_officers()
             notify(
                 recipients=bureau,
                 kind="organization.pending",
@@ -98,27 +99,6 @@ def organization_register(*, by, name, credit_code, kind, role, licence=None, **
             _("An organisation with this credit code is already registered.")
         ) from exc
     return org
-
-
-def _bureau_officers():
-    from .models import User
-
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.BUREAU,
-            memberships__organization__kind=OrganizationKind.BUREAU,
-            memberships__organization__status=OrganizationStatus.VERIFIED,
-        ).distinct()
-    )
-
-
-def _org_admins(org):
-    from .models import User
-
-    return list(
-        User.objects.filter(memberships__organization=org, memberships__is_admin=True).distinct()
-    )
 
 
 def _decide(*, organization, by, action, comment, expected_status):
@@ -143,7 +123,7 @@ def _decide(*, organization, by, action, comment, expected_status):
             payload={"comment": comment},
         )
         notify(
-            recipients=_org_admins(org),
+            recipients=organization_staff(org, admins_only=True),
             kind=f"organization.{action}",
             params={"name": org.name, "comment": comment},
             url=org.get_absolute_url(),
@@ -194,7 +174,7 @@ def organization_resubmit(*, organization, by, licence=None):
             to_state=org.status,
         )
         notify(
-            recipients=_bureau_officers(),
+            recipients=bureau_officers(),
             kind="organization.pending",
             params={"name": org.name, "code": org.credit_code},
             url=org.get_absolute_url(),

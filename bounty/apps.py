@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BountyConfig(AppConfig):
     name = "bounty"
     verbose_name = _("Challenges and bids")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (registers notification kinds)

@@ -9,6 +9,7 @@ admin.site.site_title = _("Challenge & Bid Platform")
 
 urlpatterns = [
     path("", bounty_views.home, name="home"),
+    path("", include("bounty.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -32,17 +32,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
         model = Organization
 
     class Params:
-        verified = False
+        verified = factory.Trait(status=OrganizationStatus.VERIFIED)
 
     name = factory.Sequence(lambda n: f"测试单位{n}")
     credit_code = factory.LazyFunction(next_credit_code)
     kind = OrganizationKind.ENTERPRISE
-
-    @classmethod
-    def _create(cls, model_class, *args, verified=False, **kwargs):
-        if verified:
-            kwargs["status"] = OrganizationStatus.VERIFIED
-        return super()._create(model_class, *args, **kwargs)
 
 
 def member_of(org, role, *, user=None, is_admin=False):

@@ -165,3 +165,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django_q": {"level": "WARNING"}},
 }
+
+# Challenge rules marked [default] in DOMAIN.md: change per city here (or in the environment).
+JIEBANG.update(
+    {
+        # Minimum share of the bounty the enterprise puts in (Nanchang: 0.8).
+        "MIN_ENTERPRISE_SHARE": env.float("JIEBANG_MIN_ENTERPRISE_SHARE", default=0.5),
+        # A bid deadline must be at least this many days after publication.
+        "MIN_BID_WINDOW_DAYS": env.int("JIEBANG_MIN_BID_WINDOW_DAYS", default=20),
+        # An amendment of a material term leaves at least this many days to bid.
+        "AMENDMENT_MIN_DAYS": env.int("JIEBANG_AMENDMENT_MIN_DAYS", default=7),
+        # Consortium: 1 lead unit + at most this many members (MIIT calls: 4).
+        "MAX_CONSORTIUM_MEMBERS": env.int("JIEBANG_MAX_CONSORTIUM_MEMBERS", default=4),
+        # Prefix of the public Open Contracting identifier of every challenge.
+        "OCID_PREFIX": env("JIEBANG_OCID_PREFIX", default="ocds-jbgs01"),
+        # The scoring rubric a new challenge starts from (weights sum to 100).
+        "DEFAULT_RUBRIC": [
+            ("technical", 35),
+            ("feasibility", 20),
+            ("team", 20),
+            ("schedule", 10),
+            ("budget", 10),
+            ("benefit", 5),
+        ],
+    }
+)
