@@ -1,5 +1,8 @@
 """Demo data for a first look. Idempotent: running it twice changes nothing."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -110,7 +113,9 @@ def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
         )
     membership_add(organization=org, user=admin, role=role, is_admin=True, by=admin)
     if org.status == OrganizationStatus.PENDING:
-        organization_verify(organization=org, by=bureau_officer, comment="演示数据 / demo data")
+        org = organization_verify(
+            organization=org, by=bureau_officer, comment="演示数据 / demo data"
+        )
     return org
 
 
@@ -122,7 +127,13 @@ class Command(BaseCommand):
         officer = _user("bureau", "钱科长", staff=True)
         officer.user_permissions.add(
             *Permission.objects.filter(
-                content_type__app_label__in=["accounts", "audit", "notifications", "django_q"]
+                content_type__app_label__in=[
+                    "accounts",
+                    "audit",
+                    "notifications",
+                    "bounty",
+                    "django_q",
+                ]
             )
         )
         bureau = bureau_bootstrap(
@@ -137,16 +148,34 @@ class Command(BaseCommand):
             ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
             ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
         ]
+        issuers = []
         for username, person, name, name_en, prefix in ENTERPRISES:
             user = _user(username, person)
             org = _org(
                 name, name_en, prefix, OrganizationKind.ENTERPRISE, user, Role.ISSUER, officer
             )
+            issuers.append((user, org))
             rows.append((username, person, org.name, Role.ISSUER.label))
+        team_rows = []
         for username, person, name, name_en, kind, prefix in TEAMS:
             user = _user(username, person)
             org = _org(name, name_en, prefix, kind, user, Role.BIDDER, officer)
+            team_rows.append((user, org))
             rows.append((username, person, org.name, Role.BIDDER.label))
+        teams = team_rows
+        # Apps above accounts contribute their own demo data through a ``demo``
+        # module with ``seed(context)``; accounts never imports them.
+        context = {"officer": officer, "supervisor": supervisor, "issuers": issuers, "teams": teams}
+        for config in apps.get_app_configs():
+            if config.name == "accounts":
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            summary = module.seed(context)
+            if summary:
+                self.stdout.write(f"{config.verbose_name}: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))
         self.stdout.write(f"  {'username':<12} {'password':<10} role / organisation")
         for username, person, org, role in rows:

@@ -1,0 +1,218 @@
+"""Demo challenges in every state (used by ``seed_demo``; idempotent by title)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import services
+from .models import Challenge, Industry
+
+# (issuer index, industry code, title, problem, indicators, bounty, enterprise share, target state)
+CHALLENGES = [
+    (
+        0,
+        "new-energy",
+        "高镍三元正极材料高温循环寿命提升",
+        "现有高镍（Ni≥90%）三元正极在 45℃、1C/1C 条件下循环 1000 次后容量保持率不足 80%，制约长续航动力电池量产。需从掺杂包覆、单晶化工艺等方面突破。",
+        [
+            ("45℃ 循环 1000 次容量保持率", "gte", "90", "%"),
+            ("0.1C 首次放电比容量", "gte", "215", "mAh/g"),
+        ],
+        "800",
+        "600",
+        "published",
+    ),
+    (
+        0,
+        "new-energy",
+        "固态电解质界面阻抗降低技术",
+        "硫化物固态电解质与高镍正极界面阻抗高、循环中持续增长，需开发界面修饰与原位成膜技术。",
+        [("界面阻抗", "lte", "30", "Ω·cm²"), ("室温离子电导率", "gte", "5", "mS/cm")],
+        "1200",
+        "900",
+        "published",
+    ),
+    (
+        0,
+        "new-energy-vehicles",
+        "动力电池包热失控早期预警算法",
+        "现有 BMS 对热失控的预警时间不足 5 分钟，需融合多源传感数据实现早期预警。",
+        [("预警提前时间", "gte", "30", "min"), ("误报率", "lte", "0.1", "%")],
+        "300",
+        "200",
+        "closed",
+    ),
+    (
+        0,
+        "graphene",
+        "石墨烯导热膜规模化制备工艺",
+        "石墨烯导热膜卷对卷制备良率低、厚度均匀性差。",
+        [("面内热导率", "gte", "1500", "W/(m·K)"), ("厚度偏差", "lte", "3", "%")],
+        "500",
+        "400",
+        "draft",
+    ),
+    (
+        1,
+        "intelligent-manufacturing",
+        "工业机器人 RV 减速器高精度回差控制",
+        "国产 RV 减速器回差与寿命指标与进口产品差距明显，需突破精密加工与装配工艺。",
+        [("回差", "lte", "1", "arcmin"), ("额定寿命", "gte", "6000", "h")],
+        "1000",
+        "800",
+        "published",
+    ),
+    (
+        1,
+        "intelligent-manufacturing",
+        "五轴联动数控系统动态精度补偿",
+        "高速五轴加工中动态误差大，需开发实时补偿算法与软件。",
+        [("圆度误差", "lte", "5", "μm")],
+        "600",
+        "450",
+        "submitted",
+    ),
+    (
+        1,
+        "rail-transit",
+        "轨道车辆轴箱轴承故障智能诊断",
+        "轴箱轴承早期故障特征弱，现有在线监测漏报率高。",
+        [("故障识别准确率", "gte", "95", "%")],
+        "400",
+        "300",
+        "returned",
+    ),
+    (
+        1,
+        "artificial-intelligence",
+        "面向小样本的工业视觉缺陷检测模型",
+        "新品导入时缺陷样本极少，现有检测模型泛化差。",
+        [("漏检率", "lte", "0.5", "%"), ("单张推理时间", "lte", "50", "ms")],
+        "350",
+        "250",
+        "vetting",
+    ),
+    (
+        2,
+        "integrated-circuits",
+        "车规级 SiC MOSFET 栅氧可靠性提升",
+        "SiC MOSFET 栅氧在高温高压下阈值漂移大，影响车规认证。",
+        [("HTGB 1000h 阈值漂移", "lte", "0.3", "V"), ("击穿场强", "gte", "10", "MV/cm")],
+        "2000",
+        "1500",
+        "published",
+    ),
+    (
+        2,
+        "integrated-circuits",
+        "12 英寸晶圆化学机械抛光液国产化",
+        "CMP 抛光液依赖进口，需开发满足 28nm 工艺的国产配方。",
+        [("去除速率", "gte", "300", "nm/min"), ("表面粗糙度", "lte", "0.5", "nm")],
+        "1500",
+        "1000",
+        "approved",
+    ),
+    (
+        2,
+        "photovoltaics",
+        "TOPCon 电池背面钝化层工艺优化",
+        "背面钝化层沉积均匀性不足导致效率离散。",
+        [("量产平均效率", "gte", "26", "%")],
+        "700",
+        "500",
+        "rejected",
+    ),
+    (
+        2,
+        "new-materials",
+        "高纯石英坩埚内壁涂层技术",
+        "大尺寸单晶拉制中坩埚析晶导致杂质污染。",
+        [("使用寿命", "gte", "400", "h")],
+        "450",
+        "300",
+        "withdrawn",
+    ),
+]
+
+COMMENTS = {
+    "returned": "请细化考核指标的测试方法，并补充知识产权约定。",
+    "rejected": "该需求属于企业常规技术改进，不属于产业链“卡脖子”技术，不予立项。",
+    "withdrawn": "发榜方因技术路线调整申请撤榜。",
+}
+
+
+def seed(context):
+    """Called by ``seed_demo`` with the demo users and organisations."""
+    created = seed_challenges(issuers=context["issuers"], officer=context["officer"])
+    return f"{created} challenges created" if created else ""
+
+
+def seed_challenges(*, issuers, officer):
+    """issuers: list of (user, organisation). Returns the number of challenges created."""
+    created = 0
+    for index, industry, title, problem, indicators, total, enterprise, state in CHALLENGES:
+        user, org = issuers[index]
+        if Challenge.objects.filter(issuer=org, title=title).exists():
+            continue
+        total, enterprise = Decimal(total), Decimal(enterprise)
+        data = {
+            "title": title,
+            "industry": Industry.objects.get(code=industry),
+            "problem": problem,
+            "deliverable": "技术方案、样品/样机、测试报告及知识产权。",
+            "bounty_total": total,
+            "enterprise_funds": enterprise,
+            "government_funds": total - enterprise,
+            "period_months": 24,
+            "bid_deadline": timezone.now() + timedelta(days=42),
+            "eligibility": "在中国境内注册的高校、科研院所、新型研发机构或企业，可组成联合体。",
+            "consortium_allowed": True,
+            "max_consortium_members": 4,
+            "winners_allowed": 2 if "RV" in title else 1,
+            "ip_terms": "shared",
+            "confidentiality": "public",
+            "contact_name": user.full_name,
+            "contact_phone": "0519-8500" + str(1000 + index),
+            "contact_email": user.email,
+        }
+        rows = [
+            {
+                "name": n,
+                "comparator": c,
+                "target_value": Decimal(v),
+                "unit": u,
+                "test_method": "第三方检测",
+            }
+            for n, c, v, u in indicators
+        ]
+        challenge = services.challenge_create(by=user, issuer=org, data=data, indicators=rows)
+        _advance(challenge, state, user, officer)
+        created += 1
+    return created
+
+
+def _advance(challenge, state, issuer, officer):
+    if state == "draft":
+        return
+    services.challenge_submit(challenge=challenge, by=issuer)
+    steps = {
+        "submitted": [],
+        "returned": ["return"],
+        "vetting": ["start_vetting"],
+        "approved": ["start_vetting", "approve"],
+        "rejected": ["start_vetting", "reject"],
+        "published": ["start_vetting", "approve", "publish"],
+        "withdrawn": ["start_vetting", "approve", "publish", "withdraw"],
+        "closed": ["start_vetting", "approve", "publish"],
+    }[state]
+    for step in steps:
+        services.challenge_decide(
+            challenge=challenge, by=officer, decision=step, comment=COMMENTS.get(state, "")
+        )
+    if state == "closed":
+        # Demo only: pretend the bidding window has run out, then close as the worker would.
+        Challenge.objects.filter(pk=challenge.pk).update(
+            bid_deadline=timezone.now() - timedelta(days=1)
+        )
+        services.challenge_close(challenge=challenge)

@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organization, User
+from audit.models import AuditEvent
+from bounty.models import Challenge, ChallengeStatus
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
+    call_command("seed_demo")
+    counts = (User.objects.count(), Organization.objects.count(), Challenge.objects.count())
+    events = AuditEvent.objects.count()
+    call_command("seed_demo")
+    assert (User.objects.count(), Organization.objects.count(), Challenge.objects.count()) == counts
+    assert AuditEvent.objects.count() == events
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "bureau" in out
+    assert "demo-2026" in out
+    assert counts[1] == 10  # bureau + 3 enterprises + 6 teams
+    statuses = set(Challenge.objects.values_list("status", flat=True))
+    assert {ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED} <= statuses
