@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Challenge, Comparator, Industry
+from .models import Challenge, Comparator, Industry, plain_decimal
 from .rules import consortium_error, deadline_error, funding_errors, weights_error
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -143,8 +143,8 @@ def indicator_initial(challenge):
         {
             "name": i.name,
             "comparator": i.comparator,
-            "target_value": i.target_value.normalize(),
-            "target_upper": i.target_upper.normalize() if i.target_upper is not None else None,
+            "target_value": plain_decimal(i.target_value),
+            "target_upper": plain_decimal(i.target_upper) or None,
             "unit": i.unit,
             "test_method": i.test_method,
         }

@@ -56,3 +56,26 @@ register(
     title=_("Question answered: %(title)s"),
     body=_("A question on “%(title)s” was answered. The answer is published for every bidder."),
 )
+register(
+    "bid.receipt",
+    title=_("Bid received: %(reference)s (version %(version)s)"),
+    body=_(
+        "Your bid for “%(title)s” was received at %(time)s (Beijing time). "
+        "SHA-256 of its content: %(sha256)s. Keep the receipt."
+    ),
+)
+register(
+    "bid.eligible",
+    title=_("Formal check passed: %(reference)s"),
+    body=_("Your bid for “%(title)s” passed the formal check and goes to expert review."),
+)
+register(
+    "bid.ineligible",
+    title=_("Formal check not passed: %(reference)s"),
+    body=_("Your bid for “%(title)s” did not pass the formal check. Reasons: %(reasons)s"),
+)
+register(
+    "challenge.formal_check_done",
+    title=_("Formal check finished: %(title)s"),
+    body=_("The bureau finished the formal check of the bids for “%(title)s”."),
+)

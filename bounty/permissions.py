@@ -62,3 +62,61 @@ def can_answer_question(user, challenge) -> bool:
 
 def can_export_challenges(user) -> bool:
     return is_bureau_officer(user)
+
+
+# --- Bids: sealed until the deadline ----------------------------------------------------
+# Nobody but the bidding team reads a bid before the deadline: not the issuer, not
+# the bureau, not a superuser (predicates never consult is_superuser or has_perm).
+
+
+def is_bid_team(user, bid) -> bool:
+    return has_role_in(user, bid.lead, Role.BIDDER)
+
+
+def can_start_bid(user, challenge, lead) -> bool:
+    return (
+        lead.is_verified
+        and has_role_in(user, lead, Role.BIDDER)
+        and challenge.status == ChallengeStatus.PUBLISHED
+        and not challenge.deadline_passed
+        and lead.pk != challenge.issuer_id
+    )
+
+
+def can_edit_bid(user, bid, *, allow_submitted=False) -> bool:
+    from .models import BidStatus
+
+    allowed = (BidStatus.DRAFT, BidStatus.SUBMITTED) if allow_submitted else (BidStatus.DRAFT,)
+    return bid.status in allowed and not bid.challenge.deadline_passed and is_bid_team(user, bid)
+
+
+def can_view_bid(user, bid) -> bool:
+    from .models import BidStatus
+
+    if is_bid_team(user, bid):
+        return True
+    challenge = bid.challenge
+    if not challenge.deadline_passed or bid.submitted_at is None:
+        return False  # sealed
+    if bid.status in (BidStatus.DRAFT, BidStatus.WITHDRAWN):
+        return False
+    if is_bureau_officer(user) and not belongs_to(user, bid.lead):
+        return True
+    return (
+        challenge.formal_check_done_at is not None
+        and is_issuer_staff(user, challenge)
+        and bid.status not in (BidStatus.SUBMITTED, BidStatus.INELIGIBLE)
+    )
+
+
+def can_list_bids(user, challenge) -> bool:
+    """The bureau after the deadline; the issuer after the formal check."""
+    if not challenge.deadline_passed:
+        return False
+    if is_bureau_officer(user) and not belongs_to(user, challenge.issuer):
+        return True
+    return challenge.formal_check_done_at is not None and is_issuer_staff(user, challenge)
+
+
+def can_formal_check(user, challenge) -> bool:
+    return can_vet_challenge(user, challenge) and challenge.deadline_passed

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -62,6 +62,12 @@ AMENDABLE_FIELDS = (
 
 
 def default_criteria():
+    """DOMAIN §5 rubric, named in the site's default language (challenge documents are Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _default_criteria()
+
+
+def _default_criteria():
     names = {
         "technical": _("Technical route and match to the indicators"),
         "feasibility": _("Feasibility and risk"),

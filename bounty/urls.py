@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_board
+from . import bid_views, views, views_board
 
 app_name = "bounty"
 
@@ -24,5 +24,24 @@ urlpatterns = [
         views.clarification_answer,
         name="clarification_answer",
     ),
+    # Bids (sealed until the deadline; see permissions.py).
+    path("my/bids/", bid_views.my_bids, name="my_bids"),
+    path("challenges/<str:ocid>/bid/", bid_views.bid_start, name="bid_start"),
+    path("challenges/<str:ocid>/bids/", bid_views.bid_list, name="bid_list"),
+    path(
+        "challenges/<str:ocid>/formal-check/",
+        bid_views.formal_check_start,
+        name="formal_check_start",
+    ),
+    path("bids/<str:reference>/", bid_views.bid_detail, name="bid_detail"),
+    path("bids/<str:reference>/edit/", bid_views.bid_edit, name="bid_edit"),
+    path("bids/<str:reference>/attach/", bid_views.bid_attach, name="bid_attach"),
+    path("bids/<str:reference>/files/<int:pk>/", bid_views.bid_attachment, name="bid_attachment"),
+    path("bids/<str:reference>/files/<int:pk>/remove/", bid_views.bid_detach, name="bid_detach"),
+    path("bids/<str:reference>/submit/", bid_views.bid_submit, name="bid_submit"),
+    path("bids/<str:reference>/reopen/", bid_views.bid_reopen, name="bid_reopen"),
+    path("bids/<str:reference>/withdraw/", bid_views.bid_withdraw, name="bid_withdraw"),
+    path("bids/<str:reference>/receipts/<int:number>/", bid_views.bid_receipt, name="bid_receipt"),
+    path("bids/<str:reference>/check/", bid_views.formal_check, name="formal_check"),
     path("challenges/<str:ocid>/", views.challenge_detail, name="challenge_detail"),
 ]

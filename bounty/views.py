@@ -26,7 +26,7 @@ from .forms import (
     criterion_initial,
     indicator_initial,
 )
-from .models import Challenge, ChallengeStatus, Clarification
+from .models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Clarification
 
 
 def home(request):
@@ -230,11 +230,43 @@ def challenge_detail(request, ocid):
         "completeness": challenge.completeness_errors()
         if perms.can_edit_challenge(user, challenge)
         else {},
+        "bid_panel": _bid_panel(user, challenge),
         "events": audit_events_for(challenge).order_by("-seq")[:30]
         if (is_issuer or is_bureau)
         else [],
     }
     return render(request, "bounty/challenge_detail.html", context)
+
+
+def _bid_panel(user, challenge):
+    """Only the number of bids is public; never who bid or what."""
+    if challenge.status not in PUBLIC_STATUSES:
+        return None
+    from .bid_views import _bidder_orgs
+    from .models import Bid, BidStatus
+
+    counted = Bid.objects.filter(challenge=challenge, submitted_at__isnull=False).exclude(
+        status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN]
+    )
+    orgs = [o for o in _bidder_orgs(user)] if user.is_authenticated else []
+    mine = (
+        Bid.objects.filter(challenge=challenge, lead__in=orgs)
+        .exclude(status=BidStatus.WITHDRAWN)
+        .first()
+        if orgs
+        else None
+    )
+    startable = [o for o in orgs if perms.can_start_bid(user, challenge, o)]
+    return {
+        "count": counted.count(),
+        "sealed": not challenge.deadline_passed,
+        "my_bid": mine,
+        "can_bid": bool(startable),
+        "orgs": startable,
+        "can_list": perms.can_list_bids(user, challenge),
+        "can_start_check": perms.can_formal_check(user, challenge)
+        and challenge.display_status == ChallengeStatus.CLOSED,
+    }
 
 
 DECISION_LABELS = {

@@ -177,6 +177,15 @@ JIEBANG.update(
         "AMENDMENT_MIN_DAYS": env.int("JIEBANG_AMENDMENT_MIN_DAYS", default=7),
         # Consortium: 1 lead unit + at most this many members (MIIT calls: 4).
         "MAX_CONSORTIUM_MEMBERS": env.int("JIEBANG_MAX_CONSORTIUM_MEMBERS", default=4),
+        # Bids: an organisation leads at most this many bids per call (calendar year of
+        # publication) [MIIT calls: 3]; a PI leads at most 1 active bid/project and takes
+        # part in at most 3 [MoST 2013].
+        "MAX_LEAD_BIDS_PER_CALL": env.int("JIEBANG_MAX_LEAD_BIDS_PER_CALL", default=3),
+        "PI_MAX_LEAD": env.int("JIEBANG_PI_MAX_LEAD", default=1),
+        "PERSON_MAX_PARTICIPATION": env.int("JIEBANG_PERSON_MAX_PARTICIPATION", default=3),
+        "BID_MAX_EXCLUSIONS": 3,
+        # Attachments: per file (UPLOAD_MAX_BYTES) and per bid.
+        "BID_MAX_TOTAL_BYTES": env.int("JIEBANG_BID_MAX_TOTAL_BYTES", default=100 * 1024 * 1024),
         # Prefix of the public Open Contracting identifier of every challenge.
         "OCID_PREFIX": env("JIEBANG_OCID_PREFIX", default="ocds-jbgs01"),
         # The scoring rubric a new challenge starts from (weights sum to 100).

@@ -13,7 +13,9 @@ from tests.factories import OrganizationFactory, bureau_officer, member_of
 def complete_data(**overrides):
     data = {
         "title": "高镍正极材料循环寿命提升",
-        "industry": Industry.objects.get(code="new-energy"),
+        "industry": Industry.objects.get_or_create(
+            code="new-energy", defaults={"name_zh": "新能源", "name_en": "New energy"}
+        )[0],
         "problem": "现有高镍三元正极在 45℃ 下循环 1000 次后容量保持率不足 80%。",
         "deliverable": "工艺包与 10 kg 级样品",
         "bounty_total": Decimal("800.00"),

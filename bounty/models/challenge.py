@@ -11,7 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
 
-from .querysets import ChallengeQuerySet
+from ..querysets import ChallengeQuerySet
 
 
 class Industry(models.Model):
@@ -201,6 +201,7 @@ class Challenge(FSMModelMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    formal_check_done_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ChallengeQuerySet.as_manager()
 
@@ -238,7 +239,7 @@ class Challenge(FSMModelMixin, models.Model):
 
     def completeness_errors(self) -> dict:
         """What is still missing before the challenge can be submitted (field → message)."""
-        from .rules import challenge_completeness_errors
+        from ..rules import challenge_completeness_errors
 
         return challenge_completeness_errors(self)
 
@@ -303,6 +304,26 @@ class Challenge(FSMModelMixin, models.Model):
     def close(self):
         self.closed_at = timezone.now()
 
+    @transition(field=status, source=ChallengeStatus.CLOSED, target=ChallengeStatus.FORMAL_CHECK)
+    def start_formal_check(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[ChallengeStatus.CLOSED, ChallengeStatus.FORMAL_CHECK],
+        target=ChallengeStatus.NO_AWARD,
+    )
+    def declare_no_award(self, *, comment):
+        self.status_comment = comment
+
+
+def plain_decimal(value) -> str:
+    """10.5000 → "10.5", 10 → "10" (never "1E+1")."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 class Comparator(models.TextChoices):
     GTE = "gte", "≥"
@@ -337,9 +358,9 @@ class Indicator(models.Model):
 
     @property
     def target_display(self):
-        value = self.target_value.normalize() if self.target_value is not None else ""
+        value = plain_decimal(self.target_value)
         if self.comparator == Comparator.RANGE and self.target_upper is not None:
-            return f"{value}–{self.target_upper.normalize()} {self.unit}".strip()
+            return f"{value}–{plain_decimal(self.target_upper)} {self.unit}".strip()
         return f"{self.get_comparator_display()} {value} {self.unit}".strip()
 
     def snapshot(self):

@@ -1,0 +1,226 @@
+#!/usr/bin/env python
+"""Seed realistic volumes and time the public pages in-process. See benchmarks/README.md.
+
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiebang_bench .venv/bin/python benchmarks/run.py
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Time what production runs: no debug pages, no query log kept on every cursor.
+os.environ.setdefault("DEBUG", "false")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--challenges",
+        type=int,
+        default=10_000,
+        help="public challenges to seed (15%% more non-public ones are added); default 10000",
+    )
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
+    parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of every SELECT a scenario runs (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit with status 1 if a scenario misses a target"
+    )
+    parser.add_argument(
+        "--allow-sqlite",
+        action="store_true",
+        help="run on SQLite anyway (figures say little about production)",
+    )
+    return parser.parse_args(argv)
+
+
+def ensure_database(db):
+    """Create the PostgreSQL database named in DATABASE_URL when it does not exist."""
+    import psycopg
+    from psycopg import sql
+
+    params = {
+        "dbname": "postgres",
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if exists.fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print(f"Created database {db['NAME']}.")
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile (p95 of 30 runs is the 29th fastest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def make_client(username):
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
+    client = Client(HTTP_HOST=hosts[0] if hosts else "localhost")
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+class Runner:
+    """One client per scenario; requests are interleaved across scenarios (round
+    robin) so that a burst of load on the machine spreads over all of them."""
+
+    def __init__(self, scenario):
+        from django.urls import reverse
+
+        self.scenario = scenario
+        self.client = make_client(scenario.user)
+        self.url = reverse(scenario.url_name, args=scenario.args)
+        self.timings = []
+
+    def get(self):
+        response = self.client.get(self.url, self.scenario.params)
+        if response.status_code != 200:
+            raise SystemExit(f"{self.scenario.name}: HTTP {response.status_code} for {self.url}")
+        return response
+
+    def timed(self):
+        start = time.perf_counter()
+        self.get()
+        self.timings.append((time.perf_counter() - start) * 1000)
+
+    def count_queries(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        # Apart from the timed runs: capturing makes every query slower.
+        with CaptureQueriesContext(connection) as ctx:
+            self.get()
+        return ctx.captured_queries
+
+
+def measure(scenarios, *, repeat, warmup, explain):
+    runners = [Runner(s) for s in scenarios]
+    for _ in range(warmup):
+        for runner in runners:
+            runner.get()
+    for _ in range(repeat):
+        for runner in runners:
+            runner.timed()
+    results = []
+    for runner in runners:
+        queries = runner.count_queries()
+        if explain:
+            print_explain(runner.scenario, queries)
+        results.append(
+            {
+                "scenario": runner.scenario,
+                "median": statistics.median(runner.timings),
+                "p95": percentile(runner.timings, 0.95),
+                "queries": len(queries),
+            }
+        )
+    return results
+
+
+def print_explain(scenario, queries):
+    from django.db import connection
+
+    print(f"\n=== {scenario.name}")
+    for query in queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\n-- {sql}\n")
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+def print_table(results):
+    headers = ("scenario", "median ms", "p95 ms", "queries", "target", "ok")
+    rows = []
+    for r in results:
+        s = r["scenario"]
+        ok = r["median"] <= s.target_ms and r["queries"] <= s.max_queries
+        rows.append(
+            (
+                s.name,
+                f"{r['median']:.1f}",
+                f"{r['p95']:.1f}",
+                str(r["queries"]),
+                f"≤ {s.target_ms:g} ms median, ≤ {s.max_queries} queries",
+                "yes" if ok else "NO",
+            )
+        )
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    line = "  ".join("{:<%d}" % w for w in widths)  # noqa: UP031
+    print()
+    print(line.format(*headers))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+    return all(row[-1] == "yes" for row in rows)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    import django
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not args.allow_sqlite:
+        print(
+            "Refusing to benchmark SQLite: production runs PostgreSQL. Set DATABASE_URL, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiebang_bench "
+            ".venv/bin/python benchmarks/run.py\n"
+            "or pass --allow-sqlite.",
+            file=sys.stderr,
+        )
+        return 2
+    if db["ENGINE"].endswith("postgresql"):
+        ensure_database(db)
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks import seed
+    from benchmarks.scenarios import SCENARIOS
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seed.seed(args.challenges)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
+        version = cursor.fetchone()[0]
+    print(f"Database: {connection.vendor} {version}")
+    print(f"{args.repeat} timed requests per scenario after {args.warmup} warm-up requests.")
+    scenarios = [s for s in SCENARIOS if args.only in s.name]
+    results = measure(scenarios, repeat=args.repeat, warmup=args.warmup, explain=args.explain)
+    all_ok = print_table(results)
+    return 1 if args.check and not all_ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Rules of a bid: completeness, limits, sanctions, canonical content for the receipt."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import COMMITTED_BID_STATUSES, Bid, CreditSanction, TeamMember
+
+
+def rules():
+    return settings.JIEBANG
+
+
+def milestone_shares_error(shares):
+    total = sum((Decimal(s) for s in shares), Decimal("0"))
+    if shares and total != Decimal("100"):
+        return _(
+            "The milestones' funding shares add up to %(total)s%%; they must add up to 100%%."
+        ) % {"total": total.normalize()}
+    return None
+
+
+def consortium_limit_error(challenge, count):
+    if count and not challenge.consortium_allowed:
+        return _("This challenge does not accept consortium bids.")
+    if count > challenge.max_consortium_members:
+        return _("At most %(n)d consortium members besides the lead unit.") % {
+            "n": challenge.max_consortium_members
+        }
+    return None
+
+
+def sanctioned(*, credit_codes=(), users=()):
+    """Active credit sanctions on any of these organisations or people."""
+    today = timezone.localdate()
+    active = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    subject = Q(credit_code__in=[c for c in credit_codes if c]) | Q(
+        user__in=[u for u in users if u is not None]
+    )
+    return CreditSanction.objects.filter(active & subject)
+
+
+def bid_completeness_errors(bid) -> dict:
+    """What is missing before the bid can be submitted (section → message)."""
+    errors = {}
+    if bid.pi_id is None:
+        errors["pi"] = _("Name the principal investigator (an account on the platform).")
+    if not bid.technical_approach.strip():
+        errors["technical_approach"] = _("Describe the technical approach.")
+    if not bid.risk_plan.strip():
+        errors["risk_plan"] = _("Describe the risks and how they are handled.")
+    if not bid.expected_results.strip():
+        errors["expected_results"] = _("Describe the expected results and IP.")
+    indicator_ids = set(bid.challenge.indicators.values_list("pk", flat=True))
+    answered = set(bid.responses.values_list("indicator_id", flat=True))
+    if indicator_ids - answered:
+        errors["responses"] = _(
+            "Commit to a target for every published indicator (%(n)d missing)."
+        ) % {"n": len(indicator_ids - answered)}
+    shares = list(bid.milestones.values_list("tranche_share", flat=True))
+    if not shares:
+        errors["milestones"] = _("Add the milestones.")
+    elif err := milestone_shares_error(shares):
+        errors["milestones"] = err
+    if bid.lump_sum:
+        if not bid.lump_sum_amount:
+            errors["budget"] = _("Give the lump sum.")
+        elif not bid.pi_commitment:
+            errors["budget"] = _("The PI must commit to the lump-sum terms.")
+    elif not bid.budget_lines.exists():
+        errors["budget"] = _("Add budget lines, or choose lump-sum funding.")
+    if err := consortium_limit_error(bid.challenge, bid.consortium.count()):
+        errors["consortium"] = err
+    if not bid.attachments.filter(kind="plan").exists():
+        errors["attachments"] = _("Attach the implementation plan.")
+    return errors
+
+
+def bid_limit_errors(bid) -> list[str]:
+    """Limits across bids and sanctions, checked at submission (DOMAIN §3)."""
+    errors = []
+    others = Bid.objects.filter(status__in=COMMITTED_BID_STATUSES).exclude(pk=bid.pk)
+    year = (bid.challenge.published_at or timezone.now()).year
+    led = others.filter(lead=bid.lead, challenge__published_at__year=year).count()
+    if led >= rules()["MAX_LEAD_BIDS_PER_CALL"]:
+        errors.append(
+            _("%(org)s already leads %(n)d bids in this call; the limit is %(max)d.")
+            % {"org": bid.lead.name, "n": led, "max": rules()["MAX_LEAD_BIDS_PER_CALL"]}
+        )
+    if bid.pi_id:
+        as_pi = others.filter(pi_id=bid.pi_id).count()
+        if as_pi >= rules()["PI_MAX_LEAD"]:
+            errors.append(
+                _("The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d.")
+                % {"n": as_pi, "max": rules()["PI_MAX_LEAD"]}
+            )
+    people = set(bid.team.exclude(user=None).values_list("user_id", flat=True))
+    if bid.pi_id:
+        people.add(bid.pi_id)
+    if people:
+        counts = {}
+        for row in TeamMember.objects.filter(user_id__in=people, bid__in=others).values_list(
+            "user_id", "bid_id"
+        ):
+            counts.setdefault(row[0], set()).add(row[1])
+        for bid_ids in counts.values():
+            if len(bid_ids) >= rules()["PERSON_MAX_PARTICIPATION"]:
+                errors.append(
+                    _("A team member already takes part in %(max)d active bids or projects.")
+                    % {"max": rules()["PERSON_MAX_PARTICIPATION"]}
+                )
+                break
+    codes = [bid.lead.credit_code, *bid.consortium.values_list("credit_code", flat=True)]
+    users = [bid.pi] if bid.pi_id else []
+    if sanctioned(credit_codes=codes, users=users).exists():
+        errors.append(
+            _("An organisation or the PI of this bid is under a credit sanction and cannot bid.")
+        )
+    return errors
+
+
+def _d(value):
+    return None if value is None else format(value, "f")
+
+
+def canonical_content(bid) -> dict:
+    """Everything a bid says, in a stable order: what the receipt's hash covers."""
+    return {
+        "format": "jiebang-bid-v1",
+        "challenge": bid.challenge.ocid,
+        "reference": bid.reference,
+        "lead": {"name": bid.lead.name, "credit_code": bid.lead.credit_code},
+        "consortium": [
+            {
+                "name": m.name,
+                "credit_code": m.credit_code,
+                "work_share": _d(m.work_share),
+                "responsibilities": m.responsibilities,
+            }
+            for m in bid.consortium.all()
+        ],
+        "pi": {"id": bid.pi_id, "name": str(bid.pi) if bid.pi_id else None, "title": bid.pi_title},
+        "team": [
+            {
+                "name": t.name,
+                "title": t.title,
+                "employer": t.employer,
+                "employer_code": t.employer_code,
+                "role": t.role,
+                "person": t.user_id,
+            }
+            for t in bid.team.all()
+        ],
+        "summary": bid.summary,
+        "technical_approach": bid.technical_approach,
+        "risk_plan": bid.risk_plan,
+        "expected_results": bid.expected_results,
+        "responses": [
+            {"indicator": r.indicator.name, "committed": _d(r.committed_value), "note": r.note}
+            for r in bid.responses.select_related("indicator").order_by(
+                "indicator__position", "indicator_id"
+            )
+        ],
+        "milestones": [
+            {
+                "title": m.title,
+                "due_month": m.due_month,
+                "deliverables": m.deliverables,
+                "tranche_share": _d(m.tranche_share),
+            }
+            for m in bid.milestones.all()
+        ],
+        "budget": {
+            "lump_sum": bid.lump_sum,
+            "lump_sum_amount": _d(bid.lump_sum_amount),
+            "pi_commitment": bid.pi_commitment,
+            "lines": [
+                {"category": b.category, "amount": _d(b.amount), "note": b.note}
+                for b in bid.budget_lines.all()
+            ],
+        },
+        "exclusions": [
+            {"kind": e.kind, "name": e.name, "credit_code": e.credit_code, "reason": e.reason}
+            for e in bid.exclusions.all()
+        ],
+    }
+
+
+def canonical_bytes(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(fileobj) -> str:
+    digest = hashlib.sha256()
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()

@@ -1,0 +1,484 @@
+"""Use cases of bids. The deadline is decided by the database clock inside the
+transaction that accepts the bid, so neither a stopped worker nor a browser
+clock can let a late bid in."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+
+from accounts.models import Organization, Role
+from accounts.selectors import bureau_officers, organization_staff
+from audit.services import audit_record
+from common.dbtime import db_now
+from common.uploads import validate_document_upload
+from notifications.services import notify
+
+from . import permissions as perms
+from .bid_rules import (
+    bid_completeness_errors,
+    bid_limit_errors,
+    canonical_bytes,
+    canonical_content,
+    consortium_limit_error,
+    file_sha256,
+    milestone_shares_error,
+    sanctioned,
+    sha256_hex,
+)
+from .exceptions import ActionRefused, BidWindowClosed, StaleState
+from .models import (
+    Attachment,
+    Bid,
+    BidStatus,
+    BidVersion,
+    BudgetLine,
+    Challenge,
+    ChallengeStatus,
+    ConsortiumMember,
+    ExclusionRequest,
+    FormalCheck,
+    IndicatorResponse,
+    Milestone,
+    TeamMember,
+)
+from .signals import challenge_amended
+
+ATTACHMENT_KINDS = ("pdf", "ooxml", "ole2", "png", "jpeg")
+
+
+class BidIncomplete(ActionRefused):
+    default_message = _("The bid is not complete yet; see the list of what is missing.")
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__()
+
+
+def _team_users(bid):
+    return organization_staff(bid.lead, role=Role.BIDDER)
+
+
+def _lock_bid(bid):
+    return Bid.objects.select_for_update().select_related("challenge", "lead").get(pk=bid.pk)
+
+
+def _require_open(challenge):
+    """Refuse unless the challenge is published and its deadline is ahead by DB time."""
+    now = db_now()
+    if challenge.status != ChallengeStatus.PUBLISHED or challenge.bid_deadline <= now:
+        raise BidWindowClosed
+    return now
+
+
+def bid_create(*, challenge, by, lead):
+    if not perms.can_start_bid(by, challenge, lead):
+        raise ActionRefused(_("Only bidder staff of a verified organisation can bid."))
+    if sanctioned(credit_codes=[lead.credit_code]).exists():
+        raise ActionRefused(
+            _("%(org)s is under a credit sanction and cannot bid.") % {"org": lead.name}
+        )
+    try:
+        with transaction.atomic():
+            challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+            _require_open(challenge)
+            bid = Bid.objects.create(challenge=challenge, lead=lead, created_by=by, pi=by)
+            TeamMember.objects.create(
+                bid=bid,
+                name=str(by),
+                employer=lead.name,
+                employer_code=lead.credit_code,
+                role=TeamMember.Role.PI,
+                user=by,
+            )
+            audit_record(actor=by, action="bid.create", obj=bid, to_state=bid.status)
+    except IntegrityError as exc:
+        raise ActionRefused(
+            _("%(org)s already has an active bid for this challenge.") % {"org": lead.name}
+        ) from exc
+    return bid
+
+
+def _replace(model, bid, rows):
+    model.objects.filter(bid=bid).delete()
+    model.objects.bulk_create(model(bid=bid, position=n, **row) for n, row in enumerate(rows))
+
+
+def bid_update(
+    *,
+    bid,
+    by,
+    data,
+    consortium=None,
+    team=None,
+    responses=None,
+    milestones=None,
+    budget=None,
+    exclusions=None,
+):
+    """Save the team's edits of a draft (before the deadline)."""
+    with transaction.atomic():
+        bid = _lock_bid(bid)
+        if not perms.can_edit_bid(by, bid):
+            raise ActionRefused(_("This bid cannot be edited now."))
+        _require_open(bid.challenge)
+        if consortium is not None:
+            if err := consortium_limit_error(bid.challenge, len(consortium)):
+                raise ActionRefused(err)
+            codes = {row["credit_code"] for row in consortium}
+            if bid.lead.credit_code in codes:
+                raise ActionRefused(_("The lead unit cannot also be a consortium member."))
+            orgs = dict(
+                Organization.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
+            )
+            rows = [dict(row, organization_id=orgs.get(row["credit_code"])) for row in consortium]
+            _replace(ConsortiumMember, bid, rows)
+        if milestones is not None:
+            if err := milestone_shares_error([m["tranche_share"] for m in milestones]):
+                raise ActionRefused(err)
+            _replace(Milestone, bid, milestones)
+        if exclusions is not None:
+            if len(exclusions) > settings.JIEBANG["BID_MAX_EXCLUSIONS"]:
+                raise ActionRefused(
+                    _("At most %(n)d exclusion requests.")
+                    % {"n": settings.JIEBANG["BID_MAX_EXCLUSIONS"]}
+                )
+            ExclusionRequest.objects.filter(bid=bid).delete()
+            ExclusionRequest.objects.bulk_create(
+                ExclusionRequest(bid=bid, **row) for row in exclusions
+            )
+        if team is not None:
+            _replace(TeamMember, bid, team)
+        if budget is not None:
+            _replace(BudgetLine, bid, budget)
+        if responses is not None:
+            valid = set(bid.challenge.indicators.values_list("pk", flat=True))
+            IndicatorResponse.objects.filter(bid=bid).delete()
+            IndicatorResponse.objects.bulk_create(
+                IndicatorResponse(bid=bid, **row)
+                for row in responses
+                if row["indicator_id"] in valid
+            )
+        for field, value in data.items():
+            setattr(bid, field, value)
+        bid.save()
+        audit_record(actor=by, action="bid.update", obj=bid, payload={"fields": sorted(data)})
+    return bid
+
+
+def attachment_add(*, bid, by, upload, kind):
+    """Add one file. A refused file (ValidationError) changes nothing else in the draft."""
+    with transaction.atomic():
+        bid = _lock_bid(bid)
+        if not perms.can_edit_bid(by, bid):
+            raise ActionRefused(_("This bid cannot be edited now."))
+        _require_open(bid.challenge)
+        used = sum(bid.attachments.values_list("size", flat=True))
+        limit = settings.JIEBANG["BID_MAX_TOTAL_BYTES"]
+        if used + upload.size > limit:
+            raise ActionRefused(
+                _(
+                    "All attachments of a bid may total %(limit)s; this file would bring them to %(total)s."
+                )
+                % {"limit": filesizeformat(limit), "total": filesizeformat(used + upload.size)}
+            )
+        kind_detected = validate_document_upload(upload, allowed=ATTACHMENT_KINDS)
+        digest = file_sha256(upload)
+        attachment = Attachment(
+            bid=bid,
+            kind=kind,
+            original_name=upload.name[:255],
+            content_kind=kind_detected,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=by,
+        )
+        attachment.file.save("upload", upload, save=False)
+        attachment.save()
+        audit_record(
+            actor=by,
+            action="bid.attach",
+            obj=bid,
+            payload={"name": attachment.original_name, "sha256": digest},
+        )
+    return attachment
+
+
+def attachment_remove(*, attachment, by):
+    with transaction.atomic():
+        bid = _lock_bid(attachment.bid)
+        if not perms.can_edit_bid(by, bid):
+            raise ActionRefused(_("This bid cannot be edited now."))
+        audit_record(
+            actor=by,
+            action="bid.detach",
+            obj=bid,
+            payload={"name": attachment.original_name, "sha256": attachment.sha256},
+        )
+        attachment.delete()  # the file stays on disk: older receipts may refer to it
+
+
+def bid_submit(*, bid, by):
+    """Submit: completeness, limits, deadline by DB time, one immutable version + receipt.
+
+    A second click on a bid that is already submitted is refused as stale
+    (the row lock serialises them), so a double click yields one version.
+    """
+    with transaction.atomic():
+        bid = _lock_bid(bid)
+        if bid.status != BidStatus.DRAFT:
+            raise StaleState(_("This bid was already submitted."))
+        if not perms.can_edit_bid(by, bid):
+            raise ActionRefused
+        if errors := bid_completeness_errors(bid):
+            raise BidIncomplete(errors)
+        if limit_errors := bid_limit_errors(bid):
+            raise ActionRefused(" ".join(limit_errors))
+        now = _require_open(bid.challenge)
+        if not can_proceed(bid.submit):
+            raise BidWindowClosed
+        bid.submit(at=now)
+        bid.save()
+        content = canonical_content(bid)
+        version = BidVersion(
+            bid=bid,
+            number=bid.versions.count() + 1,
+            submitted_at=now,
+            submitted_by=by,
+            content=content,
+            content_sha256=sha256_hex(canonical_bytes(content)),
+            attachments=[
+                {"name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
+                for a in bid.attachments.all()
+            ],
+        )
+        version.save()
+        audit_record(
+            actor=by,
+            action="bid.submit",
+            obj=bid,
+            from_state=BidStatus.DRAFT,
+            to_state=bid.status,
+            payload={"version": version.number, "sha256": version.content_sha256},
+        )
+        notify(
+            recipients=_team_users(bid),
+            kind="bid.receipt",
+            params={
+                "title": bid.challenge.title,
+                "reference": bid.reference,
+                "version": version.number,
+                "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
+                "sha256": version.content_sha256,
+            },
+            url=reverse("bounty:bid_receipt", args=[bid.reference, version.number]),
+        )
+    return version
+
+
+def bid_reopen(*, bid, by, note=""):
+    with transaction.atomic():
+        bid = _lock_bid(bid)
+        if bid.status != BidStatus.SUBMITTED:
+            raise StaleState
+        if not perms.can_edit_bid(by, bid, allow_submitted=True):
+            raise ActionRefused
+        _require_open(bid.challenge)
+        bid.reopen(note=note)
+        bid.save()
+        audit_record(
+            actor=by,
+            action="bid.reopen",
+            obj=bid,
+            from_state=BidStatus.SUBMITTED,
+            to_state=bid.status,
+        )
+    return bid
+
+
+def bid_withdraw(*, bid, by):
+    with transaction.atomic():
+        bid = _lock_bid(bid)
+        if bid.status not in (BidStatus.DRAFT, BidStatus.SUBMITTED):
+            raise StaleState
+        if not perms.can_edit_bid(by, bid, allow_submitted=True):
+            raise ActionRefused
+        _require_open(bid.challenge)
+        before = bid.status
+        bid.withdraw()
+        bid.save()
+        audit_record(
+            actor=by, action="bid.withdraw", obj=bid, from_state=before, to_state=bid.status
+        )
+    return bid
+
+
+@receiver(challenge_amended)
+def reopen_bids_after_material_amendment(sender, amendment, **kwargs):
+    """Send submitted bids back to draft so the team re-confirms; return whom to notify."""
+    if not amendment.material:
+        return []
+    users = set()
+    bids = Bid.objects.select_for_update().filter(
+        challenge=amendment.challenge, status__in=[BidStatus.SUBMITTED, BidStatus.DRAFT]
+    )
+    for bid in bids.select_related("lead"):
+        if bid.status == BidStatus.SUBMITTED:
+            bid.reopen(
+                note=str(
+                    _("Challenge amended (no. %(n)d): re-confirm and submit again.")
+                    % {"n": amendment.number}
+                )
+            )
+            bid.save()
+            latest = bid.versions.order_by("-number").first()
+            if latest is not None:
+                # The only change a version ever gets: a note that it was superseded.
+                BidVersion.objects.filter(pk=latest.pk).update(
+                    superseded_reason=f"amendment {amendment.number}"
+                )
+            audit_record(
+                actor=amendment.created_by,
+                action="bid.reopen",
+                obj=bid,
+                from_state=BidStatus.SUBMITTED,
+                to_state=bid.status,
+                payload={"amendment": amendment.number},
+            )
+        users.update(_team_users(bid))
+    return list(users)
+
+
+# --- Formal check (形式审查) ---------------------------------------------------------
+
+
+def auto_checklist(bid) -> dict:
+    """What the system can tell by itself; the officer confirms or overrides."""
+    errors = bid_completeness_errors(bid)
+    limits = bid_limit_errors(bid)
+    return {
+        "documents": "attachments" not in errors,
+        "legal_person": bid.lead.is_verified,
+        "consortium": "consortium" not in errors,
+        "pi_limits": not any("PI" in e or "team member" in e for e in limits),
+        "no_sanction": not sanctioned(
+            credit_codes=[
+                bid.lead.credit_code,
+                *bid.consortium.values_list("credit_code", flat=True),
+            ],
+            users=[bid.pi] if bid.pi_id else [],
+        ).exists(),
+        "indicators": "responses" not in errors,
+    }
+
+
+def formal_check_start(*, challenge, by):
+    """Bureau opens the formal check once the deadline has passed (closing first if needed)."""
+    from .services import challenge_close
+
+    if challenge.status == ChallengeStatus.PUBLISHED:
+        challenge_close(challenge=challenge)
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if not perms.can_formal_check(by, challenge):
+            raise ActionRefused
+        if challenge.status != ChallengeStatus.CLOSED:
+            raise StaleState
+        if not challenge.bids.filter(status=BidStatus.SUBMITTED).exists():
+            challenge.declare_no_award(comment=str(_("No bid was submitted.")))
+            challenge.save()
+            audit_record(
+                actor=by, action="challenge.no_award", obj=challenge, to_state=challenge.status
+            )
+            return challenge
+        challenge.start_formal_check()
+        challenge.save()
+        audit_record(
+            actor=by,
+            action="challenge.start_formal_check",
+            obj=challenge,
+            from_state=ChallengeStatus.CLOSED,
+            to_state=challenge.status,
+        )
+    return challenge
+
+
+def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
+    reasons = (reasons or "").strip()
+    if not eligible and not reasons:
+        raise ActionRefused(_("Write the reasons: the team will read them."))
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=bid.challenge_id)
+        bid = _lock_bid(bid)
+        if challenge.status != ChallengeStatus.FORMAL_CHECK or not perms.can_formal_check(
+            by, challenge
+        ):
+            raise ActionRefused(_("The formal check is not open for this challenge."))
+        if bid.status != BidStatus.SUBMITTED:
+            raise StaleState(_("This bid was checked a moment ago."))
+        (bid.mark_eligible if eligible else bid.mark_ineligible)()
+        bid.save()
+        FormalCheck.objects.create(
+            bid=bid, checklist=checklist, eligible=eligible, reasons=reasons, checked_by=by
+        )
+        audit_record(
+            actor=by,
+            action="bid.formal_check",
+            obj=bid,
+            from_state=BidStatus.SUBMITTED,
+            to_state=bid.status,
+            payload={"checklist": checklist, "reasons": reasons},
+        )
+        notify(
+            recipients=_team_users(bid),
+            kind="bid.eligible" if eligible else "bid.ineligible",
+            params={"title": challenge.title, "reference": bid.reference, "reasons": reasons},
+            url=bid.get_absolute_url(),
+        )
+        _maybe_finish_formal_check(challenge, by)
+    return bid
+
+
+def bids_formal_check_bulk(*, challenge, by, bids):
+    """Mark eligible every selected bid whose automatic checks all pass; return (done, skipped)."""
+    done, skipped = [], []
+    for bid in bids:
+        checklist = auto_checklist(bid)
+        if all(checklist.values()):
+            bid_formal_check(
+                bid=bid,
+                by=by,
+                checklist={k: {"auto": v, "ok": v} for k, v in checklist.items()},
+                eligible=True,
+            )
+            done.append(bid)
+        else:
+            skipped.append(bid)
+    return done, skipped
+
+
+def _maybe_finish_formal_check(challenge, by):
+    """Caller holds the challenge lock."""
+    if challenge.bids.filter(status=BidStatus.SUBMITTED).exists():
+        return
+    challenge.formal_check_done_at = timezone.now()
+    if not challenge.bids.filter(status=BidStatus.ELIGIBLE).exists():
+        challenge.declare_no_award(comment=str(_("No bid passed the formal check.")))
+    challenge.save()
+    audit_record(
+        actor=by,
+        action="challenge.formal_check_done",
+        obj=challenge,
+        to_state=challenge.status,
+        payload={"eligible": challenge.bids.filter(status=BidStatus.ELIGIBLE).count()},
+    )
+    notify(
+        recipients=[*organization_staff(challenge.issuer, role=Role.ISSUER), *bureau_officers()],
+        kind="challenge.formal_check_done",
+        params={"title": challenge.title},
+        url=reverse("bounty:bid_list", args=[challenge.ocid]),
+    )

@@ -1,0 +1,481 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership, Role, User
+from audit.services import audit_events_for
+from common.views import get_visible_or_404, paginate
+
+from . import bid_services
+from . import permissions as perms
+from .bid_forms import (
+    AttachmentForm,
+    BidForm,
+    BudgetFormSet,
+    ConsortiumFormSet,
+    ExclusionFormSet,
+    FormalCheckForm,
+    MilestoneFormSet,
+    ResponseFormSet,
+    TeamFormSet,
+    VerifyForm,
+)
+from .bid_rules import bid_completeness_errors, file_sha256
+from .exceptions import ActionRefused
+from .models import Bid, BidStatus, BidVersion, Challenge, FormalCheck
+
+BID_RELATED = ("challenge", "challenge__issuer", "lead", "pi")
+
+
+def _bid(request, reference, predicate=perms.can_view_bid):
+    return get_visible_or_404(
+        Bid.objects.select_related(*BID_RELATED), predicate, request.user, reference=reference
+    )
+
+
+def _bidder_orgs(user):
+    return [
+        m.organization
+        for m in Membership.objects.filter(user=user, role=Role.BIDDER).select_related(
+            "organization"
+        )
+        if m.organization.is_verified
+    ]
+
+
+@login_required
+def my_bids(request):
+    orgs = _bidder_orgs(request.user)
+    if not orgs:
+        raise Http404
+    qs = (
+        Bid.objects.filter(lead__in=orgs)
+        .select_related("challenge", "lead")
+        .order_by("challenge__bid_deadline", "-updated_at")
+    )
+    return render(request, "bounty/my_bids.html", {"page": paginate(request, qs)})
+
+
+@login_required
+@require_POST
+def bid_start(request, ocid):
+    challenge = get_visible_or_404(
+        Challenge.objects.select_related("issuer"),
+        perms.can_view_challenge,
+        request.user,
+        ocid=ocid,
+    )
+    orgs = [
+        o for o in _bidder_orgs(request.user) if perms.can_start_bid(request.user, challenge, o)
+    ]
+    lead = next(
+        (o for o in orgs if str(o.pk) == request.POST.get("lead")), orgs[0] if orgs else None
+    )
+    if lead is None:
+        messages.error(request, _("Only bidder staff of a verified organisation can bid."))
+        return redirect(challenge)
+    existing = Bid.objects.filter(
+        challenge=challenge, lead=lead, status__in=[BidStatus.DRAFT, BidStatus.SUBMITTED]
+    ).first()
+    if existing:
+        return redirect("bounty:bid_edit", reference=existing.reference)
+    try:
+        bid = bid_services.bid_create(challenge=challenge, by=request.user, lead=lead)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(challenge)
+    messages.success(request, _("Bid draft created. It stays sealed: only your team can see it."))
+    return redirect("bounty:bid_edit", reference=bid.reference)
+
+
+def _initial(bid):
+    indicators = list(bid.challenge.indicators.all())
+    responses = {r.indicator_id: r for r in bid.responses.all()}
+    return {
+        "cons": [
+            {
+                "name": m.name,
+                "credit_code": m.credit_code,
+                "work_share": m.work_share,
+                "responsibilities": m.responsibilities,
+            }
+            for m in bid.consortium.all()
+        ],
+        "team": [
+            {
+                "name": t.name,
+                "title": t.title,
+                "employer": t.employer,
+                "employer_code": t.employer_code,
+                "role": t.role,
+                "email": t.user.email if t.user_id else "",
+            }
+            for t in bid.team.select_related("user")
+        ],
+        "resp": [
+            {
+                "indicator_id": i.pk,
+                "committed_value": responses[i.pk].committed_value if i.pk in responses else None,
+                "note": responses[i.pk].note if i.pk in responses else "",
+            }
+            for i in indicators
+        ],
+        "ms": list(bid.milestones.values("title", "due_month", "deliverables", "tranche_share")),
+        "budget": list(bid.budget_lines.values("category", "amount", "note")),
+        "excl": list(bid.exclusions.values("kind", "name", "credit_code", "reason")),
+    }
+
+
+def _formsets(request, bid):
+    post = request.POST if request.method == "POST" else None
+    initial = _initial(bid)
+    sets = {
+        "consortium": ConsortiumFormSet(post, prefix="cons", challenge=bid.challenge),
+        "team": TeamFormSet(post, prefix="team"),
+        "responses": ResponseFormSet(post, prefix="resp"),
+        "milestones": MilestoneFormSet(post, prefix="ms"),
+        "budget": BudgetFormSet(post, prefix="budget"),
+        "exclusions": ExclusionFormSet(post, prefix="excl"),
+    }
+    if post is None:  # unbound: show what is saved
+        prefixes = {
+            "consortium": "cons",
+            "team": "team",
+            "responses": "resp",
+            "milestones": "ms",
+            "budget": "budget",
+            "exclusions": "excl",
+        }
+        for key, formset in list(sets.items()):
+            cls = type(formset)
+            kwargs = {"challenge": bid.challenge} if key == "consortium" else {}
+            sets[key] = cls(initial=initial[prefixes[key]], prefix=prefixes[key], **kwargs)
+    indicators = {i.pk: i for i in bid.challenge.indicators.all()}
+    for form in sets["responses"]:
+        value = form["indicator_id"].value()
+        form.indicator = indicators.get(int(value)) if str(value or "").isdigit() else None
+    return sets
+
+
+@login_required
+def bid_edit(request, reference):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    if not perms.can_edit_bid(request.user, bid):
+        return redirect(bid)
+    form = BidForm(request.POST or None, instance=bid)
+    sets = _formsets(request, bid)
+    if request.method == "POST":
+        if form.is_valid() and all(s.is_valid() for s in sets.values()):
+            emails = {row["email"] for row in sets["team"].rows() if row.get("email")}
+            users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+            team = [
+                {k: v for k, v in row.items() if k != "email"}
+                | {"user": users.get((row.get("email") or "").lower())}
+                for row in sets["team"].rows()
+            ]
+            data = {f: form.cleaned_data[f] for f in BidForm.Meta.fields}
+            data["pi"] = form.cleaned_data.get("pi_email")
+            try:
+                bid_services.bid_update(
+                    bid=bid,
+                    by=request.user,
+                    data=data,
+                    consortium=sets["consortium"].rows(),
+                    team=team,
+                    responses=sets["responses"].rows(),
+                    milestones=sets["milestones"].rows(),
+                    budget=sets["budget"].rows(),
+                    exclusions=sets["exclusions"].rows(),
+                )
+            except ActionRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Draft saved."))
+                if request.POST.get("action") == "submit":
+                    return redirect("bounty:bid_submit", reference=bid.reference)
+                return redirect("bounty:bid_edit", reference=bid.reference)
+        else:
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    bid.refresh_from_db()
+    return render(
+        request,
+        "bounty/bid_form.html",
+        {
+            "bid": bid,
+            "challenge": bid.challenge,
+            "form": form,
+            "sets": sets,
+            "attachment_form": AttachmentForm(),
+            "attachments": bid.attachments.all(),
+            "completeness": bid_completeness_errors(bid),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def bid_attach(request, reference):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            bid_services.attachment_add(
+                bid=bid,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except (ActionRefused, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, _("File not attached: %(error)s") % {"error": error})
+    return redirect(f"{bid.get_absolute_url()}edit/#attachments")
+
+
+@login_required
+@require_POST
+def bid_detach(request, reference, pk):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    attachment = get_object_or_404(bid.attachments, pk=pk)
+    try:
+        bid_services.attachment_remove(attachment=attachment, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{bid.get_absolute_url()}edit/#attachments")
+
+
+def bid_attachment(request, reference, pk):
+    bid = _bid(request, reference)
+    attachment = get_object_or_404(bid.attachments, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def bid_submit(request, reference):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    if request.method == "POST":
+        try:
+            version = bid_services.bid_submit(bid=bid, by=request.user)
+        except bid_services.BidIncomplete as exc:
+            messages.error(request, exc.message)
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Bid submitted. Keep your receipt."))
+            return redirect("bounty:bid_receipt", reference=bid.reference, number=version.number)
+    return render(
+        request,
+        "bounty/bid_submit.html",
+        {
+            "bid": bid,
+            "completeness": bid_completeness_errors(bid) if bid.status == BidStatus.DRAFT else {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def bid_reopen(request, reference):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    try:
+        bid_services.bid_reopen(bid=bid, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(bid)
+    messages.info(
+        request,
+        _("The bid is a draft again. Submit it again before the deadline, or it will not count."),
+    )
+    return redirect("bounty:bid_edit", reference=bid.reference)
+
+
+@login_required
+@require_POST
+def bid_withdraw(request, reference):
+    bid = _bid(request, reference, predicate=perms.is_bid_team)
+    try:
+        bid_services.bid_withdraw(bid=bid, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Bid withdrawn."))
+    return redirect(bid)
+
+
+def bid_detail(request, reference):
+    bid = _bid(request, reference)
+    is_team = perms.is_bid_team(request.user, bid)
+    context = {
+        "bid": bid,
+        "challenge": bid.challenge,
+        "is_team": is_team,
+        "can_edit": perms.can_edit_bid(request.user, bid),
+        "can_reopen": perms.can_edit_bid(request.user, bid, allow_submitted=True)
+        and bid.status == BidStatus.SUBMITTED,
+        "responses": bid.responses.select_related("indicator").order_by("indicator__position"),
+        "versions": bid.versions.all(),
+        "formal": FormalCheck.objects.filter(bid=bid).first(),
+        "can_check": perms.can_formal_check(request.user, bid.challenge)
+        and bid.status == BidStatus.SUBMITTED
+        and bid.challenge.status == "formal_check",
+        "events": audit_events_for(bid).order_by("-seq")[:30] if is_team else [],
+    }
+    return render(request, "bounty/bid_detail.html", context)
+
+
+def bid_receipt(request, reference, number):
+    bid = _bid(request, reference)
+    version = get_object_or_404(BidVersion, bid=bid, number=number)
+    match = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        digest = file_sha256(form.cleaned_data["file"])
+        names = [a["name"] for a in version.attachments if a["sha256"] == digest]
+        match = {
+            "digest": digest,
+            "content": digest == version.content_sha256,
+            "attachments": names,
+        }
+    if request.GET.get("format") == "pdf":
+        from .receipts import receipt_pdf
+
+        response = HttpResponse(
+            receipt_pdf(version, request=request), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="receipt-{bid.reference}-v{version.number}.pdf"'
+        )
+        return response
+    if request.GET.get("format") == "json":
+        from .bid_rules import canonical_bytes
+
+        response = HttpResponse(
+            canonical_bytes(version.content), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="bid-{bid.reference}-v{version.number}.json"'
+        )
+        return response
+    return render(
+        request,
+        "bounty/bid_receipt.html",
+        {"bid": bid, "version": version, "form": form, "match": match},
+    )
+
+
+def bid_list(request, ocid):
+    challenge = get_visible_or_404(
+        Challenge.objects.select_related("issuer"), perms.can_list_bids, request.user, ocid=ocid
+    )
+    qs = (
+        challenge.bids.exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN])
+        .exclude(submitted_at__isnull=True)
+        .select_related("lead", "pi")
+        .annotate(members=Count("consortium", distinct=True))
+        .order_by("submitted_at")
+    )
+    if not perms.is_bureau_officer(request.user):
+        qs = qs.exclude(status__in=[BidStatus.SUBMITTED, BidStatus.INELIGIBLE])
+    status = request.GET.get("status", "")
+    if status in BidStatus.values:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(reference__icontains=q) | Q(lead__name__icontains=q))
+    can_check = perms.can_formal_check(request.user, challenge)
+    if request.method == "POST" and can_check:
+        selected = challenge.bids.filter(
+            reference__in=request.POST.getlist("bids"), status=BidStatus.SUBMITTED
+        )
+        try:
+            done, skipped = bid_services.bids_formal_check_bulk(
+                challenge=challenge, by=request.user, bids=list(selected)
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)d bid(s) marked eligible.") % {"n": len(done)})
+            if skipped:
+                messages.warning(
+                    request,
+                    _("%(n)d bid(s) need a manual check: an automatic check failed.")
+                    % {"n": len(skipped)},
+                )
+        return redirect("bounty:bid_list", ocid=ocid)
+    return render(
+        request,
+        "bounty/bid_list.html",
+        {
+            "challenge": challenge,
+            "page": paginate(request, qs, per_page=60),
+            "status": status,
+            "q": q,
+            "statuses": BidStatus.choices,
+            "can_check": can_check,
+        },
+    )
+
+
+@login_required
+@require_POST
+def formal_check_start(request, ocid):
+    challenge = get_visible_or_404(
+        Challenge.objects.select_related("issuer"),
+        perms.can_view_challenge,
+        request.user,
+        ocid=ocid,
+    )
+    try:
+        bid_services.formal_check_start(challenge=challenge, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(challenge)
+    return redirect("bounty:bid_list", ocid=ocid)
+
+
+@login_required
+def formal_check(request, reference):
+    bid = _bid(request, reference)
+    if not perms.can_formal_check(request.user, bid.challenge):
+        raise Http404
+    auto = bid_services.auto_checklist(bid)
+    initial = {f"item_{k}": v for k, v in auto.items()}
+    initial["eligible"] = "1" if all(auto.values()) else "0"
+    form = FormalCheckForm(request.POST or None, initial=initial, items=FormalCheck.ITEMS)
+    if request.method == "POST" and form.is_valid():
+        checklist = {
+            k: {"auto": auto[k], "ok": form.cleaned_data[f"item_{k}"]}
+            for k, _label in FormalCheck.ITEMS
+        }
+        try:
+            bid_services.bid_formal_check(
+                bid=bid,
+                by=request.user,
+                checklist=checklist,
+                eligible=form.cleaned_data["eligible"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Formal check recorded."))
+            return redirect("bounty:bid_list", ocid=bid.challenge.ocid)
+    return render(
+        request,
+        "bounty/formal_check.html",
+        {"bid": bid, "form": form, "auto": auto, "completeness": bid_completeness_errors(bid)},
+    )
