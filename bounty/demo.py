@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
+from . import bid_services, services
 from .models import Challenge, Industry
 
 # (issuer index, industry code, title, problem, indicators, bounty, enterprise share, target state)
@@ -144,13 +144,16 @@ COMMENTS = {
 
 def seed(context):
     """Called by ``seed_demo`` with the demo users and organisations."""
-    created = seed_challenges(issuers=context["issuers"], officer=context["officer"])
-    return f"{created} challenges created" if created else ""
+    created = seed_challenges(
+        issuers=context["issuers"], officer=context["officer"], teams=context["teams"]
+    )
+    return f"{created} challenges created (with bids)" if created else ""
 
 
-def seed_challenges(*, issuers, officer):
+def seed_challenges(*, issuers, officer, teams=()):
     """issuers: list of (user, organisation). Returns the number of challenges created."""
     created = 0
+    slot = {"open": 0}  # which team bids where: each PI leads one submitted bid (the limit)
     for index, industry, title, problem, indicators, total, enterprise, state in CHALLENGES:
         user, org = issuers[index]
         if Challenge.objects.filter(issuer=org, title=title).exists():
@@ -187,12 +190,12 @@ def seed_challenges(*, issuers, officer):
             for n, c, v, u in indicators
         ]
         challenge = services.challenge_create(by=user, issuer=org, data=data, indicators=rows)
-        _advance(challenge, state, user, officer)
+        _advance(challenge, state, user, officer, teams, slot)
         created += 1
     return created
 
 
-def _advance(challenge, state, issuer, officer):
+def _advance(challenge, state, issuer, officer, teams, slot):
     if state == "draft":
         return
     services.challenge_submit(challenge=challenge, by=issuer)
@@ -210,9 +213,99 @@ def _advance(challenge, state, issuer, officer):
         services.challenge_decide(
             challenge=challenge, by=officer, decision=step, comment=COMMENTS.get(state, "")
         )
+    challenge = Challenge.objects.get(pk=challenge.pk)  # the services saved their own copies
+    if state == "published" and teams and "SiC" not in challenge.title:
+        # Open challenges: one sealed submitted bid, one draft (and one withdrawn).
+        n = slot["open"]
+        slot["open"] += 1
+        _demo_bid(challenge, *teams[n], submit=True)
+        _demo_bid(challenge, *teams[n + 3], submit=False)
+        if "RV" in challenge.title:
+            withdrawn = _demo_bid(challenge, *teams[(n + 4) % 6], submit=False)
+            bid_services.bid_withdraw(bid=withdrawn, by=teams[(n + 4) % 6][0])
     if state == "closed":
+        bids = []
+        if teams:
+            bids.append(_demo_bid(challenge, *teams[3], submit=True))
+            bids.append(_demo_bid(challenge, *teams[4], submit=True, partner=teams[0][1]))
+            bids.append(_demo_bid(challenge, *teams[5], submit=True))
         # Demo only: pretend the bidding window has run out, then close as the worker would.
         Challenge.objects.filter(pk=challenge.pk).update(
             bid_deadline=timezone.now() - timedelta(days=1)
         )
         services.challenge_close(challenge=challenge)
+        if bids:
+            bid_services.formal_check_start(challenge=challenge, by=officer)
+            bid_services.bids_formal_check_bulk(challenge=challenge, by=officer, bids=[bids[0]])
+            bid_services.bid_formal_check(
+                bid=bids[1],
+                by=officer,
+                checklist={},
+                eligible=False,
+                reasons="联合体协议未加盖成员单位公章。",
+            )
+            # bids[2] waits for the officer's formal check.
+
+
+PLAN_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _demo_bid(challenge, user, org, *, submit, partner=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bid = bid_services.bid_create(challenge=challenge, by=user, lead=org)
+    consortium = []
+    if partner is not None and challenge.consortium_allowed:
+        consortium = [
+            {
+                "name": partner.name,
+                "credit_code": partner.credit_code,
+                "work_share": Decimal("30"),
+                "responsibilities": "中试验证与产业化",
+            }
+        ]
+    bid_services.bid_update(
+        bid=bid,
+        by=user,
+        data={
+            "pi": user,
+            "pi_title": "教授",
+            "summary": f"{org.name}的技术方案",
+            "technical_approach": "理论建模—小试—中试三阶段推进，关键工艺采用正交试验优化。",
+            "risk_plan": "设置中期节点评估，关键设备预留备选供应商。",
+            "expected_results": "发明专利 2–3 项，工艺包 1 套，样品若干。",
+        },
+        consortium=consortium,
+        responses=[
+            {"indicator_id": i.pk, "committed_value": i.target_value, "note": "按方案实现"}
+            for i in challenge.indicators.all()
+        ],
+        milestones=[
+            {
+                "title": "小试验证",
+                "due_month": 8,
+                "deliverables": "小试报告与样品",
+                "tranche_share": Decimal("40"),
+            },
+            {
+                "title": "中试与验收",
+                "due_month": 20,
+                "deliverables": "中试样品、第三方检测报告",
+                "tranche_share": Decimal("60"),
+            },
+        ],
+        budget=[
+            {"category": "equipment", "amount": Decimal("120"), "note": ""},
+            {"category": "materials", "amount": Decimal("80"), "note": ""},
+        ],
+        exclusions=[],
+    )
+    bid_services.attachment_add(
+        bid=bid, by=user, upload=SimpleUploadedFile("实施方案.pdf", PLAN_PDF), kind="plan"
+    )
+    if submit:
+        bid_services.bid_submit(bid=bid, by=user)
+    return bid
