@@ -208,6 +208,7 @@ def _advance(challenge, state, issuer, officer, teams, slot):
         "published": ["start_vetting", "approve", "publish"],
         "withdrawn": ["start_vetting", "approve", "publish", "withdraw"],
         "closed": ["start_vetting", "approve", "publish"],
+        "formal_check": ["start_vetting", "approve", "publish"],
     }[state]
     for step in steps:
         services.challenge_decide(
@@ -223,9 +224,9 @@ def _advance(challenge, state, issuer, officer, teams, slot):
         if "RV" in challenge.title:
             withdrawn = _demo_bid(challenge, *teams[(n + 4) % 6], submit=False)
             bid_services.bid_withdraw(bid=withdrawn, by=teams[(n + 4) % 6][0])
-    if state == "closed":
+    if state in ("closed", "formal_check"):
         bids = []
-        if teams:
+        if teams and state == "formal_check":
             bids.append(_demo_bid(challenge, *teams[3], submit=True))
             bids.append(_demo_bid(challenge, *teams[4], submit=True, partner=teams[0][1]))
             bids.append(_demo_bid(challenge, *teams[5], submit=True))

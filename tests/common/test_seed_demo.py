@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import Organization, User
 from audit.models import AuditEvent
-from bounty.models import Challenge, ChallengeStatus
+from bounty.models import Bid, Challenge, ChallengeStatus
 
 
 @pytest.mark.django_db
@@ -20,4 +20,17 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     assert "demo-2026" in out
     assert counts[1] == 10  # bureau + 3 enterprises + 6 teams
     statuses = set(Challenge.objects.values_list("status", flat=True))
-    assert {ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED} <= statuses
+    assert {
+        ChallengeStatus.DRAFT,
+        ChallengeStatus.SUBMITTED,
+        ChallengeStatus.RETURNED,
+        ChallengeStatus.VETTING,
+        ChallengeStatus.APPROVED,
+        ChallengeStatus.REJECTED,
+        ChallengeStatus.PUBLISHED,
+        ChallengeStatus.WITHDRAWN,
+        ChallengeStatus.CLOSED,
+        ChallengeStatus.FORMAL_CHECK,
+    } <= statuses
+    bid_statuses = set(Bid.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses
