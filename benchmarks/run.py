@@ -212,7 +212,9 @@ def main(argv=None):
     call_command("migrate", interactive=False, verbosity=0)
     seed.seed(args.challenges)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
+        cursor.execute(
+            "SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
+        )
         version = cursor.fetchone()[0]
     print(f"Database: {connection.vendor} {version}")
     print(f"{args.repeat} timed requests per scenario after {args.warmup} warm-up requests.")

@@ -46,5 +46,6 @@ class ChallengeQuerySet(models.QuerySet):
             return self
         q = Q()
         for word in text.split()[:5]:
-            q &= Q(search_text__icontains=word.lower())
+            # search_text is stored lowercased: a plain LIKE can use the trigram index.
+            q &= Q(search_text__contains=word.lower())
         return self.filter(q)

@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from audit.services import audit_record
 from common.views import paginate
 
 from .models import ChallengeStatus
@@ -217,4 +218,10 @@ def export(request, fmt):
         raise Http404
     challenges, _form = challenge_list_for_bureau(params=request.GET)
     filename = f"challenges-{timezone.localdate():%Y%m%d}.{fmt}"
+    # Exports leave the system: record who took which slice.
+    audit_record(
+        actor=request.user,
+        action="challenge.export",
+        payload={"format": fmt, "params": {k: v for k, v in request.GET.items()}},
+    )
     return _EXPORTERS[fmt](challenges, filename)
