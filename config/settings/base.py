@@ -163,7 +163,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django-q": {"level": "WARNING"}},
+    "loggers": {
+        "django-q": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Challenge rules marked [default] in DOMAIN.md: change per city here (or in the environment).
