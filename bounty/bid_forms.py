@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.credit_code import normalize_credit_code, validate_credit_code
 from accounts.models import User
@@ -88,7 +89,9 @@ class ConsortiumForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    title = forms.CharField(label=_("Title"), max_length=60, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("academic or job title", "Title"), max_length=60, required=False
+    )
     employer = forms.CharField(label=_("Employer"), max_length=200)
     employer_code = CreditCodeField(label=_("Employer's credit code"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
@@ -211,7 +212,9 @@ class TeamMember(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="team")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(
+        pgettext_lazy("academic or job title", "title"), max_length=60, blank=True
+    )
     employer = models.CharField(_("employer"), max_length=200)
     employer_code = models.CharField(_("employer's credit code"), max_length=18, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
