@@ -205,7 +205,7 @@ def test_pi_can_lead_only_one_active_bid(settings):
     bid_services.bid_update(bid=bid_b, by=other_user, data={"pi": pi})
     with pytest.raises(ActionRefused) as exc:
         bid_services.bid_submit(bid=bid_b, by=other_user)
-    assert "PI" in str(exc.value.message)
+    assert "项目负责人" in str(exc.value.message)
 
 
 def test_organisation_leads_at_most_n_bids_per_call(settings):
