@@ -17,9 +17,21 @@ class UserAdmin(BaseUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: memberships change through invitations (audited, with object grants)."""
+
     model = Membership
     extra = 0
-    raw_id_fields = ("user",)
+    fields = ("user", "role", "is_admin", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)

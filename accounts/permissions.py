@@ -36,6 +36,10 @@ def belongs_to(user, organization) -> bool:
     return organization.pk in _roles_by_org(user)
 
 
+def belongs_to_id(user, organization_id) -> bool:
+    return organization_id in _roles_by_org(user)
+
+
 def has_role_in(user, organization, role) -> bool:
     return role in _roles_by_org(user).get(organization.pk, ())
 

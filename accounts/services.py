@@ -229,6 +229,11 @@ def invitation_accept(*, token, user) -> Membership:
         )
         if invitation is None or not invitation.is_open:
             raise ActionRefused(_("This invitation is no longer valid. Ask for a new one."))
+        if user.email.strip().lower() != invitation.email:
+            # A forwarded or leaked link is useless to anybody else.
+            raise ActionRefused(
+                _("This invitation was sent to another email address. Log in with that account.")
+            )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -18,6 +18,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("action", "object_label", "actor_label", "hash")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
+    def get_queryset(self, request):
+        # Bid events name sealed bids and their teams: they are read on the bid pages,
+        # under the sealing rules, and by verify_audit — not here.
+        return super().get_queryset(request).exclude(object_type="bounty.bid")
+
     def has_add_permission(self, request):
         return False
 

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -192,6 +194,16 @@ class AttachmentForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("File to check"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.JIEBANG["BID_MAX_TOTAL_BYTES"]
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        return upload
 
 
 class FormalCheckForm(forms.Form):

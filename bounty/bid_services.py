@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from accounts.models import Organization, Role
+from accounts.models import Organization, Role, User
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from common.dbtime import db_now
@@ -103,6 +103,15 @@ def bid_create(*, challenge, by, lead):
     return bid
 
 
+def _is_team_person(bid, user):
+    """Nobody can be named PI by an organisation they do not belong to."""
+    orgs = {
+        bid.lead_id,
+        *bid.consortium.exclude(organization=None).values_list("organization_id", flat=True),
+    }
+    return user.memberships.filter(organization_id__in=orgs).exists()
+
+
 def _replace(model, bid, rows):
     model.objects.filter(bid=bid).delete()
     model.objects.bulk_create(model(bid=bid, position=n, **row) for n, row in enumerate(rows))
@@ -152,16 +161,26 @@ def bid_update(
                 ExclusionRequest(bid=bid, **row) for row in exclusions
             )
         if team is not None:
+            # A person id is linked only for members of the bidding organisations.
+            for row in team:
+                if row.get("user") is not None and not _is_team_person(bid, row["user"]):
+                    row["user"] = None
             _replace(TeamMember, bid, team)
         if budget is not None:
             _replace(BudgetLine, bid, budget)
         if responses is not None:
             valid = set(bid.challenge.indicators.values_list("pk", flat=True))
+            unique = {row["indicator_id"]: row for row in responses if row["indicator_id"] in valid}
             IndicatorResponse.objects.filter(bid=bid).delete()
             IndicatorResponse.objects.bulk_create(
-                IndicatorResponse(bid=bid, **row)
-                for row in responses
-                if row["indicator_id"] in valid
+                IndicatorResponse(bid=bid, **row) for row in unique.values()
+            )
+        if data.get("pi") is not None and not _is_team_person(bid, data["pi"]):
+            raise ActionRefused(
+                _(
+                    "The PI must be a member of the lead unit or of a consortium member "
+                    "organisation on this platform."
+                )
             )
         for field, value in data.items():
             setattr(bid, field, value)
@@ -236,6 +255,12 @@ def bid_submit(*, bid, by):
             raise ActionRefused
         if errors := bid_completeness_errors(bid):
             raise BidIncomplete(errors)
+        # Serialise submissions naming the same people, so two bids cannot both
+        # pass the PI / participation limits at once (ordered to avoid deadlocks).
+        people = set(bid.team.exclude(user=None).values_list("user_id", flat=True))
+        if bid.pi_id:
+            people.add(bid.pi_id)
+        list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk"))
         if limit_errors := bid_limit_errors(bid):
             raise ActionRefused(" ".join(limit_errors))
         now = _require_open(bid.challenge)
@@ -380,6 +405,9 @@ def formal_check_start(*, challenge, by):
     """Bureau opens the formal check once the deadline has passed (closing first if needed)."""
     from .services import challenge_close
 
+    challenge = Challenge.objects.select_related("issuer").get(pk=challenge.pk)
+    if not perms.can_formal_check(by, challenge):
+        raise ActionRefused
     if challenge.status == ChallengeStatus.PUBLISHED:
         challenge_close(challenge=challenge)
     with transaction.atomic():
@@ -414,8 +442,8 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=bid.challenge_id)
         bid = _lock_bid(bid)
-        if challenge.status != ChallengeStatus.FORMAL_CHECK or not perms.can_formal_check(
-            by, challenge
+        if challenge.status != ChallengeStatus.FORMAL_CHECK or not perms.can_formal_check_bid(
+            by, bid
         ):
             raise ActionRefused(_("The formal check is not open for this challenge."))
         if bid.status != BidStatus.SUBMITTED:

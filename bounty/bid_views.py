@@ -30,6 +30,14 @@ from .exceptions import ActionRefused
 from .models import Bid, BidStatus, BidVersion, Challenge, FormalCheck
 
 BID_RELATED = ("challenge", "challenge__issuer", "lead", "pi")
+# Served with the type detected from the content, never from the uploader's file name.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "ooxml": "application/octet-stream",
+    "ole2": "application/octet-stream",
+}
 
 
 def _bid(request, reference, predicate=perms.can_view_bid):
@@ -258,7 +266,10 @@ def bid_attachment(request, reference, pk):
     bid = _bid(request, reference)
     attachment = get_object_or_404(bid.attachments, pk=pk)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=CONTENT_TYPES.get(attachment.content_kind, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -329,7 +340,7 @@ def bid_detail(request, reference):
         "responses": bid.responses.select_related("indicator").order_by("indicator__position"),
         "versions": bid.versions.all(),
         "formal": FormalCheck.objects.filter(bid=bid).first(),
-        "can_check": perms.can_formal_check(request.user, bid.challenge)
+        "can_check": perms.can_formal_check_bid(request.user, bid)
         and bid.status == BidStatus.SUBMITTED
         and bid.challenge.status == "formal_check",
         "events": audit_events_for(bid).order_by("-seq")[:30] if is_team else [],
@@ -388,7 +399,10 @@ def bid_list(request, ocid):
         .annotate(members=Count("consortium", distinct=True))
         .order_by("submitted_at")
     )
-    if not perms.is_bureau_officer(request.user):
+    if not (
+        perms.is_bureau_officer(request.user)
+        and not perms.belongs_to(request.user, challenge.issuer)
+    ):
         qs = qs.exclude(status__in=[BidStatus.SUBMITTED, BidStatus.INELIGIBLE])
     status = request.GET.get("status", "")
     if status in BidStatus.values:
@@ -450,7 +464,7 @@ def formal_check_start(request, ocid):
 @login_required
 def formal_check(request, reference):
     bid = _bid(request, reference)
-    if not perms.can_formal_check(request.user, bid.challenge):
+    if not perms.can_formal_check_bid(request.user, bid):
         raise Http404
     auto = bid_services.auto_checklist(bid)
     initial = {f"item_{k}": v for k, v in auto.items()}

@@ -5,7 +5,13 @@ organisation and the bureau only; everyone else gets 404.
 """
 
 from accounts.models import Role
-from accounts.permissions import belongs_to, has_role_in, is_bureau_officer, user_roles
+from accounts.permissions import (
+    belongs_to,
+    belongs_to_id,
+    has_role_in,
+    is_bureau_officer,
+    user_roles,
+)
 
 from .models import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
 
@@ -100,7 +106,11 @@ def can_view_bid(user, bid) -> bool:
         return False  # sealed
     if bid.status in (BidStatus.DRAFT, BidStatus.WITHDRAWN):
         return False
-    if is_bureau_officer(user) and not belongs_to(user, bid.lead):
+    if (
+        is_bureau_officer(user)
+        and not belongs_to(user, bid.lead)
+        and not belongs_to(user, challenge.issuer)
+    ):
         return True
     return (
         challenge.formal_check_done_at is not None
@@ -120,3 +130,11 @@ def can_list_bids(user, challenge) -> bool:
 
 def can_formal_check(user, challenge) -> bool:
     return can_vet_challenge(user, challenge) and challenge.deadline_passed
+
+
+def can_formal_check_bid(user, bid) -> bool:
+    """Never an officer of the bidding organisations."""
+    if not can_formal_check(user, bid.challenge) or belongs_to(user, bid.lead):
+        return False
+    member_orgs = {m.organization_id for m in bid.consortium.all() if m.organization_id}
+    return not any(belongs_to_id(user, org_id) for org_id in member_orgs)

@@ -231,11 +231,17 @@ def challenge_detail(request, ocid):
         if perms.can_edit_challenge(user, challenge)
         else {},
         "bid_panel": _bid_panel(user, challenge),
-        "events": audit_events_for(challenge).order_by("-seq")[:30]
-        if (is_issuer or is_bureau)
-        else [],
+        "events": _history(challenge, is_bureau=is_bureau) if (is_issuer or is_bureau) else [],
     }
     return render(request, "bounty/challenge_detail.html", context)
+
+
+def _history(challenge, *, is_bureau):
+    events = audit_events_for(challenge).order_by("-seq")
+    if not is_bureau:
+        # Who asked a question stays hidden from the issuer.
+        events = events.exclude(action="clarification.ask")
+    return events[:30]
 
 
 def _bid_panel(user, challenge):

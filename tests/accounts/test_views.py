@@ -236,3 +236,32 @@ def test_admin_works_for_bureau_staff(client):
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_organization_changelist")).status_code == 200
+
+
+def test_invitation_link_is_useless_to_another_account(client, django_capture_on_commit_callbacks):
+    org = OrganizationFactory(verified=True)
+    admin = member_of(org, "issuer", is_admin=True)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:organization_invite", args=[org.pk]),
+            {"email": "right@example.cn", "role": "issuer"},
+        )
+    link = re.search(r"(/accounts/invitations/[^/\s]+/)", mail.outbox[0].body).group(1)
+    client.force_login(UserFactory(email="wrong@example.cn"))
+    client.post(link)
+    assert org.memberships.count() == 1
+
+
+def test_admin_audit_list_hides_bid_events(client):
+    from bounty import bid_services
+    from tests.bounty.bid_helpers import team
+    from tests.bounty.helpers import published
+
+    user, org = team(name="保密研究院")
+    bid_services.bid_create(challenge=published(), by=user, lead=org)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(reverse("admin:audit_auditevent_changelist"))
+    assert response.status_code == 200
+    assert "bid.create" not in response.content.decode()
+    assert client.get("/admin/notifications/notification/").status_code == 404

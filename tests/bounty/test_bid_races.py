@@ -84,3 +84,26 @@ def test_double_click_submits_one_version():
     assert sorted(r[0] for r in results) == ["ok", "refused"]
     assert BidVersion.objects.filter(bid=bid).count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_pi_limit_holds_under_concurrent_submissions():
+    from tests.factories import member_of
+
+    from .bid_helpers import team
+
+    pi, _org = team()
+    bids = []
+    for _ in range(6):
+        user, other = team()
+        member_of(other, "bidder", user=pi)
+        bid = complete_bid(published(), user, other)
+        bid_services.bid_update(bid=bid, by=user, data={"pi": pi})
+        bids.append(bid)
+    results = run_threads(
+        [
+            lambda b=b: bid_services.bid_submit(bid=Bid.objects.get(pk=b.pk), by=b.created_by)
+            for b in bids
+        ]
+    )
+    assert sum(1 for r in results if r[0] == "ok") == 1
+    assert BidVersion.objects.filter(bid__pi=pi).count() == 1

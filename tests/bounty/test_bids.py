@@ -13,7 +13,7 @@ from bounty import bid_services, services
 from bounty.bid_rules import canonical_bytes
 from bounty.models import Bid, BidStatus, BidVersion, ChallengeStatus, CreditSanction
 from notifications.models import Notification
-from tests.factories import bureau_officer
+from tests.factories import UserFactory, bureau_officer, member_of
 
 from .bid_helpers import PDF, complete_bid, team
 from .helpers import INDICATORS, force_deadline, published
@@ -202,6 +202,7 @@ def test_pi_can_lead_only_one_active_bid(settings):
     bid_services.bid_submit(bid=bid_a, by=pi)
     other_user, org_b = team()
     bid_b = complete_bid(published(), other_user, org_b)
+    member_of(org_b, "bidder", user=pi)  # the PI works for both organisations
     bid_services.bid_update(bid=bid_b, by=other_user, data={"pi": pi})
     with pytest.raises(ActionRefused) as exc:
         bid_services.bid_submit(bid=bid_b, by=other_user)
@@ -326,3 +327,44 @@ def test_canonical_content_is_stable_json():
     data = json.loads(canonical_bytes(version.content))
     assert data["format"] == "jiebang-bid-v1"
     assert data["responses"][0]["committed"] == "91.0000"
+
+
+def test_nobody_can_be_named_pi_by_an_organisation_they_do_not_belong_to():
+    bid = complete_bid(published())
+    stranger = UserFactory()
+    with pytest.raises(ActionRefused):
+        bid_services.bid_update(bid=bid, by=bid.created_by, data={"pi": stranger})
+    bid.refresh_from_db()
+    assert bid.pi == bid.created_by
+
+
+def test_duplicate_indicator_rows_do_not_crash():
+    bid = complete_bid(published())
+    indicator = bid.challenge.indicators.first()
+    rows = [
+        {"indicator_id": indicator.pk, "committed_value": Decimal("1"), "note": ""},
+        {"indicator_id": indicator.pk, "committed_value": Decimal("2"), "note": ""},
+    ]
+    bid_services.bid_update(bid=bid, by=bid.created_by, data={}, responses=rows)
+    assert bid.responses.get().committed_value == Decimal("2")
+
+
+def test_officer_of_the_bidding_organisation_cannot_formal_check_its_bid():
+    officer = bureau_officer()
+    challenge = published(officer=officer)
+    bid = complete_bid(challenge)
+    bid_services.bid_submit(bid=bid, by=bid.created_by)
+    force_deadline(challenge, timezone.now() - timedelta(seconds=1))
+    bid_services.formal_check_start(challenge=challenge, by=officer)
+    insider = bureau_officer()
+    member_of(bid.lead, "bidder", user=insider)
+    with pytest.raises(ActionRefused):
+        bid_services.bid_formal_check(bid=bid, by=insider, checklist={}, eligible=True)
+
+
+def test_formal_check_start_checks_permission_before_closing():
+    challenge = force_deadline(published(), timezone.now() - timedelta(seconds=1))
+    with pytest.raises(ActionRefused):
+        bid_services.formal_check_start(challenge=challenge, by=UserFactory())
+    challenge.refresh_from_db()
+    assert challenge.status == ChallengeStatus.PUBLISHED

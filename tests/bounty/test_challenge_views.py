@@ -227,3 +227,14 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     challenge = published()
     with django_assert_max_num_queries(8):
         client.get(challenge.get_absolute_url())
+
+
+def test_issuer_history_does_not_reveal_who_asked(client):
+    challenge = published()
+    asker = member_of(OrganizationFactory(kind="university", verified=True), "bidder")
+    asker.full_name = "张提问"
+    asker.save()
+    client.force_login(asker)
+    client.post(reverse("bounty:clarification_ask", args=[challenge.ocid]), {"question": "问？"})
+    client.force_login(challenge.created_by)
+    assert "张提问" not in client.get(challenge.get_absolute_url()).content.decode()
