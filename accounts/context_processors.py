@@ -15,5 +15,7 @@ def navigation(request):
             "is_bureau": Role.BUREAU in roles,
             "is_supervisor": Role.SUPERVISOR in roles,
             "is_staff": user.is_staff,
+            # Set by the review app's profile (one cheap query, only when rendered).
+            "is_expert": hasattr(user, "expert"),
         }
     }

@@ -46,7 +46,7 @@ from .models import (
     Milestone,
     TeamMember,
 )
-from .signals import challenge_amended
+from .signals import bid_submitted, challenge_amended
 
 ATTACHMENT_KINDS = ("pdf", "ooxml", "ole2", "png", "jpeg")
 
@@ -282,6 +282,7 @@ def bid_submit(*, bid, by):
             ],
         )
         version.save()
+        bid_submitted.send(sender=Bid, bid=bid, version=version)
         audit_record(
             actor=by,
             action="bid.submit",

@@ -96,6 +96,11 @@ def can_edit_bid(user, bid, *, allow_submitted=False) -> bool:
     return bid.status in allowed and not bid.challenge.deadline_passed and is_bid_team(user, bid)
 
 
+# Apps above bounty add readers here (review: accepted, unconflicted panel experts).
+# Each is ``predicate(user, bid) -> bool``, consulted only after the deadline.
+EXTRA_BID_READERS: list = []
+
+
 def can_view_bid(user, bid) -> bool:
     from .models import BidStatus
 
@@ -106,6 +111,8 @@ def can_view_bid(user, bid) -> bool:
         return False  # sealed
     if bid.status in (BidStatus.DRAFT, BidStatus.WITHDRAWN):
         return False
+    if user.is_authenticated and any(reader(user, bid) for reader in EXTRA_BID_READERS):
+        return True
     if (
         is_bureau_officer(user)
         and not belongs_to(user, bid.lead)

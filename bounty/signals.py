@@ -4,3 +4,7 @@ from django.dispatch import Signal
 # connects here: receivers reopen submitted bids of a material amendment and
 # return the users to notify.
 challenge_amended = Signal()
+
+# Sent inside the submission's transaction with ``bid`` and ``version``. The review
+# app precomputes the bid's conflicts of interest here (not at draw time).
+bid_submitted = Signal()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", bounty_views.home, name="home"),
     path("", include("bounty.urls")),
     path("accounts/", include("accounts.urls")),
+    path("review/", include("review.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Expert review")
+
+    def ready(self):
+        from bounty.permissions import EXTRA_BID_READERS
+
+        from . import conflicts, notifications  # noqa: F401  (signal receivers, kinds)
+        from .permissions import expert_can_read_bid
+
+        if expert_can_read_bid not in EXTRA_BID_READERS:
+            EXTRA_BID_READERS.append(expert_can_read_bid)

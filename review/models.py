@@ -1,1 +1,308 @@
-from django.db import models  # noqa: F401
+"""Expert pools, conflicts of interest, verifiable draws and invitations (DOMAIN §4)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from bounty.models import Bid, Challenge, Industry
+
+
+class ExpertTitle(models.TextChoices):
+    SENIOR = "senior", _("Full senior (正高)")
+    ASSOCIATE = "associate", _("Associate senior (副高)")
+    INTERMEDIATE = "intermediate", _("Intermediate (中级)")
+
+
+class ExpertType(models.TextChoices):
+    TECHNICAL = "technical", _("Technical")
+    FINANCIAL = "financial", _("Financial")
+    MANAGEMENT = "management", _("Management")
+
+
+class ExpertStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Expert(models.Model):
+    """An expert in one or more industry pools. ``code`` is the stable id used by draws."""
+
+    code = models.CharField(_("expert id"), max_length=20, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    industries = models.ManyToManyField(
+        Industry, related_name="experts", verbose_name=_("industries")
+    )
+    keywords = models.CharField(_("sub-field keywords"), max_length=300, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=200)
+    employer_code = models.CharField(_("employer's credit code"), max_length=18, db_index=True)
+    title = models.CharField(_("title"), max_length=20, choices=ExpertTitle.choices)
+    expert_type = models.CharField(
+        _("type"), max_length=20, choices=ExpertType.choices, default=ExpertType.TECHNICAL
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ExpertStatus.choices,
+        default=ExpertStatus.ACTIVE,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("review:expert_detail", args=[self.code])
+
+
+class Relationship(models.Model):
+    """A declared relationship that can make the expert conflicted (DOMAIN §4)."""
+
+    class Kind(models.TextChoices):
+        RELATIVE = "relative", _("Relative")
+        ADVISOR = "advisor", _("Advisor or advisee")
+        COAUTHOR = "coauthor", _("Co-author or joint project")
+        EMPLOYMENT = "employment", _("Other or former employment")
+        DIRECTORSHIP = "directorship", _("Directorship or shareholding")
+
+    PERSONAL = (Kind.RELATIVE, Kind.ADVISOR, Kind.COAUTHOR)
+    ORGANISATIONAL = (Kind.EMPLOYMENT, Kind.DIRECTORSHIP)
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="relationships")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person (account)"),
+    )
+    person_name = models.CharField(_("person"), max_length=100, blank=True)
+    organization_code = models.CharField(
+        _("organisation credit code"), max_length=18, blank=True, db_index=True
+    )
+    organization_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty if ongoing."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("declared relationship")
+        verbose_name_plural = _("declared relationships")
+        indexes = [models.Index(fields=["person", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.person_name or self.organization_name}"
+
+
+class Conflict(models.Model):
+    """A hard exclusion of one expert, with its rule and evidence. ``bid`` is empty
+    for challenge-wide rules (the issuer's staff, the bureau's staff, sanctions…)."""
+
+    class Rule(models.TextChoices):
+        EMPLOYED_BY_BIDDER = "employed_by_bidder", _("Employed by a bidder or consortium member")
+        FORMERLY_EMPLOYED = (
+            "formerly_employed",
+            _("Employed or director there within the look-back period"),
+        )
+        IN_BID_TEAM = "in_bid_team", _("Named in a bid team")
+        RELATED_TO_TEAM = (
+            "related_to_team",
+            _("Relative, advisor or co-author of a bid's key person"),
+        )
+        EMPLOYED_BY_ISSUER = "employed_by_issuer", _("Employed by the issuer")
+        BUREAU_STAFF = "bureau_staff", _("Staff of the bureau")
+        SANCTIONED = "sanctioned", _("Under a credit sanction")
+        ANNUAL_CAP = "annual_cap", _("Annual review cap reached")
+        NOT_ACTIVE = "not_active", _("Not active in the pool")
+        EXCLUSION_REQUEST = "exclusion_request", _("Exclusion requested by a bidder and accepted")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="conflicts")
+    bid = models.ForeignKey(
+        Bid, null=True, blank=True, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
+    rule = models.CharField(max_length=30, choices=Rule.choices)
+    evidence = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["challenge", "expert"])]
+
+    def __str__(self):
+        return f"{self.expert} — {self.get_rule_display()}"
+
+
+class DrawStatus(models.TextChoices):
+    COMMITTING = "committing", _("Waiting for commitments")
+    FROZEN = "frozen", _("Pool frozen, waiting for reveals")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_DRAW_STATUSES = (DrawStatus.COMMITTING, DrawStatus.FROZEN)
+
+
+class Draw(FSMModelMixin, models.Model):
+    """A verifiable random draw of a review panel (commit-reveal seed, HMAC ranks)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="draws")
+    supplementary_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supplements"
+    )
+    purpose = models.CharField(max_length=30, default="bid_review")
+    algorithm = models.CharField(max_length=40, editable=False)
+    params = models.JSONField(default=dict)
+    public_value_source = models.CharField(
+        _("public value (named before the freeze)"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. a lottery result published after the freeze; leave empty if none."),
+    )
+    public_value = models.CharField(_("public value"), max_length=300, blank=True)
+    bureau_commitment = models.CharField(max_length=64, blank=True)
+    supervisor_commitment = models.CharField(max_length=64, blank=True)
+    bureau_reveal = models.CharField(max_length=200, blank=True)
+    supervisor_reveal = models.CharField(max_length=200, blank=True)
+    bureau_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    salt = models.CharField(max_length=64, editable=False)
+    pool = models.JSONField(default=list, editable=False)  # canonical, pseudonymous
+    pool_hash = models.CharField(max_length=64, blank=True, editable=False)
+    pool_size = models.PositiveIntegerField(default=0, editable=False)
+    exclusion_summary = models.JSONField(default=dict, editable=False)  # rule → count
+    seed = models.CharField(max_length=64, blank=True, editable=False)
+    ranked = models.JSONField(default=list, editable=False)  # pseudonymous ids, rank order
+    status = FSMField(default=DrawStatus.COMMITTING, choices=DrawStatus.choices, protected=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "purpose"],
+                condition=Q(status__in=["committing", "frozen"]),
+                name="one_open_draw_per_challenge",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.challenge.ocid} draw {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("review:draw_detail", args=[self.pk])
+
+    @transition(field=status, source=DrawStatus.COMMITTING, target=DrawStatus.FROZEN)
+    def freeze(self, *, at):
+        self.frozen_at = at
+
+    @transition(field=status, source=DrawStatus.FROZEN, target=DrawStatus.COMPLETED)
+    def complete(self, *, at):
+        self.completed_at = at
+
+    @transition(
+        field=status, source=[DrawStatus.COMMITTING, DrawStatus.FROZEN], target=DrawStatus.CANCELLED
+    )
+    def cancel(self):
+        pass
+
+
+class SeatStatus(models.TextChoices):
+    WAITING = "waiting", _("Alternate, not invited")
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("No answer in time")
+    CONFLICTED = "conflicted", _("Replaced after a declared conflict")
+
+
+class Seat(models.Model):
+    """One drawn expert: on the panel (in order) or an alternate (in order)."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="seats")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="seats")
+    pseudonym = models.CharField(max_length=64)
+    rank = models.PositiveIntegerField()
+    on_panel = models.BooleanField(default=False)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    status = models.CharField(max_length=20, choices=SeatStatus.choices, default=SeatStatus.WAITING)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateTimeField(null=True, blank=True, db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    undertaking_signed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "expert"], name="one_seat_per_expert")
+        ]
+
+    def __str__(self):
+        return f"{self.draw_id}#{self.rank} {self.expert}"
+
+    def get_absolute_url(self):
+        return reverse("review:invitation", args=[self.pk])
+
+
+class Declaration(models.Model):
+    """An invited expert's per-bid conflict declaration, before seeing any content."""
+
+    class Outcome(models.TextChoices):
+        NONE = "none", _("No conflict")
+        POTENTIAL = "potential", _("Potential conflict (the bureau decides)")
+        CONFLICT = "conflict", _("Conflict")
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="declarations")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="declarations")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    bureau_ruling = models.CharField(
+        max_length=20, blank=True, choices=[("cleared", _("Cleared")), ("excluded", _("Excluded"))]
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "bid"], name="one_declaration_per_bid")
+        ]
+
+    def __str__(self):
+        return f"{self.seat} {self.bid}: {self.outcome}"
+
+    @property
+    def clears_access(self):
+        return self.outcome == self.Outcome.NONE or (
+            self.outcome == self.Outcome.POTENTIAL and self.bureau_ruling == "cleared"
+        )

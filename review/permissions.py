@@ -1,1 +1,52 @@
-"""Permission predicates for this app; see accounts/permissions.py for the conventions."""
+"""Who may see and do what in review. Conventions: accounts/permissions.py."""
+
+from accounts.models import Role
+from accounts.permissions import is_bureau_officer, user_roles
+
+from .models import DrawStatus, SeatStatus
+
+
+def is_supervisor(user) -> bool:
+    return Role.SUPERVISOR in user_roles(user)
+
+
+def can_manage_pool(user) -> bool:
+    return is_bureau_officer(user)
+
+
+def can_run_draw(user, challenge) -> bool:
+    from bounty.permissions import can_vet_challenge
+
+    return can_vet_challenge(user, challenge) and challenge.deadline_passed
+
+
+def can_view_draw(user, draw) -> bool:
+    """The bureau and supervisors (the panel stays hidden from bidders and the issuer)."""
+    return can_run_draw(user, draw.challenge) or is_supervisor(user)
+
+
+def can_commit_as_supervisor(user, draw) -> bool:
+    return is_supervisor(user) and draw.status == DrawStatus.COMMITTING
+
+
+def is_seat_expert(user, seat) -> bool:
+    return user.is_authenticated and seat.expert.user_id == user.pk
+
+
+def expert_can_read_bid(user, bid) -> bool:
+    """An accepted panel expert who declared no conflict for this bid (or was cleared)."""
+    from .models import Declaration
+
+    declaration = (
+        Declaration.objects.filter(
+            bid=bid,
+            seat__expert__user=user,
+            seat__status=SeatStatus.ACCEPTED,
+            seat__on_panel=True,
+            seat__draw__status=DrawStatus.COMPLETED,
+            seat__draw__challenge_id=bid.challenge_id,
+        )
+        .only("outcome", "bureau_ruling")
+        .first()
+    )
+    return declaration is not None and declaration.clears_access

@@ -321,6 +321,8 @@ class ExclusionRequest(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decision_reason = models.CharField(max_length=500, blank=True)
+    # For an accepted request naming an expert: the pool's expert id it was matched to.
+    matched_expert_code = models.CharField(max_length=20, blank=True)
 
     def __str__(self):
         return self.name

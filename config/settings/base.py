@@ -203,3 +203,13 @@ JIEBANG.update(
         ],
     }
 )
+
+# Expert review rules ([default] in DOMAIN.md §4).
+JIEBANG.update(
+    {
+        "EXPERT_ANNUAL_CAP": env.int("JIEBANG_EXPERT_ANNUAL_CAP", default=10),
+        "CONFLICT_LOOKBACK_YEARS": env.int("JIEBANG_CONFLICT_LOOKBACK_YEARS", default=3),
+        "PANEL_SIZE": env.int("JIEBANG_PANEL_SIZE", default=7),
+        "INVITATION_HOURS": env.int("JIEBANG_INVITATION_HOURS", default=24),
+    }
+)

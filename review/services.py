@@ -1,0 +1,499 @@
+"""Draw use cases: create → commit (bureau + supervisor) → freeze → reveal → select →
+invite; declines, expiries and declared conflicts move to the next alternate."""
+
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import ActionRefused, StaleState
+from accounts.models import User
+from accounts.selectors import bureau_officers
+from audit.services import audit_record
+from bounty.models import Challenge, ChallengeStatus
+from bounty.services import challenge_close
+from notifications.services import notify
+
+from . import permissions as perms
+from . import verify_draw as algo
+from .conflicts import (
+    compute_bid_conflicts,
+    compute_challenge_conflicts,
+    excluded_expert_ids,
+    live_bids,
+)
+from .models import (
+    ACTIVE_DRAW_STATUSES,
+    Conflict,
+    Declaration,
+    Draw,
+    DrawStatus,
+    Expert,
+    ExpertStatus,
+    ExpertType,
+    Seat,
+    SeatStatus,
+)
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+DRAWABLE = (ChallengeStatus.CLOSED, ChallengeStatus.FORMAL_CHECK, ChallengeStatus.UNDER_REVIEW)
+
+
+def default_params():
+    size = settings.JIEBANG["PANEL_SIZE"]
+    return {
+        "size": size,
+        "alternates": size,
+        "min_technical_ratio": "2/3",
+        "max_per_employer": 1,
+        "min_financial": 0,
+    }
+
+
+def validate_params(params):
+    size = params["size"]
+    if size < 5 or size % 2 == 0:
+        raise ActionRefused(_("The panel size must be odd and at least 5."))
+    if params["alternates"] < 0 or params["alternates"] > 50:
+        raise ActionRefused(_("Choose between 0 and 50 alternates."))
+    if params.get("min_financial", 0) not in (0, 1):
+        raise ActionRefused(_("At least one financial expert is either required or not."))
+
+
+def eligible_experts(challenge):
+    """The pool before freezing: active experts of the challenge's industry without conflicts."""
+    return (
+        Expert.objects.filter(industries=challenge.industry_id, status=ExpertStatus.ACTIVE)
+        .exclude(id__in=excluded_expert_ids(challenge))
+        .distinct()
+    )
+
+
+def _lock_draw(draw):
+    return Draw.objects.select_for_update().select_related("challenge__issuer").get(pk=draw.pk)
+
+
+def draw_create(*, challenge, by, params=None, public_value_source="", supplementary_of=None):
+    """Open a draw. Repeating the request returns the open draw (idempotent)."""
+    params = {**default_params(), **(params or {})}
+    validate_params(params)
+    if not perms.can_run_draw(by, Challenge.objects.select_related("issuer").get(pk=challenge.pk)):
+        raise ActionRefused(_("Only bureau officers can draw a panel, after the bid deadline."))
+    if challenge.status == ChallengeStatus.PUBLISHED:
+        challenge_close(challenge=challenge)  # the deadline passed; the worker may not have run
+    with transaction.atomic():
+        challenge = (
+            Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge.pk)
+        )
+        if not perms.can_run_draw(by, challenge):
+            raise ActionRefused(_("Only bureau officers can draw a panel, after the bid deadline."))
+        if challenge.status not in DRAWABLE:
+            raise ActionRefused(_("A panel can be drawn once bidding has closed."))
+        existing = Draw.objects.filter(challenge=challenge, status__in=ACTIVE_DRAW_STATUSES).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                draw = Draw.objects.create(
+                    challenge=challenge,
+                    supplementary_of=supplementary_of,
+                    algorithm=algo.ALGORITHM,
+                    params=params,
+                    public_value_source=public_value_source.strip(),
+                    bureau_officer=by,
+                    salt=secrets.token_hex(32),
+                )
+        except IntegrityError:  # a concurrent request created it first
+            return Draw.objects.get(challenge=challenge, status__in=ACTIVE_DRAW_STATUSES)
+        audit_record(
+            actor=by,
+            action="draw.create",
+            obj=draw,
+            to_state=draw.status,
+            payload={"params": params},
+        )
+    return draw
+
+
+def draw_commit(*, draw, by, party, commitment):
+    commitment = (commitment or "").strip().lower()
+    if not HEX64.match(commitment):
+        raise ActionRefused(
+            _("A commitment is the SHA-256 of your secret: 64 hexadecimal characters.")
+        )
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        if draw.status != DrawStatus.COMMITTING:
+            raise ActionRefused(_("Commitments are closed: the pool is frozen."))
+        if party == "bureau":
+            if by.pk != draw.bureau_officer_id or draw.bureau_commitment:
+                raise ActionRefused(_("Only the officer who opened the draw commits, once."))
+            draw.bureau_commitment = commitment
+        elif party == "supervisor":
+            if not perms.can_commit_as_supervisor(by, draw) or draw.supervisor_commitment:
+                raise ActionRefused(_("Only a supervisor commits here, once."))
+            draw.supervisor_commitment, draw.supervisor = commitment, by
+        else:
+            raise ActionRefused
+        draw.save()
+        audit_record(
+            actor=by, action=f"draw.commit.{party}", obj=draw, payload={"commitment": commitment}
+        )
+    return draw
+
+
+def draw_freeze(*, draw, by):
+    """Compute and store the eligible pool in canonical, pseudonymous form."""
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        if draw.status != DrawStatus.COMMITTING:
+            raise StaleState
+        if by.pk != draw.bureau_officer_id:
+            raise ActionRefused(_("Only the officer who opened the draw freezes the pool."))
+        if not (draw.bureau_commitment and draw.supervisor_commitment):
+            raise ActionRefused(_("Both commitments are needed before the pool is frozen."))
+        challenge = draw.challenge
+        # Bid conflicts were precomputed at submission; refresh them for experts and
+        # declarations added since, so the frozen pool reflects today's data.
+        for bid in (
+            live_bids(challenge).select_related("lead", "pi").prefetch_related("consortium", "team")
+        ):
+            compute_bid_conflicts(bid)
+        compute_challenge_conflicts(challenge)
+        pool_qs = eligible_experts(challenge)
+        if draw.supplementary_of_id:
+            seated = Seat.objects.filter(draw__challenge=challenge).values("expert_id")
+            pool_qs = pool_qs.exclude(id__in=seated)
+        rows = list(pool_qs.values_list("code", "employer_code", "expert_type"))
+        pool = algo.canonical_pool(
+            {
+                "id": algo.pseudonym(draw.salt, code),
+                "employer": algo.pseudonym(draw.salt, employer),
+                "type": kind,
+            }
+            for code, employer, kind in rows
+        )
+        draw.pool = pool
+        draw.pool_hash = algo.pool_hash(pool)
+        draw.pool_size = len(pool)
+        draw.exclusion_summary = _summary(challenge)
+        draw.freeze(at=timezone.now())
+        draw.save()
+        audit_record(
+            actor=by,
+            action="draw.freeze",
+            obj=draw,
+            from_state=DrawStatus.COMMITTING,
+            to_state=draw.status,
+            payload={"pool_hash": draw.pool_hash, "pool_size": draw.pool_size},
+        )
+    return draw
+
+
+def _summary(challenge):
+    rows = (
+        Conflict.objects.filter(challenge=challenge)
+        .values("rule")
+        .annotate(n=Count("expert_id", distinct=True))
+        .order_by("rule")
+    )
+    return {row["rule"]: row["n"] for row in rows}
+
+
+def draw_reveal(*, draw, by, party, secret):
+    """Record a reveal; refuse (and log) one that does not match its commitment."""
+    secret = (secret or "").strip()
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        if draw.status != DrawStatus.FROZEN:
+            raise ActionRefused(_("Reveals are accepted only after the pool is frozen."))
+        expected_user = draw.bureau_officer_id if party == "bureau" else draw.supervisor_id
+        if by.pk != expected_user or party not in ("bureau", "supervisor"):
+            raise ActionRefused(_("Only the party who committed reveals."))
+        if getattr(draw, f"{party}_reveal"):
+            raise ActionRefused(_("This secret was already revealed."))
+        if algo.commitment(secret) != getattr(draw, f"{party}_commitment"):
+            audit_record(actor=by, action=f"draw.reveal_refused.{party}", obj=draw)
+            refused = True
+        else:
+            setattr(draw, f"{party}_reveal", secret)
+            draw.save()
+            audit_record(actor=by, action=f"draw.reveal.{party}", obj=draw)
+            refused = False
+    if refused:  # outside the atomic block: the refusal stays in the audit trail
+        raise ActionRefused(_("This secret does not match the commitment. Nothing was recorded."))
+    return _maybe_complete(draw, by)
+
+
+def draw_set_public_value(*, draw, by, value):
+    value = (value or "").strip()
+    if not value:
+        raise ActionRefused(_("Enter the public value."))
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        if draw.status != DrawStatus.FROZEN or not draw.public_value_source or draw.public_value:
+            raise ActionRefused(_("No public value is expected now."))
+        if by.pk != draw.bureau_officer_id:
+            raise ActionRefused
+        draw.public_value = value
+        draw.save()
+        audit_record(actor=by, action="draw.public_value", obj=draw, payload={"value": value})
+    return _maybe_complete(draw, by)
+
+
+def _maybe_complete(draw, by):
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        ready = (
+            draw.status == DrawStatus.FROZEN
+            and draw.bureau_reveal
+            and draw.supervisor_reveal
+            and (draw.public_value or not draw.public_value_source)
+        )
+        if not ready:
+            return draw
+        draw.seed = algo.seed(
+            draw.pool_hash, draw.bureau_reveal, draw.supervisor_reveal, draw.public_value
+        )
+        draw.ranked = algo.rank(draw.seed, draw.pool)
+        try:
+            panel, alternates = algo.select(draw.pool, draw.ranked, draw.params)
+        except ValueError as exc:
+            raise ActionRefused(
+                _("The eligible pool cannot fill the panel under its constraints (%(detail)s).")
+                % {"detail": exc}
+            ) from exc
+        experts = _experts_by_pseudonym(draw)
+        for order, pseudo in enumerate(panel + alternates, start=1):
+            Seat.objects.create(
+                draw=draw,
+                expert=experts[pseudo],
+                pseudonym=pseudo,
+                rank=order,
+                on_panel=pseudo in panel,
+            )
+        draw.complete(at=timezone.now())
+        draw.save()
+        audit_record(
+            actor=by,
+            action="draw.complete",
+            obj=draw,
+            from_state=DrawStatus.FROZEN,
+            to_state=draw.status,
+            payload={"seed": draw.seed, "panel": panel, "alternates": alternates},
+        )
+        for seat in draw.seats.filter(on_panel=True).select_related("expert__user"):
+            _invite(seat)
+    return draw
+
+
+def _experts_by_pseudonym(draw):
+    """Map the frozen pseudonyms back to experts (only the platform knows the salt)."""
+    codes = {}
+    for code in Expert.objects.filter(industries=draw.challenge.industry_id).values_list(
+        "code", flat=True
+    ):
+        codes[algo.pseudonym(draw.salt, code)] = code
+    wanted = {p: codes[p] for p in (e["id"] for e in draw.pool) if p in codes}
+    experts = Expert.objects.in_bulk(list(wanted.values()), field_name="code")
+    return {p: experts[c] for p, c in wanted.items()}
+
+
+def _invite(seat):
+    """Caller holds the draw lock."""
+    hours = settings.JIEBANG["INVITATION_HOURS"]
+    seat.status = SeatStatus.INVITED
+    seat.invited_at = timezone.now()
+    seat.respond_by = seat.invited_at + timedelta(hours=hours)
+    seat.on_panel = True
+    seat.save()
+    user = seat.expert.user or User.objects.filter(email__iexact=seat.expert.email).first()
+    if user is not None and seat.expert.user_id is None and seat.expert.email:
+        Expert.objects.filter(pk=seat.expert_id, user__isnull=True).update(user=user)
+    audit_record(actor=None, action="seat.invite", obj=seat.draw, payload={"rank": seat.rank})
+    if user is not None:
+        notify(
+            recipients=[user],
+            kind="review.invited",
+            params={
+                "title": seat.draw.challenge.title,
+                "deadline": timezone.localtime(seat.respond_by).strftime("%Y-%m-%d %H:%M"),
+            },
+            url=reverse("review:invitation", args=[seat.pk]),
+        )
+
+
+def _panel_counts(draw):
+    live = draw.seats.filter(on_panel=True, status__in=[SeatStatus.INVITED, SeatStatus.ACCEPTED])
+    rows = list(live.values_list("pseudonym", flat=True))
+    by_id = {e["id"]: e for e in draw.pool}
+    return [by_id[p] for p in rows]
+
+
+def _replace(seat, *, by=None):
+    """Invite the first waiting alternate (rank order) that keeps the panel constraints."""
+    draw = seat.draw
+    current = _panel_counts(draw)
+    params = draw.params
+    size = params["size"]
+    need_tech = algo.required_technical(size, params.get("min_technical_ratio", "2/3"))
+    need_fin = params.get("min_financial", 0)
+    by_id = {e["id"]: e for e in draw.pool}
+    employers = {}
+    for entry in current:
+        employers[entry["employer"]] = employers.get(entry["employer"], 0) + 1
+    tech = sum(e["type"] == ExpertType.TECHNICAL for e in current)
+    fin = sum(e["type"] == ExpertType.FINANCIAL for e in current)
+    for alternate in draw.seats.filter(on_panel=False, status=SeatStatus.WAITING).order_by("rank"):
+        entry = by_id[alternate.pseudonym]
+        if employers.get(entry["employer"], 0) >= params.get("max_per_employer", 1):
+            continue
+        t = tech + (entry["type"] == ExpertType.TECHNICAL)
+        f = fin + (entry["type"] == ExpertType.FINANCIAL)
+        seats_left = size - len(current) - 1
+        if max(0, need_tech - t) + max(0, need_fin - f) > seats_left:
+            continue
+        alternate.replaces = seat
+        alternate.save(update_fields=["replaces"])
+        _invite(alternate)
+        audit_record(
+            actor=by,
+            action="seat.replace",
+            obj=draw,
+            payload={"replaced_rank": seat.rank, "by_rank": alternate.rank},
+        )
+        return alternate
+    notify(
+        recipients=bureau_officers(),
+        kind="review.alternates_exhausted",
+        params={"title": draw.challenge.title, "draw": draw.pk},
+        url=draw.get_absolute_url(),
+    )
+    audit_record(actor=by, action="draw.alternates_exhausted", obj=draw)
+    return None
+
+
+def _lock_seat(seat):
+    seat = (
+        Seat.objects.select_for_update().select_related("draw__challenge", "expert").get(pk=seat.pk)
+    )
+    Draw.objects.select_for_update().filter(pk=seat.draw_id).first()
+    return seat
+
+
+def seat_accept(*, seat, by, undertaking):
+    if not undertaking:
+        raise ActionRefused(
+            _("Accepting means signing the confidentiality and impartiality undertaking.")
+        )
+    with transaction.atomic():
+        seat = _lock_seat(seat)
+        if not perms.is_seat_expert(by, seat):
+            raise ActionRefused
+        if seat.status != SeatStatus.INVITED:
+            raise StaleState(_("This invitation is no longer open."))
+        if seat.respond_by <= timezone.now():
+            raise ActionRefused(_("The time to answer has passed."))
+        seat.status = SeatStatus.ACCEPTED
+        seat.responded_at = seat.undertaking_signed_at = timezone.now()
+        seat.save()
+        audit_record(actor=by, action="seat.accept", obj=seat.draw, payload={"rank": seat.rank})
+    return seat
+
+
+def seat_decline(*, seat, by, reason=""):
+    with transaction.atomic():
+        seat = _lock_seat(seat)
+        if not perms.is_seat_expert(by, seat):
+            raise ActionRefused
+        if seat.status != SeatStatus.INVITED:
+            raise StaleState(_("This invitation is no longer open."))
+        seat.status = SeatStatus.DECLINED
+        seat.responded_at = timezone.now()
+        seat.decline_reason = (reason or "")[:300]
+        seat.save()
+        audit_record(actor=by, action="seat.decline", obj=seat.draw, payload={"rank": seat.rank})
+        _replace(seat, by=by)
+    return seat
+
+
+def seats_expire():
+    """Scheduled: an invitation without answer by its deadline counts as a decline."""
+    expired = 0
+    for seat_id in Seat.objects.filter(
+        status=SeatStatus.INVITED, respond_by__lte=timezone.now()
+    ).values_list("id", flat=True):
+        with transaction.atomic():
+            seat = _lock_seat(Seat(pk=seat_id))
+            if seat.status != SeatStatus.INVITED or seat.respond_by > timezone.now():
+                continue
+            seat.status = SeatStatus.EXPIRED
+            seat.save()
+            audit_record(
+                actor=None, action="seat.expire", obj=seat.draw, payload={"rank": seat.rank}
+            )
+            _replace(seat)
+            expired += 1
+    return expired
+
+
+def declaration_record(*, seat, by, bid, outcome, note=""):
+    """Per-bid declaration before any content; a conflict replaces the expert."""
+    with transaction.atomic():
+        seat = _lock_seat(seat)
+        if not perms.is_seat_expert(by, seat) or seat.status != SeatStatus.ACCEPTED:
+            raise ActionRefused
+        if bid.challenge_id != seat.draw.challenge_id:
+            raise ActionRefused
+        declaration, created = Declaration.objects.get_or_create(
+            seat=seat, bid=bid, defaults={"outcome": outcome, "note": note[:500]}
+        )
+        if not created:
+            raise StaleState(_("You already declared for this bid."))
+        audit_record(
+            actor=by,
+            action="seat.declare",
+            obj=seat.draw,
+            payload={"rank": seat.rank, "bid": bid.reference, "outcome": outcome},
+        )
+        if outcome == Declaration.Outcome.CONFLICT:
+            seat.status = SeatStatus.CONFLICTED
+            seat.save()
+            _replace(seat, by=by)
+    return declaration
+
+
+def bundle(draw):
+    """The verification bundle: everything a third party needs to recompute the draw."""
+    seats = list(draw.seats.order_by("rank"))
+    panel = [s.pseudonym for s in seats if s.rank <= draw.params["size"]]
+    return {
+        "algorithm": draw.algorithm,
+        "draw": draw.pk,
+        "challenge": draw.challenge.ocid,
+        "supplementary_of": draw.supplementary_of_id,
+        "params": draw.params,
+        "pool": draw.pool,
+        "pool_hash": draw.pool_hash,
+        "exclusions": draw.exclusion_summary,
+        "commitments": {"bureau": draw.bureau_commitment, "supervisor": draw.supervisor_commitment},
+        "reveals": {"bureau": draw.bureau_reveal, "supervisor": draw.supervisor_reveal},
+        "public_value_source": draw.public_value_source,
+        "public_value": draw.public_value,
+        "seed": draw.seed,
+        "ranked": draw.ranked,
+        "panel": panel,
+        "alternates": [s.pseudonym for s in seats if s.rank > draw.params["size"]],
+        "replacements": [
+            {"replaced": s.replaces.pseudonym, "by": s.pseudonym}
+            for s in draw.seats.filter(replaces__isnull=False).select_related("replaces")
+        ],
+        "frozen_at": draw.frozen_at.isoformat() if draw.frozen_at else None,
+        "completed_at": draw.completed_at.isoformat() if draw.completed_at else None,
+    }

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views, views_pool
+
+app_name = "review"
+
+urlpatterns = [
+    # The expert pool (bureau) and experts' own profiles.
+    path("experts/", views_pool.pool_list, name="pool"),
+    path("experts/import/", views_pool.pool_import, name="pool_import"),
+    path("experts/export/<str:fmt>/", views_pool.pool_export, name="pool_export"),
+    path("experts/me/", views_pool.my_profile, name="my_profile"),
+    path("experts/<str:code>/", views_pool.expert_detail, name="expert_detail"),
+    # Draws (bureau + supervisor).
+    path("challenges/<str:ocid>/draws/", views.draw_list, name="draw_list"),
+    path("challenges/<str:ocid>/draws/new/", views.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
+    path("draws/<int:pk>/step/", views.draw_step, name="draw_step"),
+    path("draws/<int:pk>/bundle.json", views.draw_bundle, name="draw_bundle"),
+    # Experts' invitations and declarations.
+    path("invitations/", views.my_invitations, name="my_invitations"),
+    path("invitations/<int:pk>/", views.invitation, name="invitation"),
+]

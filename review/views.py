@@ -1,0 +1,245 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.exceptions import ActionRefused
+from bounty.models import Bid, BidStatus, Challenge
+from common.views import get_visible_or_404
+
+from . import permissions as perms
+from . import services
+from .forms import (
+    AcceptForm,
+    CommitForm,
+    DeclarationForm,
+    DeclineForm,
+    DrawForm,
+    PublicValueForm,
+    RevealForm,
+)
+from .models import Conflict, Declaration, Draw, DrawStatus, Seat, SeatStatus
+
+
+def _challenge(request, ocid):
+    return get_visible_or_404(
+        Challenge.objects.select_related("issuer", "industry"),
+        perms.can_run_draw,
+        request.user,
+        ocid=ocid,
+    )
+
+
+def _draw(request, pk):
+    return get_visible_or_404(
+        Draw.objects.select_related(
+            "challenge__issuer", "challenge__industry", "bureau_officer", "supervisor"
+        ),
+        perms.can_view_draw,
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def draw_list(request, ocid):
+    challenge = _challenge(request, ocid)
+    draws = challenge.draws.order_by("-created_at")
+    eligible = services.eligible_experts(challenge).count() if challenge.industry_id else 0
+    return render(
+        request,
+        "review/draw_list.html",
+        {"challenge": challenge, "draws": draws, "eligible": eligible, "form": DrawForm()},
+    )
+
+
+@login_required
+@require_POST
+def draw_create(request, ocid):
+    challenge = _challenge(request, ocid)
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("review:draw_list", ocid=ocid)
+    data = form.cleaned_data
+    params = {
+        **services.default_params(),
+        "size": data["size"],
+        "alternates": data["alternates"],
+        "min_financial": 1 if data["min_financial"] else 0,
+    }
+    supplementary_of = Draw.objects.filter(
+        pk=request.POST.get("supplementary_of"), challenge=challenge
+    ).first()
+    try:
+        draw = services.draw_create(
+            challenge=challenge,
+            by=request.user,
+            params=params,
+            public_value_source=data["public_value_source"],
+            supplementary_of=supplementary_of,
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("review:draw_list", ocid=ocid)
+    return redirect(draw)
+
+
+def draw_detail(request, pk):
+    draw = _draw(request, pk)
+    user = request.user
+    seats = draw.seats.select_related("expert", "replaces__expert").order_by("rank")
+    context = {
+        "draw": draw,
+        "challenge": draw.challenge,
+        "seats": seats,
+        "conflict_count": Conflict.objects.filter(challenge=draw.challenge)
+        .values("expert_id")
+        .distinct()
+        .count(),
+        "is_officer": user.pk == draw.bureau_officer_id,
+        "is_supervisor": perms.is_supervisor(user),
+        "commit_form": CommitForm(),
+        "reveal_form": RevealForm(),
+        "public_form": PublicValueForm(),
+        "needs_supplement": draw.status == DrawStatus.COMPLETED
+        and not seats.filter(status=SeatStatus.WAITING).exists()
+        and seats.filter(
+            on_panel=True, status__in=[SeatStatus.INVITED, SeatStatus.ACCEPTED]
+        ).count()
+        < draw.params["size"],
+        "draw_form": DrawForm(initial={"size": draw.params["size"]}),
+    }
+    return render(request, "review/draw_detail.html", context)
+
+
+@login_required
+@require_POST
+def draw_step(request, pk):
+    draw = _draw(request, pk)
+    step = request.POST.get("step")
+    party = request.POST.get("party")
+    try:
+        if step == "commit":
+            form = CommitForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(" ".join(form.errors["commitment"]))
+            services.draw_commit(
+                draw=draw, by=request.user, party=party, commitment=form.cleaned_data["commitment"]
+            )
+            messages.success(request, _("Commitment recorded."))
+        elif step == "freeze":
+            draw = services.draw_freeze(draw=draw, by=request.user)
+            messages.success(
+                request,
+                _("Pool frozen: %(n)d eligible experts. Now both parties reveal.")
+                % {"n": draw.pool_size},
+            )
+        elif step == "reveal":
+            services.draw_reveal(
+                draw=draw, by=request.user, party=party, secret=request.POST.get("secret", "")
+            )
+            messages.success(request, _("Secret revealed and checked against the commitment."))
+        elif step == "public_value":
+            services.draw_set_public_value(
+                draw=draw, by=request.user, value=request.POST.get("value", "")
+            )
+            messages.success(request, _("Public value recorded."))
+        else:
+            raise Http404
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(draw)
+
+
+def draw_bundle(request, pk):
+    draw = _draw(request, pk)
+    if draw.status != DrawStatus.COMPLETED:
+        raise Http404
+    data = json.dumps(services.bundle(draw), ensure_ascii=False, indent=1, sort_keys=True)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-bundle.json"'
+    return response
+
+
+@login_required
+def my_invitations(request):
+    seats = (
+        Seat.objects.filter(expert__user=request.user)
+        .exclude(status=SeatStatus.WAITING)
+        .select_related("draw__challenge")
+        .order_by("-invited_at")
+    )
+    return render(request, "review/my_invitations.html", {"seats": seats})
+
+
+@login_required
+def invitation(request, pk):
+    seat = Seat.objects.select_related("draw__challenge", "expert").filter(pk=pk).first()
+    if (
+        seat is None
+        or not perms.is_seat_expert(request.user, seat)
+        or seat.status == SeatStatus.WAITING
+    ):
+        raise Http404
+    challenge = seat.draw.challenge
+    bids = list(
+        Bid.objects.filter(challenge=challenge, submitted_at__isnull=False)
+        .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
+        .select_related("lead")
+        .order_by("reference")
+    )
+    declarations = {d.bid_id: d for d in Declaration.objects.filter(seat=seat)}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                form = AcceptForm(request.POST)
+                services.seat_accept(seat=seat, by=request.user, undertaking=form.is_valid())
+                messages.success(
+                    request, _("Thank you. Declare any conflict for each bid before reading it.")
+                )
+            elif action == "decline":
+                form = DeclineForm(request.POST)
+                form.is_valid()
+                services.seat_decline(
+                    seat=seat, by=request.user, reason=form.cleaned_data.get("reason", "")
+                )
+                messages.info(request, _("You declined. The next alternate is invited."))
+            elif action == "declare":
+                bid = next((b for b in bids if str(b.pk) == request.POST.get("bid")), None)
+                form = DeclarationForm(request.POST)
+                if bid is None or not form.is_valid():
+                    raise ActionRefused(_("Choose an answer for the bid."))
+                services.declaration_record(
+                    seat=seat,
+                    by=request.user,
+                    bid=bid,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("Declaration recorded."))
+            else:
+                raise Http404
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        return redirect("review:invitation", pk=seat.pk)
+    rows = [{"bid": b, "declaration": declarations.get(b.pk)} for b in bids]
+    return render(
+        request,
+        "review/invitation.html",
+        {
+            "seat": seat,
+            "challenge": challenge,
+            "rows": rows,
+            "accept_form": AcceptForm(),
+            "decline_form": DeclineForm(),
+            "declaration_form": DeclarationForm(),
+        },
+    )

@@ -1,0 +1,85 @@
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from bounty import bid_services
+from bounty.models import Industry
+from review import services
+from review import verify_draw as algo
+from review.models import Expert
+from tests.bounty.bid_helpers import complete_bid, team
+from tests.bounty.helpers import force_deadline, published
+from tests.factories import (
+    OrganizationFactory,
+    UserFactory,
+    bureau_officer,
+    member_of,
+    next_credit_code,
+)
+
+_codes = itertools.count(1)
+
+
+def make_expert(*, industry=None, employer_code=None, kind="technical", user=None, **extra):
+    industry = industry or Industry.objects.get(code="new-energy")
+    n = next(_codes)
+    expert = Expert.objects.create(
+        code=f"T{n:06d}",
+        name=f"专家{n}",
+        employer_name=f"单位{n}",
+        employer_code=employer_code or next_credit_code("12"),
+        title="senior",
+        expert_type=kind,
+        user=user,
+        email=f"expert{n}@example.cn",
+        **extra,
+    )
+    expert.industries.add(industry)
+    return expert
+
+
+def pool(n, **kwargs):
+    return [make_expert(**kwargs) for _ in range(n)]
+
+
+def closed_challenge_with_bids(n_bids=2):
+    officer = bureau_officer()
+    challenge = published(officer=officer)
+    bids = []
+    for _ in range(n_bids):
+        bid = complete_bid(challenge)
+        bid_services.bid_submit(bid=bid, by=bid.created_by)
+        bids.append(bid)
+    force_deadline(challenge, timezone.now() - timedelta(seconds=1))
+    return challenge, bids, officer
+
+
+def supervisor():
+    from accounts.models import Organization, OrganizationKind
+
+    bureau = Organization.objects.get(kind=OrganizationKind.BUREAU)
+    return member_of(bureau, "supervisor")
+
+
+def run_draw(challenge, officer, sup=None, *, params=None, public=""):
+    sup = sup or supervisor()
+    draw = services.draw_create(
+        challenge=challenge, by=officer, params=params, public_value_source=public
+    )
+    services.draw_commit(
+        draw=draw, by=officer, party="bureau", commitment=algo.commitment("officer-secret")
+    )
+    services.draw_commit(
+        draw=draw, by=sup, party="supervisor", commitment=algo.commitment("supervisor-secret")
+    )
+    services.draw_freeze(draw=draw, by=officer)
+    services.draw_reveal(draw=draw, by=officer, party="bureau", secret="officer-secret")
+    draw = services.draw_reveal(draw=draw, by=sup, party="supervisor", secret="supervisor-secret")
+    if public:
+        draw = services.draw_set_public_value(draw=draw, by=officer, value="07 12 19 23 31 33 + 05")
+    draw.refresh_from_db()
+    return draw
+
+
+__all__ = ["OrganizationFactory", "UserFactory", "team"]
