@@ -121,6 +121,29 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
     return draw
 
 
+def draw_cancel(*, draw, by, reason):
+    """Abandon an open draw (e.g. the frozen pool cannot fill the panel); keeps its record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reason for cancelling the draw."))
+    with transaction.atomic():
+        draw = _lock_draw(draw)
+        if draw.status not in ACTIVE_DRAW_STATUSES or by.pk != draw.bureau_officer_id:
+            raise ActionRefused
+        before = draw.status
+        draw.cancel()
+        draw.save()
+        audit_record(
+            actor=by,
+            action="draw.cancel",
+            obj=draw,
+            from_state=before,
+            to_state=draw.status,
+            payload={"reason": reason},
+        )
+    return draw
+
+
 def draw_commit(*, draw, by, party, commitment):
     commitment = (commitment or "").strip().lower()
     if not HEX64.match(commitment):

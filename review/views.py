@@ -146,6 +146,9 @@ def draw_step(request, pk):
                 draw=draw, by=request.user, party=party, secret=request.POST.get("secret", "")
             )
             messages.success(request, _("Secret revealed and checked against the commitment."))
+        elif step == "cancel":
+            services.draw_cancel(draw=draw, by=request.user, reason=request.POST.get("reason", ""))
+            messages.info(request, _("Draw cancelled. Open a new one with suitable parameters."))
         elif step == "public_value":
             services.draw_set_public_value(
                 draw=draw, by=request.user, value=request.POST.get("value", "")

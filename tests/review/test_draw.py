@@ -266,3 +266,18 @@ def test_panel_hidden_from_issuer_and_bidders(client):
         assert client.get(f"/review/draws/{draw.pk}/bundle.json").status_code == 404
     client.force_login(officer)
     assert client.get(draw.get_absolute_url()).status_code == 200
+
+
+def test_stuck_draw_can_be_cancelled_with_a_reason_and_a_new_one_opened():
+    challenge, _bids, officer = closed_challenge_with_bids(1)
+    pool(3)
+    with pytest.raises(ActionRefused):
+        run_draw(challenge, officer)
+    from review.models import Draw
+
+    stuck = Draw.objects.get(challenge=challenge)
+    with pytest.raises(ActionRefused):
+        services.draw_cancel(draw=stuck, by=officer, reason="")
+    services.draw_cancel(draw=stuck, by=officer, reason="专家库不足，调整规模")
+    pool(10)
+    assert run_draw(challenge, officer).status == DrawStatus.COMPLETED
