@@ -1,25 +1,50 @@
 """What the benchmark measures. Later issues append scenarios to SCENARIOS.
 
-A scenario is one GET request, repeated; ``user`` names the seeded user it
-runs as (None: anonymous). Targets are per request, measured in-process
-(server time: middleware, view, queries, template; no network).
+Two kinds of scenario, each run by its runner in ``run.py`` (``RUNNERS``):
+
+* ``Page``: one GET request with the test client, repeated; ``user`` names the
+  seeded user it runs as (None: anonymous). Server time: middleware, view,
+  queries, template; no network.
+* ``ServiceCall``: one call of a service function. ``prepare(n)`` builds the
+  arguments of n calls beforehand (untimed), one set per call, because a
+  service that changes state cannot be called twice on the same rows.
+
+Both have ``target_ms`` (median) and ``max_queries`` (None: no query target;
+the count is still reported). A new kind is a dataclass here plus a runner in
+run.py.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
+
+from bounty.bid_services import bid_submit
+
+from . import seed_bids
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
+    _: KW_ONLY
+    target_ms: float = 20.0
+    max_queries: int | None = 6
+
+
+@dataclass(frozen=True)
+class Page(Scenario):
     url_name: str
     params: dict = field(default_factory=dict)
     args: tuple = ()
     user: str | None = None
-    target_ms: float = 20.0
-    max_queries: int = 6
+
+
+@dataclass(frozen=True)
+class ServiceCall(Scenario):
+    service: Callable[..., object]
+    prepare: Callable[[int], list[dict]]  # n → n keyword-argument dicts, one per call
 
 
 # Words the seed's lists guarantee (benchmarks/seed.py): "碳化硅" is in about 1 % of
@@ -28,24 +53,22 @@ SEARCH_WORD = "碳化硅"
 TODAY = timezone.localdate()
 
 SCENARIOS = [
-    Scenario("board: no filter, page 1", "bounty:board"),
-    Scenario("board: no filter, page 50", "bounty:board", {"page": "50"}),
-    Scenario("board: search one word", "bounty:board", {"q": SEARCH_WORD}),
+    Page("board: no filter, page 1", "bounty:board"),
+    Page("board: no filter, page 50", "bounty:board", {"page": "50"}),
+    Page("board: search one word", "bounty:board", {"q": SEARCH_WORD}),
     # Two-character words are common in Chinese and no trigram index serves them.
-    Scenario("board: search a 2-character word", "bounty:board", {"q": "良率"}),
-    Scenario("board: search two words", "bounty:board", {"q": "高性能 良率"}),
-    Scenario("board: industry", "bounty:board", {"industry": "new-materials"}),
-    Scenario("board: sort by bounty, highest first", "bounty:board", {"sort": "amount_desc"}),
-    Scenario(
+    Page("board: search a 2-character word", "bounty:board", {"q": "良率"}),
+    Page("board: search two words", "bounty:board", {"q": "高性能 良率"}),
+    Page("board: industry", "bounty:board", {"industry": "new-materials"}),
+    Page("board: sort by bounty, highest first", "bounty:board", {"sort": "amount_desc"}),
+    Page(
         "board: open + amount range + sort amount",
         "bounty:board",
         {"status": "open", "amount_min": "100", "amount_max": "1000", "sort": "amount_desc"},
     ),
-    Scenario(
-        "board: closed, sort deadline", "bounty:board", {"status": "closed", "sort": "deadline"}
-    ),
-    Scenario("board: all statuses, sort deadline", "bounty:board", {"sort": "deadline"}),
-    Scenario(
+    Page("board: closed, sort deadline", "bounty:board", {"status": "closed", "sort": "deadline"}),
+    Page("board: all statuses, sort deadline", "bounty:board", {"sort": "deadline"}),
+    Page(
         "board: all filters combined",
         "bounty:board",
         {
@@ -58,5 +81,29 @@ SCENARIOS = [
             "deadline_to": str(TODAY + timedelta(days=60)),
             "sort": "deadline",
         },
+    ),
+    # --- Bids (benchmarks/seed_bids.py) ---------------------------------------------------
+    Page(
+        f"bureau bid list, {seed_bids.LIST_BIDS:,} bids, page 1 (60/page)",
+        "bounty:bid_list",
+        args=(seed_bids.LIST_OCID,),
+        user=seed_bids.OFFICER,
+        max_queries=8,
+    ),
+    Page(
+        f"bureau bid list, {seed_bids.LIST_BIDS:,} bids, page 20",
+        "bounty:bid_list",
+        {"page": "20"},
+        args=(seed_bids.LIST_OCID,),
+        user=seed_bids.OFFICER,
+        max_queries=8,
+    ),
+    # File hashing happens at attachment_add (prepared), not at submission.
+    ServiceCall(
+        "bid submit (service, excluding file hashing)",
+        bid_submit,
+        seed_bids.prepare_submissions,
+        target_ms=25.0,
+        max_queries=None,
     ),
 ]

@@ -270,6 +270,7 @@ def _bid_panel(user, challenge):
         "can_bid": bool(startable),
         "orgs": startable,
         "can_list": perms.can_list_bids(user, challenge),
+        "can_draw": perms.can_formal_check(user, challenge),
         "can_start_check": perms.can_formal_check(user, challenge)
         and challenge.display_status == ChallengeStatus.CLOSED,
     }
