@@ -13,9 +13,11 @@ def bureau_officers():
 
 
 def organization_staff(organization, *, role=None, admins_only=False):
-    qs = User.objects.filter(is_active=True, memberships__organization=organization)
+    # One filter() call: the conditions must hold for the SAME membership row
+    # (chained filters would join memberships twice and match across organisations).
+    conditions = {"memberships__organization": organization}
     if role:
-        qs = qs.filter(memberships__role=role)
+        conditions["memberships__role"] = role
     if admins_only:
-        qs = qs.filter(memberships__is_admin=True)
-    return list(qs.distinct())
+        conditions["memberships__is_admin"] = True
+    return list(User.objects.filter(is_active=True, **conditions).distinct())

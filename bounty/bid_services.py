@@ -64,7 +64,7 @@ def _team_users(bid):
 
 
 def _lock_bid(bid):
-    return Bid.objects.select_for_update().select_related("challenge", "lead").get(pk=bid.pk)
+    return Bid.objects.select_for_update().select_related("challenge", "lead", "pi").get(pk=bid.pk)
 
 
 def _require_open(challenge):
@@ -267,7 +267,7 @@ def bid_submit(*, bid, by):
         if not can_proceed(bid.submit):
             raise BidWindowClosed
         bid.submit(at=now)
-        bid.save()
+        bid.save(update_fields=["status", "submitted_at", "status_note", "updated_at"])
         content = canonical_content(bid)
         version = BidVersion(
             bid=bid,

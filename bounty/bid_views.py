@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from .bid_forms import (
 )
 from .bid_rules import bid_completeness_errors, file_sha256
 from .exceptions import ActionRefused
-from .models import Bid, BidStatus, BidVersion, Challenge, FormalCheck
+from .models import Bid, BidStatus, BidVersion, Challenge, ConsortiumMember, FormalCheck
 
 BID_RELATED = ("challenge", "challenge__issuer", "lead", "pi")
 # Served with the type detected from the content, never from the uploader's file name.
@@ -392,12 +393,20 @@ def bid_list(request, ocid):
     challenge = get_visible_or_404(
         Challenge.objects.select_related("issuer"), perms.can_list_bids, request.user, ocid=ocid
     )
+    members = (
+        ConsortiumMember.objects.filter(bid=OuterRef("pk"))
+        .order_by()
+        .values("bid")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = (
         challenge.bids.exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN])
         .exclude(submitted_at__isnull=True)
         .select_related("lead", "pi")
-        .annotate(members=Count("consortium", distinct=True))
-        .order_by("submitted_at")
+        .defer("summary", "technical_approach", "risk_plan", "expected_results", "status_note")
+        .annotate(members=Coalesce(Subquery(members), Value(0)))
+        .order_by("submitted_at", "pk")
     )
     if not (
         perms.is_bureau_officer(request.user)

@@ -111,7 +111,10 @@ class Bid(FSMModelMixin, models.Model):
                 name="one_active_bid_per_lead_unit",
             )
         ]
-        indexes = [models.Index(fields=["challenge", "status"])]
+        indexes = [
+            models.Index(fields=["challenge", "status"]),
+            models.Index(fields=["challenge", "submitted_at"], name="bid_challenge_submitted"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import TEMPLATES, env
+from .base import DATABASES, TEMPLATES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -42,4 +42,5 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
     )
 ]
 
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

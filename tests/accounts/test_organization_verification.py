@@ -163,3 +163,17 @@ def test_only_bureau_can_register_a_bureau():
             kind="bureau",
             role="bureau",
         )
+
+
+@pytest.mark.django_db
+def test_organization_staff_matches_role_in_that_organisation_only():
+    from accounts.selectors import organization_staff
+
+    org_a, org_b = (
+        OrganizationFactory(verified=True),
+        OrganizationFactory(kind="university", verified=True),
+    )
+    issuer_at_a = member_of(org_a, "issuer")
+    member_of(org_b, "bidder", user=issuer_at_a)  # a bidder elsewhere
+    bidder_at_a = member_of(org_a, "bidder")
+    assert organization_staff(org_a, role="bidder") == [bidder_at_a]
