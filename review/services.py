@@ -103,7 +103,7 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
                 draw = Draw.objects.create(
                     challenge=challenge,
                     supplementary_of=supplementary_of,
-                    algorithm=algo.ALGORITHM,
+                    algorithm=algo.CURRENT,
                     params=params,
                     public_value_source=public_value_source.strip(),
                     bureau_officer=by,
@@ -282,11 +282,17 @@ def _maybe_complete(draw, by):
         if not ready:
             return draw
         draw.seed = algo.seed(
-            draw.pool_hash, draw.bureau_reveal, draw.supervisor_reveal, draw.public_value
+            draw.pool_hash,
+            draw.bureau_reveal,
+            draw.supervisor_reveal,
+            draw.public_value,
+            algorithm=draw.algorithm,
         )
         draw.ranked = algo.rank(draw.seed, draw.pool)
         try:
-            panel, alternates = algo.select(draw.pool, draw.ranked, draw.params)
+            panel, alternates = algo.select(
+                draw.pool, draw.ranked, draw.params, algorithm=draw.algorithm
+            )
         except ValueError as exc:
             raise ActionRefused(
                 _("The eligible pool cannot fill the panel under its constraints (%(detail)s).")

@@ -16,7 +16,10 @@ import json
 import math
 import sys
 
-ALGORITHM = "jiebang-draw-v1"
+ALGORITHM = "jiebang-draw-v1"  # the base specification (docs/draw-algorithm.md)
+V2 = "jiebang-draw-v2"  # v1 with an exact feasibility check in select() — used for new draws
+CURRENT = V2
+SUPPORTED = (ALGORITHM, V2)
 
 
 def canonical(data) -> bytes:
@@ -50,11 +53,15 @@ def commitment(secret: str) -> str:
 
 
 def seed(
-    pool_hash_hex: str, bureau_secret: str, supervisor_secret: str, public_value: str = ""
+    pool_hash_hex: str,
+    bureau_secret: str,
+    supervisor_secret: str,
+    public_value: str = "",
+    algorithm: str = ALGORITHM,
 ) -> str:
     """SHA-256 over the algorithm name, the pool hash, both reveals and the public value,
     joined by newlines. Fixed only after the freeze; no party can choose it alone."""
-    material = "\n".join([ALGORITHM, pool_hash_hex, bureau_secret, supervisor_secret, public_value])
+    material = "\n".join([algorithm, pool_hash_hex, bureau_secret, supervisor_secret, public_value])
     return sha256_hex(material.encode())
 
 
@@ -70,7 +77,38 @@ def required_technical(size: int, ratio: str) -> int:
     return math.ceil(size * numerator / denominator)
 
 
-def select(pool, ranked_ids, params):
+def _completable(remaining, employers, per_employer, seats, need_technical, need_financial):
+    """v2: can ``seats`` more members be chosen from ``remaining`` (entries) with at most
+    ``per_employer`` per employer (``employers`` = counts already on the panel), at least
+    ``need_technical`` technical and ``need_financial`` financial? Exact (Hall-type counts
+    per employer for technical, financial, both, and everyone)."""
+    need_technical, need_financial = max(0, need_technical), max(0, need_financial)
+    if seats <= 0:
+        return need_technical == 0 and need_financial == 0
+    if need_technical + need_financial > seats:
+        return False
+    counts = {}
+    for entry in remaining:
+        room = per_employer - employers.get(entry["employer"], 0)
+        if room <= 0:
+            continue
+        row = counts.setdefault(entry["employer"], [room, 0, 0, 0])  # room, all, tech, fin
+        row[1] += 1
+        row[2] += entry["type"] == "technical"
+        row[3] += entry["type"] == "financial"
+    total = sum(min(r[0], r[1]) for r in counts.values())
+    tech = sum(min(r[0], r[2]) for r in counts.values())
+    fin = sum(min(r[0], r[3]) for r in counts.values())
+    both = sum(min(r[0], r[2] + r[3]) for r in counts.values())
+    return (
+        total >= seats
+        and tech >= need_technical
+        and fin >= need_financial
+        and both >= need_technical + need_financial
+    )
+
+
+def select(pool, ranked_ids, params, algorithm=ALGORITHM):
     """Greedy selection down the ranked list under the panel constraints.
 
     Returns (panel ids, alternate ids). A candidate joins the panel unless its
@@ -84,7 +122,9 @@ def select(pool, ranked_ids, params):
     need_financial = params.get("min_financial", 0)
     per_employer = params.get("max_per_employer", 1)
     panel, employers, technical, financial = [], {}, 0, 0
-    for entry_id in ranked_ids:
+    if len(set(ranked_ids)) != len(ranked_ids) or len(by_id) != len(pool):
+        raise ValueError("duplicate ids in the pool")
+    for position, entry_id in enumerate(ranked_ids):
         if len(panel) == size:
             break
         entry = by_id[entry_id]
@@ -95,6 +135,14 @@ def select(pool, ranked_ids, params):
         seats_left = size - len(panel) - 1
         if max(0, need_technical - t) + max(0, need_financial - f) > seats_left:
             continue
+        if algorithm == V2:
+            after = employers.copy()
+            after[entry["employer"]] = after.get(entry["employer"], 0) + 1
+            later = (by_id[i] for i in ranked_ids[position + 1 :])
+            if not _completable(
+                later, after, per_employer, seats_left, need_technical - t, need_financial - f
+            ):
+                continue
         panel.append(entry_id)
         employers[entry["employer"]] = employers.get(entry["employer"], 0) + 1
         technical, financial = t, f
@@ -108,8 +156,9 @@ def select(pool, ranked_ids, params):
 def verify(bundle) -> list[str]:
     """Return the list of mismatches (empty when the bundle verifies)."""
     problems = []
-    if bundle.get("algorithm") != ALGORITHM:
-        return [f"unknown algorithm {bundle.get('algorithm')!r}"]
+    algorithm = bundle.get("algorithm")
+    if algorithm not in SUPPORTED:
+        return [f"unknown algorithm {algorithm!r}"]
     pool = bundle["pool"]
     if pool_hash(pool) != bundle["pool_hash"]:
         problems.append("pool hash does not match the pool")
@@ -124,6 +173,7 @@ def verify(bundle) -> list[str]:
         reveals["bureau"],
         reveals["supervisor"],
         bundle.get("public_value", ""),
+        algorithm=algorithm,
     )
     if computed_seed != bundle["seed"]:
         problems.append("seed does not match the reveals")
@@ -131,7 +181,7 @@ def verify(bundle) -> list[str]:
     if ranked != bundle["ranked"]:
         problems.append("ranked list does not match the seed")
     try:
-        panel, alternates = select(pool, ranked, bundle["params"])
+        panel, alternates = select(pool, ranked, bundle["params"], algorithm=algorithm)
     except ValueError as exc:
         problems.append(str(exc))
     else:
@@ -147,9 +197,13 @@ def main(argv=None) -> int:
     if len(args) != 1:
         print("usage: python verify_draw.py bundle.json", file=sys.stderr)
         return 2
-    with open(args[0], encoding="utf-8") as handle:
-        bundle = json.load(handle)
-    problems = verify(bundle)
+    try:
+        with open(args[0], encoding="utf-8") as handle:
+            bundle = json.load(handle)
+        problems = verify(bundle)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"ERROR: cannot read the bundle: {exc!r}", file=sys.stderr)
+        return 2
     if problems:
         for problem in problems:
             print(f"FAIL: {problem}")

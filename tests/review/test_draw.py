@@ -213,7 +213,7 @@ def test_public_value_is_mixed_into_the_seed():
     draw = run_draw(challenge, officer, public="福彩双色球 2026-12-01")
     assert draw.status == DrawStatus.COMPLETED
     assert draw.seed == algo.seed(
-        draw.pool_hash, "officer-secret", "supervisor-secret", draw.public_value
+        draw.pool_hash, "officer-secret", "supervisor-secret", draw.public_value, algorithm=algo.V2
     )
     assert algo.verify(services.bundle(draw)) == []
 
