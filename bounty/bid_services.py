@@ -64,7 +64,11 @@ def _team_users(bid):
 
 
 def _lock_bid(bid):
-    return Bid.objects.select_for_update().select_related("challenge", "lead", "pi").get(pk=bid.pk)
+    return (
+        Bid.objects.select_for_update(of=("self",))
+        .select_related("challenge", "lead", "pi")
+        .get(pk=bid.pk)
+    )
 
 
 def _require_open(challenge):
@@ -261,6 +265,8 @@ def bid_submit(*, bid, by):
         if bid.pi_id:
             people.add(bid.pi_id)
         list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk"))
+        # …and the same lead unit (its per-call limit).
+        list(Organization.objects.select_for_update().filter(pk=bid.lead_id))
         if limit_errors := bid_limit_errors(bid):
             raise ActionRefused(" ".join(limit_errors))
         now = _require_open(bid.challenge)

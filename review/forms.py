@@ -24,7 +24,9 @@ class CommitForm(forms.Form):
     commitment = forms.RegexField(
         label=_("Commitment (SHA-256 of your secret)"),
         regex=r"^[0-9a-fA-F]{64}$",
-        error_messages={"invalid": _("64 hexadecimal characters, e.g. the output of sha256sum.")},
+        error_messages={
+            "invalid": _("64 hexadecimal characters, e.g. the output of: printf '%%s' SECRET | sha256sum")
+        },
     )
 
 

@@ -52,6 +52,9 @@
       secret.value = randomSecret();
       target.value = sha256(secret.value);
     });
-    secret.addEventListener("input", function () { target.value = secret.value ? sha256(secret.value) : ""; });
+    secret.addEventListener("input", function () {
+      var value = secret.value.trim();  // the server trims reveals the same way
+      target.value = value ? sha256(value) : "";
+    });
   });
 })();
