@@ -25,7 +25,9 @@ class CommitForm(forms.Form):
         label=_("Commitment (SHA-256 of your secret)"),
         regex=r"^[0-9a-fA-F]{64}$",
         error_messages={
-            "invalid": _("64 hexadecimal characters, e.g. the output of: printf '%%s' SECRET | sha256sum")
+            "invalid": _(
+                "64 hexadecimal characters, e.g. the output of: printf '%s' SECRET | sha256sum"
+            )
         },
     )
 
