@@ -526,3 +526,75 @@ def bundle(draw):
         "frozen_at": draw.frozen_at.isoformat() if draw.frozen_at else None,
         "completed_at": draw.completed_at.isoformat() if draw.completed_at else None,
     }
+
+
+def exclusion_decide(*, request, by, accept, reason, expert_code=""):
+    """The bureau accepts or rejects a bid's exclusion request (DOMAIN §4 layer 2)."""
+    from bounty.models import ExclusionRequest
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reason for the decision; the team can read it."))
+    with transaction.atomic():
+        item = (
+            ExclusionRequest.objects.select_for_update()
+            .select_related("bid__challenge")
+            .get(pk=request.pk)
+        )
+        if not perms.can_run_draw(by, item.bid.challenge):
+            raise ActionRefused
+        if item.decision != ExclusionRequest.Decision.PENDING:
+            raise StaleState(_("This request was decided a moment ago."))
+        if accept and item.kind == ExclusionRequest.Kind.EXPERT:
+            if not Expert.objects.filter(code=expert_code).exists():
+                raise ActionRefused(_("Choose the expert in the pool this request names."))
+            item.matched_expert_code = expert_code
+        item.decision = (
+            ExclusionRequest.Decision.ACCEPTED if accept else ExclusionRequest.Decision.REJECTED
+        )
+        item.decision_reason = reason
+        item.save()
+        audit_record(
+            actor=by,
+            action="exclusion.decide",
+            obj=item.bid.challenge,
+            payload={
+                "request": item.pk,
+                "accepted": accept,
+                "expert": expert_code,
+                "reason": reason,
+            },
+        )
+    return item
+
+
+def declaration_rule(*, declaration, by, cleared):
+    """The bureau rules on a declared potential conflict; excluded means replaced."""
+    with transaction.atomic():
+        declaration = (
+            Declaration.objects.select_for_update()
+            .select_related("seat__draw__challenge")
+            .get(pk=declaration.pk)
+        )
+        seat = _lock_seat(declaration.seat)
+        if not perms.can_run_draw(by, seat.draw.challenge):
+            raise ActionRefused
+        if declaration.outcome != Declaration.Outcome.POTENTIAL or declaration.bureau_ruling:
+            raise StaleState
+        declaration.bureau_ruling = "cleared" if cleared else "excluded"
+        declaration.save()
+        audit_record(
+            actor=by,
+            action="declaration.rule",
+            obj=seat.draw,
+            payload={
+                "rank": seat.rank,
+                "bid": declaration.bid_id,
+                "ruling": declaration.bureau_ruling,
+            },
+        )
+        if not cleared and seat.status == SeatStatus.ACCEPTED:
+            seat.status = SeatStatus.CONFLICTED
+            seat.save()
+            _replace(seat, by=by)
+    return declaration

@@ -14,6 +14,8 @@ urlpatterns = [
     # Draws (bureau + supervisor).
     path("challenges/<str:ocid>/draws/", views.draw_list, name="draw_list"),
     path("challenges/<str:ocid>/draws/new/", views.draw_create, name="draw_create"),
+    path("challenges/<str:ocid>/exclusions/", views.exclusions, name="exclusions"),
+    path("declarations/<int:pk>/rule/", views.declaration_rule, name="declaration_rule"),
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/step/", views.draw_step, name="draw_step"),
     path("draws/<int:pk>/bundle.json", views.draw_bundle, name="draw_bundle"),

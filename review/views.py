@@ -115,6 +115,9 @@ def draw_detail(request, pk):
         ).count()
         < draw.params["size"],
         "draw_form": DrawForm(initial={"size": draw.params["size"]}),
+        "potential": Declaration.objects.filter(
+            seat__draw=draw, outcome=Declaration.Outcome.POTENTIAL, bureau_ruling=""
+        ).select_related("seat__expert", "bid"),
     }
     return render(request, "review/draw_detail.html", context)
 
@@ -159,6 +162,56 @@ def draw_step(request, pk):
     except ActionRefused as exc:
         messages.error(request, exc.message)
     return redirect(draw)
+
+
+@login_required
+def exclusions(request, ocid):
+    """The bids' exclusion requests, decided by the bureau before the draw."""
+    from bounty.models import ExclusionRequest
+
+    challenge = _challenge(request, ocid)
+    items = ExclusionRequest.objects.filter(
+        bid__challenge=challenge, bid__submitted_at__isnull=False
+    ).select_related("bid__lead")
+    if request.method == "POST":
+        item = items.filter(pk=request.POST.get("request")).first()
+        if item is None:
+            raise Http404
+        try:
+            services.exclusion_decide(
+                request=item,
+                by=request.user,
+                accept=request.POST.get("decision") == "accept",
+                reason=request.POST.get("reason", ""),
+                expert_code=request.POST.get("expert_code", "").strip(),
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decision recorded."))
+        return redirect("review:exclusions", ocid=ocid)
+    return render(
+        request,
+        "review/exclusions.html",
+        {"challenge": challenge, "items": items.order_by("bid__reference", "pk")},
+    )
+
+
+@login_required
+@require_POST
+def declaration_rule(request, pk):
+    declaration = Declaration.objects.select_related("seat__draw__challenge").filter(pk=pk).first()
+    if declaration is None or not perms.can_run_draw(request.user, declaration.seat.draw.challenge):
+        raise Http404
+    try:
+        services.declaration_rule(
+            declaration=declaration,
+            by=request.user,
+            cleared=request.POST.get("ruling") == "cleared",
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(declaration.seat.draw)
 
 
 def draw_bundle(request, pk):

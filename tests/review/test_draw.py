@@ -281,3 +281,53 @@ def test_stuck_draw_can_be_cancelled_with_a_reason_and_a_new_one_opened():
     services.draw_cancel(draw=stuck, by=officer, reason="专家库不足，调整规模")
     pool(10)
     assert run_draw(challenge, officer).status == DrawStatus.COMPLETED
+
+
+def test_bureau_decides_exclusion_requests_with_reasons(client):
+    challenge, bids, officer = closed_challenge_with_bids(1)
+    target = make_expert()
+    request = ExclusionRequest.objects.create(
+        bid=bids[0], kind="expert", name=target.name, reason="竞争对手顾问"
+    )
+    with pytest.raises(ActionRefused):
+        services.exclusion_decide(
+            request=request, by=officer, accept=True, reason="", expert_code=target.code
+        )
+    with pytest.raises(ActionRefused):
+        services.exclusion_decide(
+            request=request,
+            by=challenge.created_by,
+            accept=True,
+            reason="x",
+            expert_code=target.code,
+        )
+    client.force_login(officer)
+    url = f"/review/challenges/{challenge.ocid}/exclusions/"
+    assert client.get(url).status_code == 200
+    client.post(
+        url,
+        {
+            "request": request.pk,
+            "decision": "accept",
+            "reason": "理由充分",
+            "expert_code": target.code,
+        },
+    )
+    request.refresh_from_db()
+    assert (request.decision, request.matched_expert_code) == ("accepted", target.code)
+
+
+def test_potential_conflict_ruled_excluded_replaces_the_expert():
+    challenge, bids, officer = closed_challenge_with_bids(1)
+    for _ in range(16):
+        make_expert(user=UserFactory())
+    draw = run_draw(challenge, officer)
+    seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
+    services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+    declaration = services.declaration_record(
+        seat=seat, by=seat.expert.user, bid=bids[0], outcome="potential", note="曾合作"
+    )
+    services.declaration_rule(declaration=declaration, by=officer, cleared=False)
+    seat.refresh_from_db()
+    assert seat.status == SeatStatus.CONFLICTED
+    assert Seat.objects.filter(replaces=seat).exists()
