@@ -157,7 +157,7 @@ class Conflict(models.Model):
 class DrawStatus(models.TextChoices):
     COMMITTING = "committing", _("Waiting for commitments")
     FROZEN = "frozen", _("Pool frozen, waiting for reveals")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", _("Draw completed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
