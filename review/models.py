@@ -306,3 +306,47 @@ class Declaration(models.Model):
         return self.outcome == self.Outcome.NONE or (
             self.outcome == self.Outcome.POTENTIAL and self.bureau_ruling == "cleared"
         )
+
+
+class ScoreSheet(models.Model):
+    """One expert's scores for one bid. Submitted sheets are locked; one revision round
+    (with a reason) is allowed for bids flagged for a wide spread."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="sheets")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="score_sheets")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True)
+    revision_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "bid"], name="one_sheet_per_seat_bid")
+        ]
+        indexes = [models.Index(fields=["bid", "status"])]
+
+    def __str__(self):
+        return f"{self.seat} / {self.bid}"
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        "bounty.RubricCriterion", on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=Q(value__lte=100), name="score_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.value}"

@@ -211,5 +211,8 @@ JIEBANG.update(
         "CONFLICT_LOOKBACK_YEARS": env.int("JIEBANG_CONFLICT_LOOKBACK_YEARS", default=3),
         "PANEL_SIZE": env.int("JIEBANG_PANEL_SIZE", default=7),
         "INVITATION_HOURS": env.int("JIEBANG_INVITATION_HOURS", default=24),
+        # Scoring (DOMAIN §5): pass mark out of 100, and the spread that flags a bid.
+        "SCORE_THRESHOLD": env.int("JIEBANG_SCORE_THRESHOLD", default=60),
+        "SCORE_SPREAD_FLAG": env.int("JIEBANG_SCORE_SPREAD_FLAG", default=20),
     }
 )

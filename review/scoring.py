@@ -1,0 +1,288 @@
+"""Independent scoring and the one-query ranking (DOMAIN §5).
+
+Aggregate per bid: trimmed mean of the experts' weighted totals (drop one highest
+and one lowest) when 5 or more sheets count, the median below that (the panel is
+flagged undersized); mean and median kept beside it. Criterion figures use the same
+kept experts, so they add up to the aggregate. Ties: the heaviest criterion first,
+then the next; a tie that survives them needs a recorded panel decision.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import ActionRefused, StaleState
+from audit.services import audit_record
+from bounty.models import RubricCriterion
+
+from . import permissions as perms
+from .models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
+
+RANKING_SQL = """
+WITH totals AS (
+    SELECT sh.id AS sheet_id, sh.bid_id, st.rank AS seat_rank,
+           SUM(sc.value * cr.weight) / 100.0 AS total
+    FROM review_scoresheet sh
+    JOIN review_seat st ON st.id = sh.seat_id
+    JOIN review_draw d ON d.id = st.draw_id
+    JOIN review_score sc ON sc.sheet_id = sh.id
+    JOIN bounty_rubriccriterion cr ON cr.id = sc.criterion_id
+    WHERE d.challenge_id = %s AND d.status = 'completed' AND sh.status = 'submitted'
+    GROUP BY sh.id, sh.bid_id, st.rank
+), ordered AS (
+    SELECT sheet_id, bid_id, total,
+           ROW_NUMBER() OVER (PARTITION BY bid_id ORDER BY total, seat_rank) AS rn_asc,
+           ROW_NUMBER() OVER (PARTITION BY bid_id ORDER BY total DESC, seat_rank DESC) AS rn_desc,
+           COUNT(*) OVER (PARTITION BY bid_id) AS n
+    FROM totals
+), kept AS (
+    SELECT sheet_id, bid_id, n,
+           CASE WHEN n < 5 OR (rn_asc > 1 AND rn_desc > 1) THEN 1 ELSE 0 END AS trimmed_in,
+           CASE WHEN rn_asc IN ((n + 1) / 2, (n + 2) / 2) THEN 1 ELSE 0 END AS median_in
+    FROM ordered
+), bids AS (
+    SELECT bid_id, n,
+           AVG(CASE WHEN n < 5 OR (rn_asc > 1 AND rn_desc > 1) THEN total END) AS trimmed,
+           AVG(total) AS mean,
+           AVG(CASE WHEN rn_asc IN ((n + 1) / 2, (n + 2) / 2) THEN total END) AS median,
+           MAX(total) - MIN(total) AS spread
+    FROM ordered GROUP BY bid_id, n
+)
+SELECT b.bid_id, b.n, b.trimmed, b.mean, b.median, b.spread, sc.criterion_id,
+       AVG(CASE WHEN (b.n >= 5 AND k.trimmed_in = 1) OR (b.n < 5 AND k.median_in = 1)
+                THEN sc.value END) AS criterion_value
+FROM bids b
+JOIN kept k ON k.bid_id = b.bid_id
+JOIN review_score sc ON sc.sheet_id = k.sheet_id
+GROUP BY b.bid_id, b.n, b.trimmed, b.mean, b.median, b.spread, sc.criterion_id
+"""
+
+TWO = Decimal("0.01")
+
+
+def _d(value):
+    return None if value is None else Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class RankedBid:
+    bid_id: int
+    experts: int
+    aggregate: Decimal
+    trimmed: Decimal
+    mean: Decimal
+    median: Decimal
+    spread: Decimal
+    criteria: dict = field(default_factory=dict)  # criterion id → aggregate score (0–100)
+    undersized: bool = False
+    flagged: bool = False
+    passes: bool = True
+    failed_minimums: list = field(default_factory=list)
+    rank: int = 0
+    tied_with_next: bool = False
+
+
+def ranking(challenge):
+    """Rank the challenge's scored bids. Exactly one database query (pinned by a test)
+    besides the challenge's criteria, which the caller may pass prefetched."""
+    criteria = list(
+        RubricCriterion.objects.filter(challenge=challenge).order_by("-weight", "position")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(RANKING_SQL, [challenge.pk])
+        rows = cursor.fetchall()
+    threshold = Decimal(settings.JIEBANG["SCORE_THRESHOLD"])
+    flag_at = Decimal(settings.JIEBANG["SCORE_SPREAD_FLAG"])
+    bids: dict[int, RankedBid] = {}
+    for bid_id, n, trimmed, mean, median, spread, criterion_id, criterion_value in rows:
+        entry = bids.get(bid_id)
+        if entry is None:
+            trimmed, median = _d(trimmed), _d(median)
+            entry = bids[bid_id] = RankedBid(
+                bid_id=bid_id,
+                experts=n,
+                aggregate=trimmed if n >= 5 else median,
+                trimmed=trimmed,
+                mean=_d(mean),
+                median=median,
+                spread=_d(spread),
+                undersized=n < 5,
+                flagged=_d(spread) >= flag_at,
+            )
+        entry.criteria[criterion_id] = _d(criterion_value)
+    for entry in bids.values():
+        entry.failed_minimums = [
+            c.pk
+            for c in criteria
+            if c.minimum is not None and entry.criteria.get(c.pk, Decimal(0)) < c.minimum
+        ]
+        entry.passes = entry.aggregate >= threshold and not entry.failed_minimums
+
+    def key(entry):
+        return (entry.aggregate, *(entry.criteria.get(c.pk, Decimal(0)) for c in criteria))
+
+    ordered = sorted(bids.values(), key=key, reverse=True)
+    for position, entry in enumerate(ordered, start=1):
+        entry.rank = position
+        if position < len(ordered) and key(entry) == key(ordered[position]):
+            entry.tied_with_next = True
+    return ordered
+
+
+# --- Scoring use cases ---------------------------------------------------------------
+
+
+def scorable_bids(seat):
+    """Bids this accepted expert has declared no conflict with (or was cleared for)."""
+    declarations = Declaration.objects.filter(seat=seat).select_related("bid")
+    return [d.bid for d in declarations if d.clears_access]
+
+
+def _lock_seat(seat, by):
+    seat = (
+        Seat.objects.select_for_update().select_related("draw__challenge", "expert").get(pk=seat.pk)
+    )
+    if (
+        not perms.is_seat_expert(by, seat)
+        or seat.status != SeatStatus.ACCEPTED
+        or not seat.on_panel
+    ):
+        raise ActionRefused
+    if seat.draw.status != DrawStatus.COMPLETED:
+        raise ActionRefused
+    return seat
+
+
+def _validate(challenge, values):
+    criteria = {c.pk: c for c in RubricCriterion.objects.filter(challenge=challenge)}
+    errors = {}
+    for criterion_id, (value, justification) in values.items():
+        if criterion_id not in criteria:
+            raise ActionRefused
+        if value is None or not (0 <= value <= 100):
+            errors[criterion_id] = _("Give a score from 0 to 100.")
+        elif not (justification or "").strip():
+            errors[criterion_id] = _("Justify the score in writing.")
+    return criteria, errors
+
+
+class ScoresInvalid(ActionRefused):
+    default_message = _("Some scores need attention; nothing was lost.")
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__()
+
+
+def sheet_save(*, seat, by, bid, values):
+    """Save a draft (``values`` = {criterion id: (score, justification)}); incomplete is fine."""
+    with transaction.atomic():
+        seat = _lock_seat(seat, by)
+        if bid not in scorable_bids(seat):
+            raise ActionRefused(_("Declare that you have no conflict with this bid first."))
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(seat=seat, bid=bid)
+        if sheet.status != ScoreSheet.Status.DRAFT:
+            raise StaleState(_("Your scores for this bid are submitted and locked."))
+        _criteria, errors = _validate(
+            seat.draw.challenge, {k: v for k, v in values.items() if v[0] is not None}
+        )
+        if errors:
+            raise ScoresInvalid(errors)
+        for criterion_id, (value, justification) in values.items():
+            if value is None:
+                Score.objects.filter(sheet=sheet, criterion_id=criterion_id).delete()
+                continue
+            Score.objects.update_or_create(
+                sheet=sheet,
+                criterion_id=criterion_id,
+                defaults={"value": value, "justification": justification},
+            )
+        sheet.save()
+    return sheet
+
+
+def scores_submit(*, seat, by):
+    """Submit and lock every sheet of this expert at once (needs all bids fully scored)."""
+    with transaction.atomic():
+        seat = _lock_seat(seat, by)
+        bids = scorable_bids(seat)
+        criteria = set(
+            RubricCriterion.objects.filter(challenge=seat.draw.challenge).values_list(
+                "pk", flat=True
+            )
+        )
+        sheets = {s.bid_id: s for s in ScoreSheet.objects.select_for_update().filter(seat=seat)}
+        missing = []
+        for bid in bids:
+            sheet = sheets.get(bid.pk)
+            scored = set(sheet.scores.values_list("criterion_id", flat=True)) if sheet else set()
+            if sheet is None or scored != criteria:
+                missing.append(bid.reference)
+        if missing:
+            raise ActionRefused(
+                _("Score every criterion of every bid before submitting (missing: %(bids)s).")
+                % {"bids": ", ".join(missing)}
+            )
+        now = timezone.now()
+        ScoreSheet.objects.filter(seat=seat, status=ScoreSheet.Status.DRAFT).update(
+            status=ScoreSheet.Status.SUBMITTED, submitted_at=now
+        )
+        audit_record(
+            actor=by,
+            action="scores.submit",
+            obj=seat.draw,
+            payload={"rank": seat.rank, "bids": len(bids)},
+        )
+    return now
+
+
+def has_submitted(seat):
+    return seat.sheets.exists() and not seat.sheets.filter(status=ScoreSheet.Status.DRAFT).exists()
+
+
+def sheet_revise(*, sheet, by, values, reason):
+    """The one revision round: only for flagged bids, once, with a written reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reason for revising."))
+    with transaction.atomic():
+        sheet = (
+            ScoreSheet.objects.select_for_update()
+            .select_related("seat__draw__challenge", "bid")
+            .get(pk=sheet.pk)
+        )
+        _lock_seat(sheet.seat, by)
+        if sheet.status != ScoreSheet.Status.SUBMITTED or sheet.revised_at is not None:
+            raise ActionRefused(
+                _("A score can be revised once, after submission, in the revision round.")
+            )
+        challenge = sheet.seat.draw.challenge
+        entry = next((r for r in ranking(challenge) if r.bid_id == sheet.bid_id), None)
+        if entry is None or not entry.flagged:
+            raise ActionRefused(_("Only bids flagged for a wide spread of scores can be revised."))
+        _criteria, errors = _validate(challenge, values)
+        if errors:
+            raise ScoresInvalid(errors)
+        before = {s.criterion_id: s.value for s in sheet.scores.all()}
+        for criterion_id, (value, justification) in values.items():
+            Score.objects.filter(sheet=sheet, criterion_id=criterion_id).update(
+                value=value, justification=justification
+            )
+        sheet.revised_at, sheet.revision_reason = timezone.now(), reason
+        sheet.save()
+        audit_record(
+            actor=by,
+            action="scores.revise",
+            obj=sheet.seat.draw,
+            payload={
+                "bid": sheet.bid.reference,
+                "before": before,
+                "after": {k: v[0] for k, v in values.items()},
+                "reason": reason,
+            },
+        )
+    return sheet

@@ -1,0 +1,194 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.exceptions import ActionRefused
+from review import scoring, services
+from review.models import ScoreSheet
+from tests.factories import UserFactory
+
+from .draw_helpers import closed_challenge_with_bids, make_expert, run_draw
+
+pytestmark = pytest.mark.django_db
+
+
+def panel_ready(n_bids=2, size=7):
+    """A completed draw whose panel accepted and declared no conflict with every bid."""
+    challenge, bids, officer = closed_challenge_with_bids(n_bids)
+    for _ in range(size + 4):
+        make_expert(user=UserFactory())
+    draw = run_draw(challenge, officer, params={"size": size, "alternates": 2})
+    seats = list(draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank"))
+    for seat in seats:
+        services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+        for bid in bids:
+            services.declaration_record(seat=seat, by=seat.expert.user, bid=bid, outcome="none")
+    criteria = list(challenge.criteria.order_by("-weight", "position"))
+    return challenge, bids, seats, criteria
+
+
+def score(seat, bid, criteria, values):
+    if isinstance(values, int):
+        values = [values] * len(criteria)
+    services_values = {c.pk: (v, "理由") for c, v in zip(criteria, values, strict=True)}
+    scoring.sheet_save(seat=seat, by=seat.expert.user, bid=bid, values=services_values)
+
+
+def submit_all(seats):
+    for seat in seats:
+        scoring.scores_submit(seat=seat, by=seat.expert.user)
+
+
+def test_seven_experts_outliers_trimmed():
+    challenge, bids, seats, criteria = panel_ready(1, 7)
+    for seat, total in zip(seats, [80, 82, 84, 86, 88, 90, 20], strict=True):
+        score(seat, bids[0], criteria, total)
+    submit_all(seats)
+    (entry,) = scoring.ranking(challenge)
+    # Drop 20 and 90: (80 + 82 + 84 + 86 + 88) / 5 = 84
+    assert entry.aggregate == Decimal("84.00")
+    assert entry.mean == Decimal("75.71")
+    assert entry.median == Decimal("84.00")
+    assert entry.flagged  # spread 70 ≥ 20
+    assert not entry.undersized
+    assert sum(entry.criteria[c.pk] * c.weight for c in criteria) / 100 == entry.aggregate
+
+
+def test_five_experts_trimmed_mean():
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    for seat, total in zip(seats, [60, 70, 75, 80, 100], strict=True):
+        score(seat, bids[0], criteria, total)
+    submit_all(seats)
+    (entry,) = scoring.ranking(challenge)
+    assert entry.aggregate == Decimal("75.00")  # (70 + 75 + 80) / 3
+
+
+def test_four_and_three_scores_use_the_median_and_flag_undersized():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    for seat, total in zip(seats[:4], [60, 70, 80, 95], strict=True):
+        score(seat, bids[0], criteria, total)
+    for seat, total in zip(seats[:3], [50, 65, 90], strict=True):
+        score(seat, bids[1], criteria, total)
+    # Experts 5 (and 4) declare a conflict-free bid but do not score it: submit only those complete.
+    for seat in seats[:3]:
+        scoring.scores_submit(seat=seat, by=seat.expert.user)
+    # The fourth expert scored only bid 0; make it count by submitting that sheet alone.
+    ScoreSheet.objects.filter(seat=seats[3]).update(status="submitted")
+    by_bid = {e.bid_id: e for e in scoring.ranking(challenge)}
+    assert by_bid[bids[0].pk].aggregate == Decimal("75.00")  # median of 60, 70, 80, 95
+    assert by_bid[bids[0].pk].undersized
+    assert by_bid[bids[1].pk].aggregate == Decimal("65.00")  # median of 50, 65, 90
+
+
+def test_tie_broken_by_the_heaviest_criterion():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    # Same totals (70), but bid 1 is stronger on the heaviest criterion (weight 35).
+    a = [60, 80, 80, 80, 80, 80]  # 60*35 + 80*65 = 7300 → 73? keep totals equal below
+    b = [80, 60, 60, 80, 80, 100]
+    totals = [sum(v * c.weight for v, c in zip(x, criteria, strict=True)) / 100 for x in (a, b)]
+    assert totals[0] == totals[1]
+    for seat in seats:
+        score(seat, bids[0], criteria, a)
+        score(seat, bids[1], criteria, b)
+    submit_all(seats)
+    ranked = scoring.ranking(challenge)
+    assert [e.bid_id for e in ranked] == [bids[1].pk, bids[0].pk]
+    assert not ranked[0].tied_with_next
+
+
+def test_exact_tie_needs_a_panel_decision():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    for seat in seats:
+        score(seat, bids[0], criteria, 70)
+        score(seat, bids[1], criteria, 70)
+    submit_all(seats)
+    ranked = scoring.ranking(challenge)
+    assert ranked[0].tied_with_next
+
+
+def test_all_below_threshold_and_criterion_minimum():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    heaviest = criteria[0]
+    heaviest.minimum = 60
+    heaviest.save()
+    for seat in seats:
+        score(seat, bids[0], criteria, 55)
+        score(seat, bids[1], criteria, [50, 90, 90, 90, 90, 90])  # total 76 but key criterion 50
+    submit_all(seats)
+    by_bid = {e.bid_id: e for e in scoring.ranking(challenge)}
+    assert not by_bid[bids[0].pk].passes  # 55 < 60
+    assert not by_bid[bids[1].pk].passes
+    assert by_bid[bids[1].pk].failed_minimums == [heaviest.pk]
+
+
+def test_ranking_is_one_query():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    for seat in seats:
+        score(seat, bids[0], criteria, 70)
+        score(seat, bids[1], criteria, 80)
+    submit_all(seats)
+    challenge.criteria.all()  # criteria come with one small query of their own
+    with CaptureQueriesContext(connection) as ctx:
+        scoring.ranking(challenge)
+    assert len(ctx.captured_queries) == 2  # the criteria + the ranking itself
+
+
+def test_out_of_range_and_missing_justification_refused_and_draft_kept():
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    seat = seats[0]
+    score(seat, bids[0], criteria, 70)
+    with pytest.raises(scoring.ScoresInvalid):
+        scoring.sheet_save(
+            seat=seat, by=seat.expert.user, bid=bids[0], values={criteria[0].pk: (101, "x")}
+        )
+    with pytest.raises(scoring.ScoresInvalid):
+        scoring.sheet_save(
+            seat=seat, by=seat.expert.user, bid=bids[0], values={criteria[0].pk: (50, " ")}
+        )
+    sheet = ScoreSheet.objects.get(seat=seat)
+    assert sheet.scores.get(criterion=criteria[0]).value == 70
+
+
+def test_submitted_scores_are_locked_outside_the_revision_round():
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    for seat in seats:
+        score(seat, bids[0], criteria, 70)
+    submit_all(seats)
+    with pytest.raises(ActionRefused):
+        score(seats[0], bids[0], criteria, 90)
+    sheet = ScoreSheet.objects.get(seat=seats[0])
+    with pytest.raises(ActionRefused):  # not flagged: spread 0
+        scoring.sheet_revise(
+            sheet=sheet, by=seats[0].expert.user, values={criteria[0].pk: (80, "x")}, reason="复核"
+        )
+
+
+def test_one_revision_round_for_flagged_bids_with_a_reason():
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    for seat, total in zip(seats, [40, 70, 72, 74, 95], strict=True):
+        score(seat, bids[0], criteria, total)
+    submit_all(seats)
+    sheet = ScoreSheet.objects.get(seat=seats[0])
+    values = {c.pk: (65, "重新审阅实施方案后调整") for c in criteria}
+    with pytest.raises(ActionRefused):
+        scoring.sheet_revise(sheet=sheet, by=seats[0].expert.user, values=values, reason="")
+    scoring.sheet_revise(sheet=sheet, by=seats[0].expert.user, values=values, reason="漏看了附件")
+    with pytest.raises(ActionRefused):
+        scoring.sheet_revise(sheet=sheet, by=seats[0].expert.user, values=values, reason="再改一次")
+
+
+def test_conflicted_expert_cannot_score_that_bid():
+    challenge, bids, officer = closed_challenge_with_bids(2)
+    for _ in range(10):
+        make_expert(user=UserFactory())
+    draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
+    seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
+    services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+    services.declaration_record(seat=seat, by=seat.expert.user, bid=bids[0], outcome="none")
+    criteria = list(challenge.criteria.all())
+    with pytest.raises(ActionRefused):
+        scoring.sheet_save(
+            seat=seat, by=seat.expert.user, bid=bids[1], values={criteria[0].pk: (70, "x")}
+        )
