@@ -136,7 +136,7 @@ def test_ranking_is_one_query():
 
 
 def test_out_of_range_and_missing_justification_refused_and_draft_kept():
-    challenge, bids, seats, criteria = panel_ready(1, 5)
+    _challenge, bids, seats, criteria = panel_ready(1, 5)
     seat = seats[0]
     score(seat, bids[0], criteria, 70)
     with pytest.raises(scoring.ScoresInvalid):
@@ -152,7 +152,7 @@ def test_out_of_range_and_missing_justification_refused_and_draft_kept():
 
 
 def test_submitted_scores_are_locked_outside_the_revision_round():
-    challenge, bids, seats, criteria = panel_ready(1, 5)
+    _challenge, bids, seats, criteria = panel_ready(1, 5)
     for seat in seats:
         score(seat, bids[0], criteria, 70)
     submit_all(seats)
@@ -166,7 +166,7 @@ def test_submitted_scores_are_locked_outside_the_revision_round():
 
 
 def test_one_revision_round_for_flagged_bids_with_a_reason():
-    challenge, bids, seats, criteria = panel_ready(1, 5)
+    _challenge, bids, seats, criteria = panel_ready(1, 5)
     for seat, total in zip(seats, [40, 70, 72, 74, 95], strict=True):
         score(seat, bids[0], criteria, total)
     submit_all(seats)
