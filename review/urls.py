@@ -22,4 +22,7 @@ urlpatterns = [
     # Experts' invitations and declarations.
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("invitations/<int:pk>/", views.invitation, name="invitation"),
+    path("invitations/<int:pk>/score/<int:bid_pk>/", views.score_bid, name="score_bid"),
+    path("invitations/<int:pk>/submit/", views.scores_submit, name="scores_submit"),
+    path("challenges/<str:ocid>/ranking/", views.ranking, name="ranking"),
 ]

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -22,7 +23,7 @@ from .forms import (
     PublicValueForm,
     RevealForm,
 )
-from .models import Conflict, Declaration, Draw, DrawStatus, Seat, SeatStatus
+from .models import Conflict, Declaration, Draw, DrawStatus, ScoreSheet, Seat, SeatStatus
 
 
 def _challenge(request, ocid):
@@ -214,6 +215,138 @@ def declaration_rule(request, pk):
     return redirect(declaration.seat.draw)
 
 
+def _my_seat(request, pk):
+    seat = Seat.objects.select_related("draw__challenge", "expert").filter(pk=pk).first()
+    if (
+        seat is None
+        or not perms.is_seat_expert(request.user, seat)
+        or seat.status != SeatStatus.ACCEPTED
+    ):
+        raise Http404
+    return seat
+
+
+@login_required
+def score_bid(request, pk, bid_pk):
+    """One screen per bid: the bid's documents beside the form; drafts save, nothing lost."""
+    from bounty.models import RubricCriterion
+
+    from . import scoring
+
+    seat = _my_seat(request, pk)
+    bid = next((b for b in scoring.scorable_bids(seat) if b.pk == bid_pk), None)
+    if bid is None:
+        raise Http404
+    criteria = list(
+        RubricCriterion.objects.filter(challenge=seat.draw.challenge).order_by("position")
+    )
+    sheet = ScoreSheet.objects.filter(seat=seat, bid=bid).prefetch_related("scores").first()
+    saved = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    errors, typed = {}, {}
+    if request.method == "POST":
+        values = {}
+        for criterion in criteria:
+            raw = request.POST.get(f"value_{criterion.pk}", "").strip()
+            text = request.POST.get(f"why_{criterion.pk}", "")
+            typed[criterion.pk] = (raw, text)
+            if raw == "":
+                values[criterion.pk] = (None, text)
+            elif raw.isdigit():
+                values[criterion.pk] = (int(raw), text)
+            else:
+                errors[criterion.pk] = _("Give a score from 0 to 100.")
+        if not errors:
+            try:
+                scoring.sheet_save(seat=seat, by=request.user, bid=bid, values=values)
+            except scoring.ScoresInvalid as exc:
+                errors = exc.errors
+            except ActionRefused as exc:
+                messages.error(request, exc.message)
+                return redirect("review:score_bid", pk=seat.pk, bid_pk=bid.pk)
+            else:
+                messages.success(request, _("Scores saved as a draft."))
+                return redirect("review:score_bid", pk=seat.pk, bid_pk=bid.pk)
+        messages.error(request, _("Some scores need attention; nothing was lost."))
+    rows = []
+    for criterion in criteria:
+        score = saved.get(criterion.pk)
+        value, text = typed.get(
+            criterion.pk, (score.value if score else "", score.justification if score else "")
+        )
+        rows.append(
+            {
+                "criterion": criterion,
+                "value": value,
+                "text": text,
+                "error": errors.get(criterion.pk),
+            }
+        )
+    return render(
+        request,
+        "review/score_bid.html",
+        {
+            "seat": seat,
+            "bid": bid,
+            "rows": rows,
+            "locked": bool(sheet and sheet.status == ScoreSheet.Status.SUBMITTED),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def scores_submit(request, pk):
+    from . import scoring
+
+    seat = _my_seat(request, pk)
+    try:
+        scoring.scores_submit(seat=seat, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your scores are submitted and locked."))
+    return redirect("review:invitation", pk=seat.pk)
+
+
+def ranking(request, ocid):
+    """The panel report: the bureau, and panel experts once they submitted all their scores."""
+    from . import scoring
+
+    challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
+    if challenge is None:
+        raise Http404
+    allowed = perms.can_run_draw(request.user, challenge)
+    if not allowed and request.user.is_authenticated:
+        seat = Seat.objects.filter(
+            expert__user=request.user, draw__challenge=challenge, status=SeatStatus.ACCEPTED
+        ).first()
+        allowed = seat is not None and scoring.has_submitted(seat)
+    if not allowed:
+        raise Http404
+    ranked = scoring.ranking(challenge)
+    bids = Bid.objects.in_bulk([r.bid_id for r in ranked])
+    criteria = list(challenge.criteria.order_by("-weight", "position"))
+    rows = [
+        {"entry": r, "bid": bids[r.bid_id], "criteria": [r.criteria.get(c.pk) for c in criteria]}
+        for r in ranked
+    ]
+    return render(
+        request,
+        "review/ranking.html",
+        {
+            "challenge": challenge,
+            "rows": rows,
+            "criteria": criteria,
+            "threshold": scoring_threshold(),
+        },
+    )
+
+
+def scoring_threshold():
+    return settings.JIEBANG["SCORE_THRESHOLD"]
+
+
 def draw_bundle(request, pk):
     draw = _draw(request, pk)
     if draw.status != DrawStatus.COMPLETED:
@@ -286,7 +419,10 @@ def invitation(request, pk):
         except ActionRefused as exc:
             messages.error(request, exc.message)
         return redirect("review:invitation", pk=seat.pk)
-    rows = [{"bid": b, "declaration": declarations.get(b.pk)} for b in bids]
+    sheets = {sh.bid_id: sh for sh in ScoreSheet.objects.filter(seat=seat)}
+    rows = [
+        {"bid": b, "declaration": declarations.get(b.pk), "sheet": sheets.get(b.pk)} for b in bids
+    ]
     return render(
         request,
         "review/invitation.html",

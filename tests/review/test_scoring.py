@@ -192,3 +192,42 @@ def test_conflicted_expert_cannot_score_that_bid():
         scoring.sheet_save(
             seat=seat, by=seat.expert.user, bid=bids[1], values={criteria[0].pk: (70, "x")}
         )
+
+
+def test_scoring_screen_keeps_typed_input_and_independence_until_submission(client):
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    seat = seats[0]
+    client.force_login(seat.expert.user)
+    url = f"/review/invitations/{seat.pk}/score/{bids[0].pk}/"
+    assert client.get(url).status_code == 200
+    data = {f"value_{c.pk}": "80" for c in criteria} | {
+        f"why_{c.pk}": "深夜写的评语" for c in criteria
+    }
+    data[f"value_{criteria[0].pk}"] = "180"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "深夜写的评语" in response.content.decode()
+    data[f"value_{criteria[0].pk}"] = "85"
+    assert client.post(url, data).status_code == 302
+    ranking_url = f"/review/challenges/{challenge.ocid}/ranking/"
+    assert client.get(ranking_url).status_code == 404  # not submitted: no peeking
+    client.post(f"/review/invitations/{seat.pk}/submit/")
+    assert client.get(ranking_url).status_code == 200
+    other = seats[1]
+    client.force_login(other.expert.user)
+    assert client.get(ranking_url).status_code == 404
+    assert client.get(f"/review/invitations/{seat.pk}/score/{bids[0].pk}/").status_code == 404
+
+
+def test_bureau_sees_the_ranking_issuer_does_not(client):
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    for seat in seats:
+        score(seat, bids[0], criteria, 70)
+    submit_all(seats)
+    from review.models import Draw
+
+    officer = Draw.objects.get(challenge=challenge).bureau_officer
+    client.force_login(officer)
+    assert client.get(f"/review/challenges/{challenge.ocid}/ranking/").status_code == 200
+    client.force_login(challenge.created_by)
+    assert client.get(f"/review/challenges/{challenge.ocid}/ranking/").status_code == 404
