@@ -350,3 +350,43 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {self.value}"
+
+
+def objection_upload_to(instance, filename):
+    import secrets as _secrets
+
+    return f"objections/{instance.challenge_id}/{_secrets.token_hex(16)}"
+
+
+class Objection(models.Model):
+    """A real-name objection (异议) during the public notice. The objector's identity is
+    visible to the bureau only; an open objection freezes the award."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="objections")
+    bid = models.ForeignKey(
+        Bid, null=True, blank=True, on_delete=models.PROTECT, related_name="objections", verbose_name=_("bid concerned")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("objection"))
+    evidence = models.FileField(_("evidence"), upload_to=objection_upload_to)
+    evidence_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.challenge.ocid} objection {self.pk}"

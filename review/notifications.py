@@ -20,3 +20,33 @@ register(
     title=_("Draw %(draw)s: %(step)s"),
     body=_("Draw %(draw)s for “%(title)s”: %(step)s."),
 )
+register(
+    "review.award_proposed",
+    title=_("Winner proposed: %(title)s"),
+    body=_("The issuer proposed the winner of “%(title)s”. Confirm to open the public notice."),
+)
+register(
+    "review.objection",
+    title=_("Objection filed: %(title)s"),
+    body=_("An objection was filed during the public notice of “%(title)s”. The award is frozen until you decide."),
+)
+register(
+    "review.objection_decided",
+    title=_("Your objection: %(outcome)s"),
+    body=_("Your objection concerning “%(title)s” was %(outcome)s. Reasons: %(reason)s"),
+)
+register(
+    "review.bid_won",
+    title=_("Awarded: %(reference)s"),
+    body=_("Your bid %(reference)s won “%(title)s”. The contract comes next."),
+)
+register(
+    "review.bid_not_selected",
+    title=_("Not selected: %(reference)s"),
+    body=_("Your bid %(reference)s was not selected for “%(title)s”. Your rank and the panel's comments are on the bid page."),
+)
+register(
+    "review.awarded",
+    title=_("Awarded: %(title)s"),
+    body=_("The public notice of “%(title)s” ended without open objections; the award is final."),
+)

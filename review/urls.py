@@ -25,4 +25,7 @@ urlpatterns = [
     path("invitations/<int:pk>/score/<int:bid_pk>/", views.score_bid, name="score_bid"),
     path("invitations/<int:pk>/submit/", views.scores_submit, name="scores_submit"),
     path("challenges/<str:ocid>/ranking/", views.ranking, name="ranking"),
+    path("challenges/<str:ocid>/award/", views.award_step, name="award_step"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<str:ocid>/", views.notice, name="notice"),
 ]

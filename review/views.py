@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
 from bounty.models import Bid, BidStatus, Challenge
-from common.views import get_visible_or_404
+from common.views import get_visible_or_404, paginate
 
 from . import permissions as perms
 from . import services
@@ -316,7 +317,19 @@ def ranking(request, ocid):
     challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
     if challenge is None:
         raise Http404
-    allowed = perms.can_run_draw(request.user, challenge)
+    from bounty.models import ChallengeStatus
+    from bounty.permissions import is_issuer_staff
+
+    allowed = perms.can_run_draw(request.user, challenge) or (
+        is_issuer_staff(request.user, challenge)
+        and challenge.status
+        in (
+            ChallengeStatus.UNDER_REVIEW,
+            ChallengeStatus.AWARD_PROPOSED,
+            ChallengeStatus.IN_NOTICE,
+            ChallengeStatus.AWARDED,
+        )
+    )
     if not allowed and request.user.is_authenticated:
         seat = Seat.objects.filter(
             expert__user=request.user, draw__challenge=challenge, status=SeatStatus.ACCEPTED
@@ -345,6 +358,128 @@ def ranking(request, ocid):
 
 def scoring_threshold():
     return settings.JIEBANG["SCORE_THRESHOLD"]
+
+
+def notices(request):
+    """Public: challenges in public notice and recently awarded."""
+    from bounty.models import ChallengeStatus
+
+    items = (
+        Challenge.objects.filter(status__in=[ChallengeStatus.IN_NOTICE, ChallengeStatus.AWARDED])
+        .select_related("issuer", "industry")
+        .order_by("-notice_ends_at")
+    )
+    return render(request, "review/notices.html", {"page": paginate(request, items)})
+
+
+def notice(request, ocid):
+    """Public notice of the proposed winners; real-name objections; the bureau decides them."""
+    from bounty.models import ChallengeStatus
+
+    from . import award
+
+    challenge = (
+        Challenge.objects.select_related("issuer")
+        .filter(ocid=ocid, status__in=[ChallengeStatus.IN_NOTICE, ChallengeStatus.AWARDED])
+        .first()
+    )
+    if challenge is None:
+        raise Http404
+    is_bureau = perms.can_run_draw(request.user, challenge)
+    winners = Bid.objects.filter(
+        challenge=challenge, status__in=[BidStatus.PROPOSED_WINNER, BidStatus.WINNER]
+    ).select_related("lead")
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            if request.POST.get("action") == "decide" and is_bureau:
+                objection = challenge.objections.filter(pk=request.POST.get("objection")).first()
+                if objection is None:
+                    raise Http404
+                award.objection_decide(
+                    objection=objection,
+                    by=request.user,
+                    upheld=request.POST.get("upheld") == "1",
+                    reason=request.POST.get("reason", ""),
+                    disqualify=request.POST.get("disqualify") == "1",
+                )
+                messages.success(request, _("Decision recorded; the objector is told."))
+            else:
+                target = winners.filter(pk=request.POST.get("bid")).first()
+                award.objection_file(
+                    challenge=challenge,
+                    by=request.user,
+                    text=request.POST.get("text", ""),
+                    evidence=request.FILES.get("evidence"),
+                    bid=target,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Objection received. The bureau decides it; your identity is seen by the bureau only."
+                    ),
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        return redirect("review:notice", ocid=ocid)
+    return render(
+        request,
+        "review/notice.html",
+        {
+            "challenge": challenge,
+            "winners": winners,
+            "is_bureau": is_bureau,
+            "objections": challenge.objections.select_related("author", "bid") if is_bureau else [],
+            "open_objections": challenge.objections.filter(status="open").count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def award_step(request, ocid):
+    """Review start (bureau), proposal (issuer), confirmation or return (bureau)."""
+    from bounty.permissions import can_view_challenge
+
+    from . import award
+
+    challenge = get_visible_or_404(
+        Challenge.objects.select_related("issuer"), can_view_challenge, request.user, ocid=ocid
+    )
+    step = request.POST.get("step")
+    try:
+        if step == "start_review":
+            award.review_start(challenge=challenge, by=request.user)
+        elif step == "propose":
+            bids = list(
+                Bid.objects.filter(challenge=challenge, pk__in=request.POST.getlist("bids"))
+            )
+            award.award_propose(
+                challenge=challenge,
+                by=request.user,
+                bids=bids,
+                reason=request.POST.get("reason", ""),
+            )
+        elif step == "confirm":
+            award.award_confirm(challenge=challenge, by=request.user)
+        elif step == "return":
+            award.award_return(
+                challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
+            )
+        else:
+            raise Http404
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return (
+        redirect("review:ranking", ocid=ocid)
+        if step in ("propose", "return", "start_review")
+        else redirect("review:notice", ocid=ocid)
+    )
 
 
 def draw_bundle(request, pk):

@@ -180,6 +180,35 @@ class Bid(FSMModelMixin, models.Model):
     def mark_ineligible(self):
         pass
 
+    # --- Review and award (wired by review/award.py) ---------------------------------
+    @transition(field=status, source=BidStatus.ELIGIBLE, target=BidStatus.IN_REVIEW)
+    def start_review(self):
+        pass
+
+    @transition(field=status, source=BidStatus.IN_REVIEW, target=BidStatus.PROPOSED_WINNER)
+    def propose(self):
+        pass
+
+    @transition(field=status, source=BidStatus.PROPOSED_WINNER, target=BidStatus.IN_REVIEW)
+    def unpropose(self):
+        pass
+
+    @transition(field=status, source=BidStatus.PROPOSED_WINNER, target=BidStatus.WINNER)
+    def win(self):
+        pass
+
+    @transition(field=status, source=BidStatus.IN_REVIEW, target=BidStatus.NOT_SELECTED)
+    def lose(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[BidStatus.IN_REVIEW, BidStatus.PROPOSED_WINNER],
+        target=BidStatus.DISQUALIFIED,
+    )
+    def disqualify(self, *, note):
+        self.status_note = note
+
 
 class ConsortiumMember(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="consortium")

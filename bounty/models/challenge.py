@@ -202,6 +202,8 @@ class Challenge(FSMModelMixin, models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     formal_check_done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notice_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    awarded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ChallengeQuerySet.as_manager()
 
@@ -323,11 +325,36 @@ class Challenge(FSMModelMixin, models.Model):
 
     @transition(
         field=status,
-        source=[ChallengeStatus.CLOSED, ChallengeStatus.FORMAL_CHECK],
+        source=[ChallengeStatus.CLOSED, ChallengeStatus.FORMAL_CHECK, ChallengeStatus.UNDER_REVIEW],
         target=ChallengeStatus.NO_AWARD,
     )
     def declare_no_award(self, *, comment):
         self.status_comment = comment
+
+    # --- Review and award (wired by review/award.py) ---------------------------------
+    @transition(field=status, source=ChallengeStatus.FORMAL_CHECK, target=ChallengeStatus.UNDER_REVIEW)
+    def start_review(self):
+        pass
+
+    @transition(field=status, source=ChallengeStatus.UNDER_REVIEW, target=ChallengeStatus.AWARD_PROPOSED)
+    def propose_award(self, *, comment=""):
+        self.status_comment = comment
+
+    @transition(field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.UNDER_REVIEW)
+    def return_proposal(self, *, comment):
+        self.status_comment = comment
+
+    @transition(field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.IN_NOTICE)
+    def open_notice(self, *, ends_at):
+        self.notice_ends_at = ends_at
+
+    @transition(field=status, source=ChallengeStatus.IN_NOTICE, target=ChallengeStatus.UNDER_REVIEW)
+    def reopen_review(self, *, comment):
+        self.status_comment = comment
+
+    @transition(field=status, source=ChallengeStatus.IN_NOTICE, target=ChallengeStatus.AWARDED)
+    def award(self):
+        self.awarded_at = timezone.now()
 
 
 def plain_decimal(value) -> str:

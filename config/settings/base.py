@@ -214,5 +214,9 @@ JIEBANG.update(
         # Scoring (DOMAIN §5): pass mark out of 100, and the spread that flags a bid.
         "SCORE_THRESHOLD": env.int("JIEBANG_SCORE_THRESHOLD", default=60),
         "SCORE_SPREAD_FLAG": env.int("JIEBANG_SCORE_SPREAD_FLAG", default=20),
+        # Public notice (公示): length, and whether it counts working days (Chinese
+        # public holidays skipped, make-up working days counted) or calendar days.
+        "NOTICE_DAYS": env.int("JIEBANG_NOTICE_DAYS", default=7),
+        "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
     }
 )

@@ -1,0 +1,343 @@
+"""From the ranking to the award (DOMAIN §5): review start, the issuer's proposal, the
+bureau's confirmation, the public notice with objections, and the award."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import ActionRefused, StaleState
+from accounts.models import Role
+from accounts.selectors import bureau_officers, organization_staff
+from audit.services import audit_record
+from bounty import permissions as bounty_perms
+from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
+from common.dbtime import db_now
+from common.uploads import validate_document_upload
+from notifications.services import notify
+
+from . import permissions as perms
+from .models import DrawStatus, Objection
+from .scoring import ranking
+
+
+def _lock(challenge):
+    return Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge.pk)
+
+
+def _is_workday(day):
+    try:
+        import chinese_calendar
+
+        return chinese_calendar.is_workday(day)
+    except (ImportError, NotImplementedError):
+        return day.weekday() < 5  # beyond the package's calendar data: weekdays
+
+
+def notice_end(start, *, days=None, working_days=None):
+    """The moment the notice ends: after ``days`` full days following ``start`` (local
+    dates), counting only working days when configured (holidays skipped, make-up
+    working days counted)."""
+    days = settings.JIEBANG["NOTICE_DAYS"] if days is None else days
+    working_days = settings.JIEBANG["NOTICE_WORKING_DAYS"] if working_days is None else working_days
+    day, counted = timezone.localtime(start).date(), 0
+    while counted < days:
+        day += timedelta(days=1)
+        if not working_days or _is_workday(day):
+            counted += 1
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def review_start(*, challenge, by):
+    """Formal check done and a panel drawn: the eligible bids go to review."""
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if (
+            not perms.can_run_draw(by, challenge)
+            or challenge.status != ChallengeStatus.FORMAL_CHECK
+        ):
+            raise ActionRefused(_("Review starts after the formal check, by the bureau."))
+        if challenge.formal_check_done_at is None:
+            raise ActionRefused(_("Finish the formal check of every bid first."))
+        if not challenge.draws.filter(status=DrawStatus.COMPLETED).exists():
+            raise ActionRefused(_("Draw the expert panel first."))
+        challenge.start_review()
+        challenge.save()
+        for bid in Bid.objects.select_for_update().filter(
+            challenge=challenge, status=BidStatus.ELIGIBLE
+        ):
+            bid.start_review()
+            bid.save()
+        audit_record(
+            actor=by,
+            action="challenge.start_review",
+            obj=challenge,
+            from_state="formal_check",
+            to_state=challenge.status,
+        )
+    return challenge
+
+
+def award_propose(*, challenge, by, bids, reason=""):
+    """The issuer proposes the winner(s) with reference to the ranking; departing from it
+    needs a written reason that the bureau sees. Nobody passing → the bureau declares 流榜."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if (
+            not bounty_perms.is_issuer_staff(by, challenge)
+            or challenge.status != ChallengeStatus.UNDER_REVIEW
+        ):
+            raise ActionRefused(
+                _("The issuer proposes the winner while the challenge is under review.")
+            )
+        ranked = ranking(challenge)
+        passing = [r.bid_id for r in ranked if r.passes]
+        chosen = [b.pk for b in bids]
+        if not chosen or len(chosen) > challenge.winners_allowed or len(set(chosen)) != len(chosen):
+            raise ActionRefused(
+                _("Propose between 1 and %(n)d winners.") % {"n": challenge.winners_allowed}
+            )
+        if any(bid_id not in passing for bid_id in chosen):
+            raise ActionRefused(
+                _("Only bids that reached the pass mark and every minimum can be proposed.")
+            )
+        expected = passing[: len(chosen)]
+        departs = sorted(chosen) != sorted(expected)
+        if departs and not reason:
+            raise ActionRefused(
+                _("This departs from the experts' ranking: give the reason in writing.")
+            )
+        locked = {
+            b.pk: b
+            for b in Bid.objects.select_for_update().filter(pk__in=chosen, challenge=challenge)
+        }
+        for bid_id in chosen:
+            bid = locked[bid_id]
+            if bid.status != BidStatus.IN_REVIEW:
+                raise StaleState
+            bid.propose()
+            bid.save()
+        challenge.propose_award(comment=reason)
+        challenge.save()
+        audit_record(
+            actor=by,
+            action="challenge.propose_award",
+            obj=challenge,
+            from_state="under_review",
+            to_state=challenge.status,
+            payload={
+                "bids": [locked[i].reference for i in chosen],
+                "departs_from_ranking": departs,
+                "reason": reason,
+            },
+        )
+        notify(
+            recipients=bureau_officers(),
+            kind="review.award_proposed",
+            params={"title": challenge.title},
+            url=challenge.get_absolute_url(),
+        )
+    return challenge
+
+
+def award_confirm(*, challenge, by, working_days=None, days=None):
+    """The bureau confirms the proposal and opens the public notice."""
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if (
+            not perms.can_run_draw(by, challenge)
+            or challenge.status != ChallengeStatus.AWARD_PROPOSED
+        ):
+            raise ActionRefused
+        ends = notice_end(timezone.now(), days=days, working_days=working_days)
+        challenge.open_notice(ends_at=ends)
+        challenge.save()
+        audit_record(
+            actor=by,
+            action="challenge.open_notice",
+            obj=challenge,
+            from_state="award_proposed",
+            to_state=challenge.status,
+            payload={"ends_at": ends.isoformat()},
+        )
+    return challenge
+
+
+def award_return(*, challenge, by, comment):
+    """The bureau sends a proposal back to the issuer."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ActionRefused(_("Write a comment: the issuer needs to know why."))
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if (
+            not perms.can_run_draw(by, challenge)
+            or challenge.status != ChallengeStatus.AWARD_PROPOSED
+        ):
+            raise ActionRefused
+        for bid in Bid.objects.select_for_update().filter(
+            challenge=challenge, status=BidStatus.PROPOSED_WINNER
+        ):
+            bid.unpropose()
+            bid.save()
+        challenge.return_proposal(comment=comment)
+        challenge.save()
+        audit_record(
+            actor=by,
+            action="challenge.return_proposal",
+            obj=challenge,
+            payload={"comment": comment},
+        )
+    return challenge
+
+
+def objection_file(*, challenge, by, text, evidence, bid=None):
+    """Real-name, written, with evidence; only while the notice runs (database clock)."""
+    text = (text or "").strip()
+    if not by.is_authenticated or not (by.full_name or "").strip():
+        raise ActionRefused(
+            _("Objections are real-name: log in with an account that has your full name.")
+        )
+    if not text:
+        raise ActionRefused(_("Write the objection."))
+    if evidence is None:
+        raise ActionRefused(_("Attach the evidence."))
+    validate_document_upload(evidence, allowed=("pdf", "png", "jpeg", "ooxml", "ole2"))
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if challenge.status != ChallengeStatus.IN_NOTICE or db_now() >= challenge.notice_ends_at:
+            raise ActionRefused(_("The public notice is not running: objections are closed."))
+        if bid is not None and bid.challenge_id != challenge.pk:
+            raise ActionRefused
+        objection = Objection(
+            challenge=challenge, bid=bid, author=by, text=text, evidence_name=evidence.name[:255]
+        )
+        objection.evidence.save("evidence", evidence, save=False)
+        objection.save()
+        audit_record(
+            actor=by, action="objection.file", obj=challenge, payload={"objection": objection.pk}
+        )
+        notify(
+            recipients=bureau_officers(),
+            kind="review.objection",
+            params={"title": challenge.title},
+            url=reverse("review:notice", args=[challenge.ocid]),
+        )
+    return objection
+
+
+def objection_decide(*, objection, by, upheld, reason, disqualify=False):
+    """Upheld: back to review (and the bid disqualified if asked); dismissed: the notice goes on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reasons; the objector is told."))
+    with transaction.atomic():
+        challenge = _lock(objection.challenge)
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if not perms.can_run_draw(by, challenge) or objection.status != Objection.Status.OPEN:
+            raise ActionRefused
+        objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        objection.decision_reason, objection.decided_by, objection.decided_at = (
+            reason,
+            by,
+            timezone.now(),
+        )
+        objection.save()
+        if upheld and challenge.status == ChallengeStatus.IN_NOTICE:
+            for bid in Bid.objects.select_for_update().filter(
+                challenge=challenge, status=BidStatus.PROPOSED_WINNER
+            ):
+                if disqualify and objection.bid_id == bid.pk:
+                    bid.disqualify(note=reason)
+                else:
+                    bid.unpropose()
+                bid.save()
+            challenge.reopen_review(comment=reason)
+            challenge.save()
+        audit_record(
+            actor=by,
+            action="objection.decide",
+            obj=challenge,
+            payload={
+                "objection": objection.pk,
+                "upheld": upheld,
+                "reason": reason,
+                "disqualify": disqualify,
+            },
+        )
+        notify(
+            recipients=[objection.author],
+            kind="review.objection_decided",
+            params={
+                "title": challenge.title,
+                "outcome": objection.get_status_display(),
+                "reason": reason,
+            },
+            url=reverse("review:notice", args=[challenge.ocid]),
+        )
+    return objection
+
+
+def award_due(challenge_id):
+    """Award one challenge whose notice has ended, unless an objection is open (row lock:
+    a last-minute objection and this can never both win)."""
+    with transaction.atomic():
+        challenge = (
+            Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge_id)
+        )
+        if challenge.status != ChallengeStatus.IN_NOTICE or db_now() < challenge.notice_ends_at:
+            return False
+        if challenge.objections.filter(status=Objection.Status.OPEN).exists():
+            return False
+        bids = list(
+            Bid.objects.select_for_update().filter(challenge=challenge).select_related("lead")
+        )
+        winners, others = [], []
+        for bid in bids:
+            if bid.status == BidStatus.PROPOSED_WINNER:
+                bid.win()
+                bid.save()
+                winners.append(bid)
+            elif bid.status == BidStatus.IN_REVIEW:
+                bid.lose()
+                bid.save()
+                others.append(bid)
+        challenge.award()
+        challenge.save()
+        audit_record(
+            actor=None,
+            action="challenge.award",
+            obj=challenge,
+            from_state="in_notice",
+            to_state=challenge.status,
+            payload={"winners": [b.reference for b in winners]},
+        )
+        for bid in winners + others:
+            notify(
+                recipients=organization_staff(bid.lead, role=Role.BIDDER),
+                kind="review.bid_won" if bid in winners else "review.bid_not_selected",
+                params={"title": challenge.title, "reference": bid.reference},
+                url=bid.get_absolute_url(),
+            )
+        notify(
+            recipients=[
+                *organization_staff(challenge.issuer, role=Role.ISSUER),
+                *bureau_officers(),
+            ],
+            kind="review.awarded",
+            params={"title": challenge.title},
+            url=challenge.get_absolute_url(),
+        )
+    return True
+
+
+def awards_due():
+    """Scheduled: award every challenge whose notice ended without an open objection."""
+    due = Challenge.objects.filter(
+        status=ChallengeStatus.IN_NOTICE, notice_ends_at__lte=timezone.now()
+    )
+    return sum(1 for pk in due.values_list("pk", flat=True) if award_due(pk))
