@@ -341,3 +341,43 @@ def awards_due():
         status=ChallengeStatus.IN_NOTICE, notice_ends_at__lte=timezone.now()
     )
     return sum(1 for pk in due.values_list("pk", flat=True) if award_due(pk))
+
+
+def no_award(*, challenge, by, comment):
+    """流榜: nobody reached the pass mark (or nobody remains); the challenge may be re-published
+    as a new one from its content."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ActionRefused(_("Write a comment: the issuer needs to know why."))
+    with transaction.atomic():
+        challenge = _lock(challenge)
+        if (
+            not perms.can_run_draw(by, challenge)
+            or challenge.status != ChallengeStatus.UNDER_REVIEW
+        ):
+            raise ActionRefused
+        if any(r.passes for r in ranking(challenge)):
+            raise ActionRefused(
+                _("A bid reached the pass mark: the issuer proposes a winner instead.")
+            )
+        for bid in Bid.objects.select_for_update().filter(
+            challenge=challenge, status=BidStatus.IN_REVIEW
+        ):
+            bid.lose()
+            bid.save()
+        challenge.declare_no_award(comment=comment)
+        challenge.save()
+        audit_record(
+            actor=by,
+            action="challenge.no_award",
+            obj=challenge,
+            to_state=challenge.status,
+            payload={"comment": comment},
+        )
+        notify(
+            recipients=organization_staff(challenge.issuer, role=Role.ISSUER),
+            kind="review.no_award",
+            params={"title": challenge.title, "comment": comment},
+            url=challenge.get_absolute_url(),
+        )
+    return challenge

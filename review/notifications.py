@@ -28,7 +28,9 @@ register(
 register(
     "review.objection",
     title=_("Objection filed: %(title)s"),
-    body=_("An objection was filed during the public notice of “%(title)s”. The award is frozen until you decide."),
+    body=_(
+        "An objection was filed during the public notice of “%(title)s”. The award is frozen until you decide."
+    ),
 )
 register(
     "review.objection_decided",
@@ -43,10 +45,19 @@ register(
 register(
     "review.bid_not_selected",
     title=_("Not selected: %(reference)s"),
-    body=_("Your bid %(reference)s was not selected for “%(title)s”. Your rank and the panel's comments are on the bid page."),
+    body=_(
+        "Your bid %(reference)s was not selected for “%(title)s”. Your rank and the panel's comments are on the bid page."
+    ),
 )
 register(
     "review.awarded",
     title=_("Awarded: %(title)s"),
     body=_("The public notice of “%(title)s” ended without open objections; the award is final."),
+)
+register(
+    "review.no_award",
+    title=_("No award (流榜): %(title)s"),
+    body=_(
+        "No bid for “%(title)s” reached the pass mark. %(comment)s You may publish the challenge again."
+    ),
 )

@@ -27,5 +27,6 @@ urlpatterns = [
     path("challenges/<str:ocid>/ranking/", views.ranking, name="ranking"),
     path("challenges/<str:ocid>/award/", views.award_step, name="award_step"),
     path("notices/", views.notices, name="notices"),
+    path("feedback/<str:reference>/", views.feedback, name="feedback"),
     path("notices/<str:ocid>/", views.notice, name="notice"),
 ]

@@ -482,6 +482,37 @@ def award_step(request, ocid):
     )
 
 
+@login_required
+def feedback(request, reference):
+    """After the award, a team sees its rank, aggregate and the panel's written comments —
+    never expert names or individual scores."""
+    from bounty.models import ChallengeStatus
+    from bounty.permissions import is_bid_team
+
+    from . import scoring
+    from .models import Score
+
+    bid = Bid.objects.select_related("challenge").filter(reference=reference).first()
+    final = (
+        ChallengeStatus.AWARDED,
+        ChallengeStatus.CONTRACTED,
+        ChallengeStatus.COMPLETED,
+        ChallengeStatus.NO_AWARD,
+    )
+    if bid is None or not is_bid_team(request.user, bid) or bid.challenge.status not in final:
+        raise Http404
+    entry = next((r for r in scoring.ranking(bid.challenge) if r.bid_id == bid.pk), None)
+    comments = (
+        Score.objects.filter(sheet__bid=bid, sheet__status=ScoreSheet.Status.SUBMITTED)
+        .select_related("criterion")
+        .order_by("criterion__position", "justification")
+        .values_list("criterion__name", "justification")
+    )
+    return render(
+        request, "review/feedback.html", {"bid": bid, "entry": entry, "comments": comments}
+    )
+
+
 def draw_bundle(request, pk):
     draw = _draw(request, pk)
     if draw.status != DrawStatus.COMPLETED:

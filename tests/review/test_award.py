@@ -200,3 +200,32 @@ def test_public_notice_page_hides_the_objector(client):
     assert "王实名" not in html
     client.force_login(officer)
     assert "王实名" in client.get(f"/review/notices/{challenge.ocid}/").content.decode()
+
+
+def test_losing_team_sees_rank_and_comments_without_names(client):
+    challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5, [70] * 5], size=5)
+    award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
+    award.award_confirm(challenge=challenge, by=officer)
+    Challenge.objects.filter(pk=challenge.pk).update(
+        notice_ends_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert award.awards_due() == 1
+    client.force_login(bids[1].created_by)
+    response = client.get(f"/review/feedback/{bids[1].reference}/")
+    assert response.status_code == 200
+    assert response.context["entry"].rank == 2
+    html = response.content.decode()
+    assert "理由" in html
+    from review.models import Seat
+
+    for seat in Seat.objects.filter(on_panel=True).select_related("expert"):
+        assert seat.expert.name not in html
+    client.force_login(bids[0].created_by)
+    assert client.get(f"/review/feedback/{bids[1].reference}/").status_code == 404
+
+
+def test_no_award_when_nobody_passes():
+    challenge, _bids, officer, _criteria = reviewed_challenge([[40] * 5], size=5)
+    award.no_award(challenge=challenge, by=officer, comment="均未达到 60 分")
+    challenge.refresh_from_db()
+    assert challenge.status == ChallengeStatus.NO_AWARD
