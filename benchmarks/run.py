@@ -31,9 +31,17 @@ def parse_args(argv):
         help="public challenges to seed (15%% more non-public ones are added); default 10000",
     )
     parser.add_argument(
-        "--repeat", type=int, default=30, help="timed requests or calls per scenario"
+        "--repeat",
+        type=int,
+        default=30,
+        help="timed requests or calls per scenario (fewer where a scenario sets fewer)",
     )
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests or calls first")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=3,
+        help="untimed requests or calls first (fewer where a scenario sets fewer)",
+    )
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
     parser.add_argument(
         "--explain",
@@ -91,7 +99,9 @@ def make_client(username):
 
 class Runner:
     """Runs one scenario: ``once()`` is one request or call; this class times it
-    and counts its queries. One subclass per scenario kind (``RUNNERS``)."""
+    and counts its queries. One subclass per scenario kind (``RUNNERS``).
+
+    ``calls``: how many times ``once()`` will run (warm-up, timed, query count)."""
 
     def __init__(self, scenario, *, calls):
         self.scenario = scenario
@@ -154,15 +164,25 @@ def runner_for(scenario, *, calls):
     return runners[type(scenario)](scenario, calls=calls)
 
 
+def runs(scenario, *, repeat, warmup):
+    """(timed runs, warm-up runs) of a scenario: its own counts, at most the options'."""
+    own_repeat = repeat if scenario.repeat is None else scenario.repeat
+    own_warmup = warmup if scenario.warmup is None else scenario.warmup
+    return min(repeat, own_repeat), min(warmup, own_warmup)
+
+
 def measure(scenarios, *, repeat, warmup, explain):
     # Every runner gets ready (logins, prepared arguments) before anything is timed.
-    runners = [runner_for(s, calls=warmup + repeat + 1) for s in scenarios]
-    for _ in range(warmup):
-        for runner in runners:
-            runner.once()
-    for _ in range(repeat):
-        for runner in runners:
-            runner.timed()
+    plans = [runs(s, repeat=repeat, warmup=warmup) for s in scenarios]
+    runners = [runner_for(s, calls=w + r + 1) for s, (r, w) in zip(scenarios, plans, strict=True)]
+    for round_ in range(max((w for _r, w in plans), default=0)):
+        for runner, (_r, w) in zip(runners, plans, strict=True):
+            if round_ < w:
+                runner.once()
+    for round_ in range(max((r for r, _w in plans), default=0)):
+        for runner, (r, _w) in zip(runners, plans, strict=True):
+            if round_ < r:
+                runner.timed()
     results = []
     for runner in runners:
         queries = runner.count_queries()
@@ -246,23 +266,32 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection
 
-    from benchmarks import seed, seed_bids
+    from benchmarks import seed, seed_bids, seed_experts
     from benchmarks.scenarios import SCENARIOS
 
     call_command("migrate", interactive=False, verbosity=0)
     seed.seed(args.challenges)
     seed_bids.seed()
+    seed_experts.seed()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
         )
         version = cursor.fetchone()[0]
     print(f"Database: {connection.vendor} {version}")
-    print(f"{args.repeat} timed runs per scenario after {args.warmup} warm-up runs.")
     scenarios = [s for s in SCENARIOS if args.only in s.name]
     if not scenarios:
         print(f"No scenario name contains {args.only!r}.", file=sys.stderr)
         return 2
+    print(f"{args.repeat} timed runs per scenario after {args.warmup} warm-up runs", end="")
+    fewer = {}
+    for s in scenarios:
+        plan = runs(s, repeat=args.repeat, warmup=args.warmup)
+        if plan != (args.repeat, args.warmup):
+            fewer.setdefault(plan, []).append(s.name)
+    for (r, w), names in fewer.items():
+        print(f"; {r} after {w} for: {', '.join(names)}", end="")
+    print(".")
     results = measure(scenarios, repeat=args.repeat, warmup=args.warmup, explain=args.explain)
     all_ok = print_table(results)
     return 1 if args.check and not all_ok else 0

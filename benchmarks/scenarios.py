@@ -10,8 +10,10 @@ Two kinds of scenario, each run by its runner in ``run.py`` (``RUNNERS``):
   service that changes state cannot be called twice on the same rows.
 
 Both have ``target_ms`` (median) and ``max_queries`` (None: no query target;
-the count is still reported). A new kind is a dataclass here plus a runner in
-run.py.
+the count is still reported), and optionally ``repeat`` and ``warmup``: timed
+and untimed runs of this scenario when fewer than ``--repeat`` / ``--warmup``
+(for slow scenarios such as a whole draw). A new kind is a dataclass here plus
+a runner in run.py.
 """
 
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from bounty.bid_services import bid_submit
 
-from . import seed_bids
+from . import seed_bids, seed_experts
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Scenario:
     _: KW_ONLY
     target_ms: float = 20.0
     max_queries: int | None = 6
+    repeat: int | None = None  # timed runs (None: --repeat); never more than --repeat
+    warmup: int | None = None  # untimed runs first (None: --warmup); never more than --warmup
 
 
 @dataclass(frozen=True)
@@ -105,5 +109,37 @@ SCENARIOS = [
         seed_bids.prepare_submissions,
         target_ms=25.0,
         max_queries=None,
+    ),
+    # --- Draws (benchmarks/seed_experts.py) -----------------------------------------------
+    # A whole draw takes one to a few seconds: 5 timed runs after 1 warm-up run.
+    ServiceCall(
+        f"draw end to end ({seed_experts.IN_INDUSTRY:,} in industry, "
+        f"{seed_experts.DRAW_BIDS} bids)",
+        seed_experts.run_draw,
+        seed_experts.prepare_draws,
+        target_ms=1000.0,
+        max_queries=None,
+        repeat=5,
+        warmup=1,
+    ),
+    # Pure Python: rank (HMAC per pool entry) and the v2 selection on the frozen pool.
+    ServiceCall(
+        "draw selection only (rank + select)",
+        seed_experts.select_panel,
+        seed_experts.prepare_selection,
+        target_ms=300.0,
+        max_queries=0,
+        repeat=5,
+        warmup=1,
+    ),
+    # What a third party runs on the downloaded bundle: interpreter start-up included.
+    ServiceCall(
+        "draw standalone verifier (subprocess)",
+        seed_experts.run_verifier,
+        seed_experts.prepare_verifier,
+        target_ms=1000.0,
+        max_queries=0,
+        repeat=5,
+        warmup=1,
     ),
 ]

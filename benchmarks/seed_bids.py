@@ -277,7 +277,7 @@ def _memberships(pairs):
     )
 
 
-def _challenge(ocid, issuer, *, open_):
+def _challenge(ocid, issuer, *, open_, industry="new-materials", title=None):
     """The challenge (indicators, rubric) in formal check (deadline passed) or open."""
     now = timezone.now().replace(second=0, microsecond=0)
     challenge = Challenge.objects.filter(ocid=ocid).first()
@@ -288,10 +288,10 @@ def _challenge(ocid, issuer, *, open_):
         return challenge
     if open_:
         status, deadline = ChallengeStatus.PUBLISHED, now + timedelta(days=30)
-        title = "高导热氮化铝陶瓷基板国产化替代（申报中）"
+        title = title or "高导热氮化铝陶瓷基板国产化替代（申报中）"
     else:
         status, deadline = ChallengeStatus.FORMAL_CHECK, now - timedelta(days=3)
-        title = "高导热氮化铝陶瓷基板量产工艺（形式审查）"
+        title = title or "高导热氮化铝陶瓷基板量产工艺（形式审查）"
     problem = "目前氮化铝陶瓷基板主要依赖进口，供货周期长、价格高，已成为企业扩产的瓶颈。"
     published = min(now, deadline) - timedelta(days=40)
     challenge = Challenge.objects.create(
@@ -299,7 +299,7 @@ def _challenge(ocid, issuer, *, open_):
         created_by=_seeder(),
         ocid=ocid,
         title=title,
-        industry=Industry.objects.filter(code="new-materials").first(),
+        industry=Industry.objects.filter(code=industry).first(),
         problem=problem,
         deliverable="工艺包与样品",
         bounty_total=Decimal("800.00"),
@@ -359,13 +359,17 @@ def _delete_bids(challenge):
     bids.delete()
 
 
-def _list_bids(rng, challenge, leads, pis, officer):
+def _list_bids(rng, challenge, leads, pis, officer, *, ref="L", members=None):
+    """Submitted bids, one per (lead, PI); consortium members drawn from ``members``
+    [(name, credit code)] (default: the ``MEMBER_PREFIX`` pool). References are
+    B-<deadline date>-<ref><n>: give every challenge its own ``ref``."""
     indicators = list(challenge.indicators.all())
-    members = [
-        (f"{rng.choice(CITIES)}{rng.choice(BRANDS)}材料有限公司", f"{MEMBER_PREFIX}{n:07d}")
-        for n in range(1, MEMBER_POOL + 1)
-    ]
-    members = [(name, make_credit_code(code)) for name, code in members]
+    if members is None:
+        members = [
+            (f"{rng.choice(CITIES)}{rng.choice(BRANDS)}材料有限公司", f"{MEMBER_PREFIX}{n:07d}")
+            for n in range(1, MEMBER_POOL + 1)
+        ]
+        members = [(name, make_credit_code(code)) for name, code in members]
     start = challenge.published_at + timedelta(days=1)
     window = (challenge.bid_deadline - start).total_seconds()
     day = timezone.localdate(challenge.bid_deadline)
@@ -378,8 +382,8 @@ def _list_bids(rng, challenge, leads, pis, officer):
             Bid(
                 challenge=challenge,
                 lead=lead,
-                # Bid.save() makes random B-YYYYMMDD-XXXXXXXX (hex); "L" keeps these apart.
-                reference=f"B-{day:%Y%m%d}-L{n:07d}",
+                # Bid.save() makes B-YYYYMMDD-<8 hex digits>; a non-hex `ref` keeps these apart.
+                reference=f"B-{day:%Y%m%d}-{ref}{n:07d}",
                 created_by=pi,
                 pi=pi,
                 pi_title=rng.choice(["教授", "研究员", "副教授", "高级工程师"]),
