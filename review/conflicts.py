@@ -5,6 +5,7 @@ conflicts are computed when a bid is submitted (signal), challenge-level ones
 when a draw freezes its pool.
 """
 
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -43,75 +44,122 @@ def bid_parties(bid):
     return orgs, people
 
 
-def compute_bid_conflicts(bid):
-    """Replace the bid's stored conflicts with freshly computed ones; return them."""
-    orgs, people = bid_parties(bid)
-    found = []
-
-    def add(expert_id, rule, evidence):
-        found.append(
-            Conflict(
-                challenge_id=bid.challenge_id,
-                bid=bid,
-                expert_id=expert_id,
-                rule=rule,
-                evidence=evidence[:500],
-            )
-        )
-
-    for expert_id, code in Expert.objects.filter(employer_code__in=orgs).values_list(
-        "id", "employer_code"
+def _bid_conflicts(bids):
+    """The conflicts of these bids (unsaved), 4 queries whatever their number. ``bids``
+    come with ``lead``, ``pi``, ``consortium`` and ``team`` loaded."""
+    parties = [(bid, *bid_parties(bid)) for bid in bids]
+    codes = set().union(*(orgs for _bid, orgs, _people in parties))
+    people = set().union(*(team for _bid, _orgs, team in parties))
+    employed, org_rels, accounts, person_rels = (defaultdict(list) for _ in range(4))
+    for expert_id, code in (
+        Expert.objects.filter(employer_code__in=codes).order_by().values_list("id", "employer_code")
     ):
-        name, role = orgs[code]
-        add(
-            expert_id,
-            Conflict.Rule.EMPLOYED_BY_BIDDER,
-            _("Employed by %(org)s (%(code)s), %(role)s of bid %(bid)s")
-            % {"org": name, "code": code, "role": role, "bid": bid.reference},
-        )
+        employed[code].append(expert_id)
     for rel in Relationship.objects.filter(
-        Q(kind__in=Relationship.ORGANISATIONAL) & Q(organization_code__in=orgs) & _recent()
+        Q(kind__in=Relationship.ORGANISATIONAL) & Q(organization_code__in=codes) & _recent()
     ).values("expert_id", "organization_code", "kind", "ends_on"):
-        name, role = orgs[rel["organization_code"]]
-        until = rel["ends_on"].isoformat() if rel["ends_on"] else _("now")
-        add(
-            rel["expert_id"],
-            Conflict.Rule.FORMERLY_EMPLOYED,
-            _("%(kind)s at %(org)s (%(code)s) until %(until)s, %(role)s of bid %(bid)s")
-            % {
-                "kind": Relationship.Kind(rel["kind"]).label,
-                "org": name,
-                "code": rel["organization_code"],
-                "until": until,
-                "role": role,
-                "bid": bid.reference,
-            },
-        )
+        org_rels[rel["organization_code"]].append(rel)
     if people:
-        for expert_id, _user_id in Expert.objects.filter(user_id__in=people).values_list(
-            "id", "user_id"
+        for expert_id, user_id in (
+            Expert.objects.filter(user_id__in=people).order_by().values_list("id", "user_id")
         ):
-            add(
-                expert_id,
-                Conflict.Rule.IN_BID_TEAM,
-                _("Named in the team of bid %(bid)s") % {"bid": bid.reference},
-            )
+            accounts[user_id].append(expert_id)
         for rel in Relationship.objects.filter(
             Q(kind__in=Relationship.PERSONAL) & Q(person_id__in=people) & _recent()
         ).values("expert_id", "person_id", "kind"):
-            add(
-                rel["expert_id"],
-                Conflict.Rule.RELATED_TO_TEAM,
-                _("%(kind)s of %(person)s, team member of bid %(bid)s")
-                % {
-                    "kind": Relationship.Kind(rel["kind"]).label,
-                    "person": people[rel["person_id"]],
-                    "bid": bid.reference,
-                },
+            person_rels[rel["person_id"]].append(rel)
+    found = []
+    for bid, orgs, team in parties:
+
+        def add(expert_id, rule, evidence, bid=bid):
+            found.append(
+                Conflict(
+                    challenge_id=bid.challenge_id,
+                    bid=bid,
+                    expert_id=expert_id,
+                    rule=rule,
+                    evidence=evidence[:500],
+                )
             )
+
+        for code, (name, role) in orgs.items():
+            for expert_id in employed[code]:
+                add(
+                    expert_id,
+                    Conflict.Rule.EMPLOYED_BY_BIDDER,
+                    _("Employed by %(org)s (%(code)s), %(role)s of bid %(bid)s")
+                    % {"org": name, "code": code, "role": role, "bid": bid.reference},
+                )
+        for code, (name, role) in orgs.items():
+            for rel in org_rels[code]:
+                until = rel["ends_on"].isoformat() if rel["ends_on"] else _("now")
+                add(
+                    rel["expert_id"],
+                    Conflict.Rule.FORMERLY_EMPLOYED,
+                    _("%(kind)s at %(org)s (%(code)s) until %(until)s, %(role)s of bid %(bid)s")
+                    % {
+                        "kind": Relationship.Kind(rel["kind"]).label,
+                        "org": name,
+                        "code": code,
+                        "until": until,
+                        "role": role,
+                        "bid": bid.reference,
+                    },
+                )
+        for user_id in team:
+            for expert_id in accounts[user_id]:
+                add(
+                    expert_id,
+                    Conflict.Rule.IN_BID_TEAM,
+                    _("Named in the team of bid %(bid)s") % {"bid": bid.reference},
+                )
+        for user_id, person in team.items():
+            for rel in person_rels[user_id]:
+                add(
+                    rel["expert_id"],
+                    Conflict.Rule.RELATED_TO_TEAM,
+                    _("%(kind)s of %(person)s, team member of bid %(bid)s")
+                    % {
+                        "kind": Relationship.Kind(rel["kind"]).label,
+                        "person": person,
+                        "bid": bid.reference,
+                    },
+                )
+    return found
+
+
+def compute_bid_conflicts(bid):
+    """Replace the bid's stored conflicts with freshly computed ones; return them."""
+    found = _bid_conflicts([bid])
     Conflict.objects.filter(bid=bid).delete()
     Conflict.objects.bulk_create(found)
     return found
+
+
+def refresh_bid_conflicts(bids):
+    """Bring the stored conflicts of these bids up to date, writing only what changed
+    (the draw's freeze: usually nothing has changed since submission). Returns
+    (deleted, created)."""
+    bids = list(bids)
+    wanted = Counter((c.bid_id, c.expert_id, c.rule, c.evidence) for c in _bid_conflicts(bids))
+    stale = []
+    for pk, *key in Conflict.objects.filter(bid__in=[b.pk for b in bids]).values_list(
+        "pk", "bid_id", "expert_id", "rule", "evidence"
+    ):
+        key = tuple(key)
+        if wanted[key] > 0:
+            wanted[key] -= 1
+        else:
+            stale.append(pk)
+    if stale:
+        Conflict.objects.filter(pk__in=stale).delete()
+    challenge_of = {b.pk: b.challenge_id for b in bids}
+    new = Conflict.objects.bulk_create(
+        Conflict(challenge_id=challenge_of[b], bid_id=b, expert_id=e, rule=r, evidence=ev)
+        for (b, e, r, ev), n in wanted.items()
+        for _i in range(n)
+    )
+    return len(stale), len(new)
 
 
 @receiver(bid_submitted)
@@ -164,10 +212,19 @@ def compute_challenge_conflicts(challenge):
     sanctions = CreditSanction.objects.filter(starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    for expert_id in Expert.objects.filter(
-        Q(user_id__in=sanctions.exclude(user=None).values("user_id"))
-        | Q(employer_code__in=sanctions.exclude(credit_code="").values("credit_code"))
-    ).values_list("id", flat=True):
+    # Two indexed lookups: one query with OR scans every expert (in code order).
+    sanctioned = set(
+        Expert.objects.filter(user_id__in=sanctions.exclude(user=None).values("user_id"))
+        .order_by()
+        .values_list("id", flat=True)
+    ) | set(
+        Expert.objects.filter(
+            employer_code__in=sanctions.exclude(credit_code="").values("credit_code")
+        )
+        .order_by()
+        .values_list("id", flat=True)
+    )
+    for expert_id in sorted(sanctioned):
         add(expert_id, Conflict.Rule.SANCTIONED, _("Under a credit sanction"))
     cap = settings.JIEBANG["EXPERT_ANNUAL_CAP"]
     busy = (

@@ -23,10 +23,10 @@ from notifications.services import notify
 from . import permissions as perms
 from . import verify_draw as algo
 from .conflicts import (
-    compute_bid_conflicts,
     compute_challenge_conflicts,
     excluded_expert_ids,
     live_bids,
+    refresh_bid_conflicts,
 )
 from .models import (
     ACTIVE_DRAW_STATUSES,
@@ -68,15 +68,21 @@ def validate_params(params):
 
 def eligible_experts(challenge):
     """The pool before freezing: active experts of the challenge's industry without conflicts."""
+    in_industry = Expert.industries.through.objects.filter(industry_id=challenge.industry_id)
     return (
-        Expert.objects.filter(industries=challenge.industry_id, status=ExpertStatus.ACTIVE)
+        Expert.objects.filter(id__in=in_industry.values("expert_id"), status=ExpertStatus.ACTIVE)
         .exclude(id__in=excluded_expert_ids(challenge))
-        .distinct()
+        .order_by()  # no join, so no DISTINCT; canonical_pool sorts
     )
 
 
-def _lock_draw(draw):
-    return Draw.objects.select_for_update().select_related("challenge__issuer").get(pk=draw.pk)
+def _lock_draw(draw, *, pool=True):
+    """The draw, locked; ``pool=False`` leaves out the frozen pool and ranking (~1 MB of
+    JSON at 10,000 experts) for steps that do not read them."""
+    draws = Draw.objects.select_for_update().select_related("challenge__issuer")
+    if not pool:
+        draws = draws.defer("pool", "ranked")
+    return draws.get(pk=draw.pk)
 
 
 def draw_create(*, challenge, by, params=None, public_value_source="", supplementary_of=None):
@@ -151,7 +157,7 @@ def draw_commit(*, draw, by, party, commitment):
             _("A commitment is the SHA-256 of your secret: 64 hexadecimal characters.")
         )
     with transaction.atomic():
-        draw = _lock_draw(draw)
+        draw = _lock_draw(draw, pool=False)
         if draw.status != DrawStatus.COMMITTING:
             raise ActionRefused(_("Commitments are closed: the pool is frozen."))
         if party == "bureau":
@@ -164,7 +170,7 @@ def draw_commit(*, draw, by, party, commitment):
             draw.supervisor_commitment, draw.supervisor = commitment, by
         else:
             raise ActionRefused
-        draw.save()
+        draw.save(update_fields=[f"{party}_commitment", "supervisor"])
         audit_record(
             actor=by, action=f"draw.commit.{party}", obj=draw, payload={"commitment": commitment}
         )
@@ -184,10 +190,9 @@ def draw_freeze(*, draw, by):
         challenge = draw.challenge
         # Bid conflicts were precomputed at submission; refresh them for experts and
         # declarations added since, so the frozen pool reflects today's data.
-        for bid in (
+        refresh_bid_conflicts(
             live_bids(challenge).select_related("lead", "pi").prefetch_related("consortium", "team")
-        ):
-            compute_bid_conflicts(bid)
+        )
         compute_challenge_conflicts(challenge)
         pool_qs = eligible_experts(challenge)
         if draw.supplementary_of_id:
@@ -233,7 +238,7 @@ def draw_reveal(*, draw, by, party, secret):
     """Record a reveal; refuse (and log) one that does not match its commitment."""
     secret = (secret or "").strip()
     with transaction.atomic():
-        draw = _lock_draw(draw)
+        draw = _lock_draw(draw, pool=False)
         if draw.status != DrawStatus.FROZEN:
             raise ActionRefused(_("Reveals are accepted only after the pool is frozen."))
         expected_user = draw.bureau_officer_id if party == "bureau" else draw.supervisor_id
@@ -246,7 +251,7 @@ def draw_reveal(*, draw, by, party, secret):
             refused = True
         else:
             setattr(draw, f"{party}_reveal", secret)
-            draw.save()
+            draw.save(update_fields=[f"{party}_reveal"])
             audit_record(actor=by, action=f"draw.reveal.{party}", obj=draw)
             refused = False
     if refused:  # outside the atomic block: the refusal stays in the audit trail
@@ -265,7 +270,7 @@ def draw_set_public_value(*, draw, by, value):
         if by.pk != draw.bureau_officer_id:
             raise ActionRefused
         draw.public_value = value
-        draw.save()
+        draw.save(update_fields=["public_value"])
         audit_record(actor=by, action="draw.public_value", obj=draw, payload={"value": value})
     return _maybe_complete(draw, by)
 
@@ -298,7 +303,7 @@ def _maybe_complete(draw, by):
                 _("The eligible pool cannot fill the panel under its constraints (%(detail)s).")
                 % {"detail": exc}
             ) from exc
-        experts = _experts_by_pseudonym(draw)
+        experts = _experts_by_pseudonym(draw, panel + alternates)
         for order, pseudo in enumerate(panel + alternates, start=1):
             Seat.objects.create(
                 draw=draw,
@@ -308,7 +313,7 @@ def _maybe_complete(draw, by):
                 on_panel=pseudo in panel,
             )
         draw.complete(at=timezone.now())
-        draw.save()
+        draw.save(update_fields=["seed", "ranked", "status", "completed_at"])
         audit_record(
             actor=by,
             action="draw.complete",
@@ -322,16 +327,21 @@ def _maybe_complete(draw, by):
     return draw
 
 
-def _experts_by_pseudonym(draw):
-    """Map the frozen pseudonyms back to experts (only the platform knows the salt)."""
+def _experts_by_pseudonym(draw, pseudonyms):
+    """Map these frozen pseudonyms (the seated ones) back to experts (only the platform
+    knows the salt). Loads only those experts, not the whole pool."""
+    wanted = set(pseudonyms)
     codes = {}
-    for code in Expert.objects.filter(industries=draw.challenge.industry_id).values_list(
-        "code", flat=True
+    for code in (
+        Expert.objects.filter(industries=draw.challenge.industry_id)
+        .order_by()
+        .values_list("code", flat=True)
     ):
-        codes[algo.pseudonym(draw.salt, code)] = code
-    wanted = {p: codes[p] for p in (e["id"] for e in draw.pool) if p in codes}
-    experts = Expert.objects.in_bulk(list(wanted.values()), field_name="code")
-    return {p: experts[c] for p, c in wanted.items()}
+        pseudo = algo.pseudonym(draw.salt, code)
+        if pseudo in wanted:
+            codes[pseudo] = code
+    experts = Expert.objects.in_bulk(list(codes.values()), field_name="code")
+    return {p: experts[c] for p, c in codes.items()}
 
 
 def _invite(seat):
