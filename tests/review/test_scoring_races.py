@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from review import scoring
 from review.models import ScoreSheet
@@ -41,3 +41,4 @@ def test_concurrent_submissions_keep_every_score():
     assert all(len(sheet.scores.all()) == len(criteria) for sheet in ScoreSheet.objects.all())
     ranked = scoring.ranking(challenge)
     assert [r.experts for r in ranked] == [5, 5]
+    assert connection.vendor == "postgresql"
