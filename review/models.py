@@ -369,13 +369,20 @@ class Objection(models.Model):
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="objections")
     bid = models.ForeignKey(
-        Bid, null=True, blank=True, on_delete=models.PROTECT, related_name="objections", verbose_name=_("bid concerned")
+        Bid,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("bid concerned"),
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("objection"))
     evidence = models.FileField(_("evidence"), upload_to=objection_upload_to)
     evidence_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
