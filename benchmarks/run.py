@@ -7,6 +7,7 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiebang_bench .venv/bin/python b
 import argparse
 import math
 import os
+import re
 import statistics
 import sys
 import time
@@ -133,7 +134,9 @@ class PageRunner(Runner):
 
         super().__init__(scenario, calls=calls)
         self.client = make_client(scenario.user)
-        self.url = reverse(scenario.url_name, args=scenario.args)
+        # ``args`` may be a callable, for primary keys known only once the data is seeded.
+        args = scenario.args() if callable(scenario.args) else scenario.args
+        self.url = reverse(scenario.url_name, args=args)
 
     def once(self):
         response = self.client.get(self.url, self.scenario.params)
@@ -199,13 +202,21 @@ def measure(scenarios, *, repeat, warmup, explain):
     return results
 
 
+def is_read_only(sql):
+    """A SELECT, or a WITH … SELECT that writes nothing (EXPLAIN ANALYZE runs the statement)."""
+    head = sql.lstrip().upper()
+    if head.startswith("SELECT"):
+        return True
+    return head.startswith("WITH") and not re.search(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", head)
+
+
 def print_explain(scenario, queries):
     from django.db import connection
 
     print(f"\n=== {scenario.name}")
     for query in queries:
         sql = query["sql"]
-        if not sql.lstrip().upper().startswith("SELECT"):
+        if not is_read_only(sql):
             continue
         print(f"\n-- {sql}\n")
         if connection.vendor != "postgresql":
@@ -266,13 +277,14 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection
 
-    from benchmarks import seed, seed_bids, seed_experts
+    from benchmarks import seed, seed_bids, seed_experts, seed_scores
     from benchmarks.scenarios import SCENARIOS
 
     call_command("migrate", interactive=False, verbosity=0)
     seed.seed(args.challenges)
     seed_bids.seed()
     seed_experts.seed()
+    seed_scores.seed()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()"

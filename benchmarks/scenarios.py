@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from bounty.bid_services import bid_submit
 
-from . import seed_bids, seed_experts
+from . import seed_bids, seed_experts, seed_scores
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Scenario:
 class Page(Scenario):
     url_name: str
     params: dict = field(default_factory=dict)
-    args: tuple = ()
+    args: tuple | Callable[[], tuple] = ()  # a callable: called once the data is seeded
     user: str | None = None
 
 
@@ -141,5 +141,26 @@ SCENARIOS = [
         max_queries=0,
         repeat=5,
         warmup=1,
+    ),
+    # --- Scoring (benchmarks/seed_scores.py) ----------------------------------------------
+    # One aggregate query over 200 × 7 sheets × 6 scores, plus the criteria.
+    ServiceCall(
+        f"ranking {seed_scores.BIDS} bids × {seed_scores.PANEL} experts × 6 criteria",
+        seed_scores.rank_bids,
+        seed_scores.prepare_ranking,
+        target_ms=50.0,
+        max_queries=2,
+    ),
+    # A panel expert's screen for one bid (their sheet is submitted: the locked form).
+    # 12 queries, none growing with the bids or criteria: 5 of any logged-in page (session,
+    # user, memberships, expert, unread notifications), seat, declarations, criteria, sheet,
+    # its scores, the bid's lead, its attachments.
+    Page(
+        f"expert scoring screen (1 of {seed_scores.BIDS} bids)",
+        "review:score_bid",
+        args=seed_scores.score_page_args,
+        user=seed_scores.SCORED_EXPERT,
+        target_ms=30.0,
+        max_queries=12,
     ),
 ]

@@ -182,7 +182,8 @@ def sheet_save(*, seat, by, bid, values):
     """Save a draft (``values`` = {criterion id: (score, justification)}); incomplete is fine."""
     with transaction.atomic():
         seat = _lock_seat(seat, by)
-        if bid not in scorable_bids(seat):
+        declaration = Declaration.objects.filter(seat=seat, bid=bid).first()
+        if declaration is None or not declaration.clears_access:
             raise ActionRefused(_("Declare that you have no conflict with this bid first."))
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(seat=seat, bid=bid)
         if sheet.status != ScoreSheet.Status.DRAFT:

@@ -235,9 +235,12 @@ def score_bid(request, pk, bid_pk):
     from . import scoring
 
     seat = _my_seat(request, pk)
-    bid = next((b for b in scoring.scorable_bids(seat) if b.pk == bid_pk), None)
-    if bid is None:
+    declaration = (
+        Declaration.objects.filter(seat=seat, bid_id=bid_pk).select_related("bid__lead").first()
+    )
+    if declaration is None or not declaration.clears_access:
         raise Http404
+    bid = declaration.bid
     criteria = list(
         RubricCriterion.objects.filter(challenge=seat.draw.challenge).order_by("position")
     )
