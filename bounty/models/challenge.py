@@ -332,19 +332,27 @@ class Challenge(FSMModelMixin, models.Model):
         self.status_comment = comment
 
     # --- Review and award (wired by review/award.py) ---------------------------------
-    @transition(field=status, source=ChallengeStatus.FORMAL_CHECK, target=ChallengeStatus.UNDER_REVIEW)
+    @transition(
+        field=status, source=ChallengeStatus.FORMAL_CHECK, target=ChallengeStatus.UNDER_REVIEW
+    )
     def start_review(self):
         pass
 
-    @transition(field=status, source=ChallengeStatus.UNDER_REVIEW, target=ChallengeStatus.AWARD_PROPOSED)
+    @transition(
+        field=status, source=ChallengeStatus.UNDER_REVIEW, target=ChallengeStatus.AWARD_PROPOSED
+    )
     def propose_award(self, *, comment=""):
         self.status_comment = comment
 
-    @transition(field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.UNDER_REVIEW)
+    @transition(
+        field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.UNDER_REVIEW
+    )
     def return_proposal(self, *, comment):
         self.status_comment = comment
 
-    @transition(field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.IN_NOTICE)
+    @transition(
+        field=status, source=ChallengeStatus.AWARD_PROPOSED, target=ChallengeStatus.IN_NOTICE
+    )
     def open_notice(self, *, ends_at):
         self.notice_ends_at = ends_at
 
