@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Challenge, Comparator, Industry, plain_decimal
 from .rules import consortium_error, deadline_error, funding_errors, weights_error
+from .services import AMENDABLE_FIELDS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -174,24 +175,7 @@ class AmendmentForm(forms.ModelForm):
 
     class Meta:
         model = Challenge
-        fields = (
-            "title",
-            "problem",
-            "deliverable",
-            "bounty_total",
-            "enterprise_funds",
-            "government_funds",
-            "period_months",
-            "bid_deadline",
-            "eligibility",
-            "consortium_allowed",
-            "max_consortium_members",
-            "ip_terms",
-            "ip_terms_detail",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-        )
+        fields = AMENDABLE_FIELDS
         widgets = ChallengeForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):

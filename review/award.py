@@ -24,6 +24,13 @@ from .models import DrawStatus, Objection
 from .scoring import ranking
 
 
+def _move_bids(challenge, status, transition):
+    """Apply one bid transition to every bid of the challenge in ``status`` (locked)."""
+    for bid in Bid.objects.select_for_update().filter(challenge=challenge, status=status):
+        getattr(bid, transition)()
+        bid.save()
+
+
 def _lock(challenge):
     return Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge.pk)
 
@@ -66,11 +73,7 @@ def review_start(*, challenge, by):
             raise ActionRefused(_("Draw the expert panel first."))
         challenge.start_review()
         challenge.save()
-        for bid in Bid.objects.select_for_update().filter(
-            challenge=challenge, status=BidStatus.ELIGIBLE
-        ):
-            bid.start_review()
-            bid.save()
+        _move_bids(challenge, BidStatus.ELIGIBLE, "start_review")
         audit_record(
             actor=by,
             action="challenge.start_review",
@@ -179,11 +182,7 @@ def award_return(*, challenge, by, comment):
             or challenge.status != ChallengeStatus.AWARD_PROPOSED
         ):
             raise ActionRefused
-        for bid in Bid.objects.select_for_update().filter(
-            challenge=challenge, status=BidStatus.PROPOSED_WINNER
-        ):
-            bid.unpropose()
-            bid.save()
+        _move_bids(challenge, BidStatus.PROPOSED_WINNER, "unpropose")
         challenge.return_proposal(comment=comment)
         challenge.save()
         audit_record(
@@ -360,11 +359,7 @@ def no_award(*, challenge, by, comment):
             raise ActionRefused(
                 _("A bid reached the pass mark: the issuer proposes a winner instead.")
             )
-        for bid in Bid.objects.select_for_update().filter(
-            challenge=challenge, status=BidStatus.IN_REVIEW
-        ):
-            bid.lose()
-            bid.save()
+        _move_bids(challenge, BidStatus.IN_REVIEW, "lose")
         challenge.declare_no_award(comment=comment)
         challenge.save()
         audit_record(
