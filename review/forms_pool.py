@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.credit_code import normalize_credit_code, validate_credit_code
 
@@ -26,7 +27,9 @@ class PoolFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     title = forms.ChoiceField(
-        label=_("Title"), required=False, choices=_with_any(_("Any title"), ExpertTitle.choices)
+        label=pgettext_lazy("academic or job title", "Title"),
+        required=False,
+        choices=_with_any(_("Any title"), ExpertTitle.choices),
     )
     expert_type = forms.ChoiceField(
         label=_("Type"), required=False, choices=_with_any(_("Any type"), ExpertType.choices)

@@ -48,7 +48,9 @@ class Expert(models.Model):
     keywords = models.CharField(_("sub-field keywords"), max_length=300, blank=True)
     employer_name = models.CharField(_("employer"), max_length=200)
     employer_code = models.CharField(_("employer's credit code"), max_length=18, db_index=True)
-    title = models.CharField(_("title"), max_length=20, choices=ExpertTitle.choices)
+    title = models.CharField(
+        pgettext_lazy("academic or job title", "title"), max_length=20, choices=ExpertTitle.choices
+    )
     expert_type = models.CharField(
         _("type"), max_length=20, choices=ExpertType.choices, default=ExpertType.TECHNICAL
     )

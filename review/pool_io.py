@@ -51,7 +51,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -156,7 +156,7 @@ COLUMNS = (
     ),
     Column(
         "title",
-        gettext_lazy("Title"),
+        pgettext_lazy("academic or job title", "Title"),
         ("title", "职称", "专业技术职称"),
         True,
         10,
