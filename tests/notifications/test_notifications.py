@@ -23,7 +23,7 @@ def test_email_is_queued_only_after_commit(django_capture_on_commit_callbacks):
         assert async_task.call_args.args[0] == "notifications.tasks.send_notification_emails"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rolled_back_action_sends_nothing_and_leaves_no_notification():
     user = UserFactory()
     with mock.patch("notifications.services.async_task") as async_task:
@@ -39,7 +39,7 @@ def test_rolled_back_action_sends_nothing_and_leaves_no_notification():
     assert not Notification.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_email_is_sent_in_the_recipients_language_once():
     zh, en = UserFactory(language="zh-hans"), UserFactory(language="en")
     with transaction.atomic():
