@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.credit_code import make_credit_code
 from accounts.models import Organization, OrganizationKind, OrganizationStatus, User
 from bounty.models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Indicator, Industry
+from bounty.querysets import bigrams
 
 OCID_PREFIX = "bench-"
 ORG_CODE_PREFIX = "91320411BN"  # authority 9 (工商), category 1, Changzhou Xinbei, org code BN…
@@ -252,6 +253,9 @@ def _create_batch(rng, offset, statuses, user, issuers, industries):
                 contact_name="联系人",
                 status=status,
                 search_text="\n".join([title, problem, deliverable, *names, issuer.name]).lower(),
+                search_bigrams=bigrams(
+                    "\n".join([title, problem, deliverable, *names, issuer.name]).lower()
+                ),
                 published_at=published,
                 submitted_at=published,
                 closed_at=deadline if status == ChallengeStatus.CLOSED else None,

@@ -65,6 +65,7 @@ from bounty.models import (
     RubricCriterion,
     TeamMember,
 )
+from bounty.querysets import bigrams
 from bounty.services import default_criteria
 
 from .seed import BRANDS, CITIES, _seeder
@@ -314,6 +315,9 @@ def _challenge(ocid, issuer, *, open_, industry="new-materials", title=None):
         contact_name="联系人",
         status=status,  # the FSM field is protected: given at construction only
         search_text="\n".join([title, problem, *(i[0] for i in INDICATORS), issuer.name]).lower(),
+        search_bigrams=bigrams(
+            "\n".join([title, problem, *(i[0] for i in INDICATORS), issuer.name]).lower()
+        ),
         submitted_at=published - timedelta(days=10),
         published_at=published,
         closed_at=None if open_ else deadline,

@@ -11,7 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
 
-from ..querysets import ChallengeQuerySet
+from ..querysets import ChallengeQuerySet, bigrams
 
 
 class Industry(models.Model):
@@ -196,6 +196,7 @@ class Challenge(FSMModelMixin, models.Model):
     )
     status_comment = models.TextField(_("last decision comment"), blank=True, editable=False)
     search_text = models.TextField(editable=False, blank=True)
+    search_bigrams = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -233,6 +234,12 @@ class Challenge(FSMModelMixin, models.Model):
 
     def __str__(self):
         return self.title or self.ocid
+
+    def save(self, *args, **kwargs):
+        self.search_bigrams = bigrams(self.search_text)
+        if kwargs.get("update_fields") is not None and "search_text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_bigrams"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("bounty:challenge_detail", args=[self.ocid])

@@ -238,3 +238,11 @@ def test_issuer_history_does_not_reveal_who_asked(client):
     client.post(reverse("bounty:clarification_ask", args=[challenge.ocid]), {"question": "问？"})
     client.force_login(challenge.created_by)
     assert "张提问" not in client.get(challenge.get_absolute_url()).content.decode()
+
+
+def test_two_character_chinese_search_finds_the_challenge(client):
+    challenge = published(title="晶圆良率提升")
+    other = published(title="减速器回差")
+    html = client.get("/challenges/", {"q": "良率"}).content.decode()
+    assert challenge.title in html
+    assert other.title not in html
