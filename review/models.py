@@ -400,3 +400,19 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.challenge.ocid} objection {self.pk}"
+
+
+class PanelReport(models.Model):
+    """The panel chair's consensus comment that accompanies the ranking (DOMAIN §5)."""
+
+    challenge = models.OneToOneField(
+        Challenge, on_delete=models.CASCADE, related_name="panel_report"
+    )
+    consensus = models.TextField(_("panel's consensus comment"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.challenge.ocid} panel report"

@@ -287,3 +287,54 @@ def sheet_revise(*, sheet, by, values, reason):
             },
         )
     return sheet
+
+
+def score_distribution(challenge):
+    """{bid id: sorted weighted totals} of submitted sheets — anonymous (no seat, no name)."""
+    from django.db.models import F, Sum
+
+    rows = (
+        Score.objects.filter(
+            sheet__status=ScoreSheet.Status.SUBMITTED,
+            sheet__seat__draw__challenge=challenge,
+            sheet__seat__draw__status=DrawStatus.COMPLETED,
+        )
+        .values("sheet_id", "sheet__bid_id")
+        .annotate(total=Sum(F("value") * F("criterion__weight")))
+        .order_by()
+    )
+    distribution = {}
+    for row in rows:
+        distribution.setdefault(row["sheet__bid_id"], []).append(_d(row["total"] / 100))
+    return {bid_id: sorted(totals) for bid_id, totals in distribution.items()}
+
+
+def panel_report_save(*, challenge, by, consensus):
+    """The panel chair (the first accepted panel member) or the bureau records the consensus."""
+    from .models import PanelReport
+
+    consensus = (consensus or "").strip()
+    if not consensus:
+        raise ActionRefused(_("Write the panel's consensus comment."))
+    chair = (
+        Seat.objects.filter(
+            draw__challenge=challenge,
+            draw__status=DrawStatus.COMPLETED,
+            on_panel=True,
+            status=SeatStatus.ACCEPTED,
+        )
+        .order_by("rank")
+        .select_related("expert")
+        .first()
+    )
+    is_chair = chair is not None and chair.expert.user_id == by.pk
+    if not (is_chair or perms.can_run_draw(by, challenge)):
+        raise ActionRefused
+    with transaction.atomic():
+        report, _created = PanelReport.objects.update_or_create(
+            challenge=challenge, defaults={"consensus": consensus, "written_by": by}
+        )
+        audit_record(
+            actor=by, action="panel.consensus", obj=challenge, payload={"length": len(consensus)}
+        )
+    return report

@@ -24,7 +24,16 @@ from .forms import (
     PublicValueForm,
     RevealForm,
 )
-from .models import Conflict, Declaration, Draw, DrawStatus, ScoreSheet, Seat, SeatStatus
+from .models import (
+    Conflict,
+    Declaration,
+    Draw,
+    DrawStatus,
+    PanelReport,
+    ScoreSheet,
+    Seat,
+    SeatStatus,
+)
 
 
 def _challenge(request, ocid):
@@ -340,13 +349,44 @@ def ranking(request, ocid):
         allowed = seat is not None and scoring.has_submitted(seat)
     if not allowed:
         raise Http404
+    if request.method == "POST":
+        try:
+            scoring.panel_report_save(
+                challenge=challenge, by=request.user, consensus=request.POST.get("consensus", "")
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Consensus comment saved."))
+        return redirect("review:ranking", ocid=ocid)
     ranked = scoring.ranking(challenge)
     bids = Bid.objects.in_bulk([r.bid_id for r in ranked])
+    distribution = scoring.score_distribution(challenge)
+    report = PanelReport.objects.filter(challenge=challenge).first()
     criteria = list(challenge.criteria.order_by("-weight", "position"))
     rows = [
-        {"entry": r, "bid": bids[r.bid_id], "criteria": [r.criteria.get(c.pk) for c in criteria]}
+        {
+            "entry": r,
+            "bid": bids[r.bid_id],
+            "criteria": [r.criteria.get(c.pk) for c in criteria],
+            "totals": distribution.get(r.bid_id, []),
+        }
         for r in ranked
     ]
+    if request.GET.get("format") == "pdf":
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "review/ranking_pdf.html",
+            {"challenge": challenge, "rows": rows, "criteria": criteria, "report": report},
+            request=request,
+        )
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="panel-report-{challenge.ocid}.pdf"'
+        )
+        return response
     return render(
         request,
         "review/ranking.html",
@@ -355,6 +395,7 @@ def ranking(request, ocid):
             "rows": rows,
             "criteria": criteria,
             "threshold": scoring_threshold(),
+            "report": report,
         },
     )
 

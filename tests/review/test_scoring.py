@@ -231,3 +231,25 @@ def test_bureau_sees_the_ranking_issuer_does_not(client):
     assert client.get(f"/review/challenges/{challenge.ocid}/ranking/").status_code == 200
     client.force_login(challenge.created_by)
     assert client.get(f"/review/challenges/{challenge.ocid}/ranking/").status_code == 404
+
+
+def test_panel_report_page_and_pdf_with_consensus(client):
+    challenge, bids, seats, criteria = panel_ready(1, 5)
+    for seat, total in zip(seats, [60, 70, 75, 80, 100], strict=True):
+        score(seat, bids[0], criteria, total)
+    submit_all(seats)
+    chair = seats[0]
+    client.force_login(chair.expert.user)
+    url = f"/review/challenges/{challenge.ocid}/ranking/"
+    client.post(url, {"consensus": "专家组一致认为技术路线可行。"})
+    from review.models import PanelReport
+
+    assert PanelReport.objects.get(challenge=challenge).consensus == "专家组一致认为技术路线可行。"
+    client.force_login(seats[1].expert.user)
+    client.post(url, {"consensus": "非组长不能写"})
+    assert PanelReport.objects.get(challenge=challenge).consensus == "专家组一致认为技术路线可行。"
+    html = client.get(url).content.decode()
+    assert "60.00 · 70.00 · 75.00 · 80.00 · 100.00" in html  # anonymous distribution
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
