@@ -416,3 +416,22 @@ class PanelReport(models.Model):
 
     def __str__(self):
         return f"{self.challenge.ocid} panel report"
+
+
+class DefenceSession(models.Model):
+    """An optional defence (答辩) of a bid before the panel, recorded by the bureau."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="defences")
+    held_at = models.DateTimeField(_("held at"))
+    attendees = models.TextField(_("attendees"), help_text=_("Names and roles, one per line."))
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_at"]
+
+    def __str__(self):
+        return f"{self.bid} {self.held_at:%Y-%m-%d}"

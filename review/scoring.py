@@ -338,3 +338,28 @@ def panel_report_save(*, challenge, by, consensus):
             actor=by, action="panel.consensus", obj=challenge, payload={"length": len(consensus)}
         )
     return report
+
+
+def defence_record(*, bid, by, held_at, attendees, notes=""):
+    """Record a defence (答辩) session of a bid (bureau)."""
+    from .models import DefenceSession
+
+    if not (attendees or "").strip():
+        raise ActionRefused(_("List the attendees."))
+    if not perms.can_run_draw(by, bid.challenge):
+        raise ActionRefused
+    with transaction.atomic():
+        session = DefenceSession.objects.create(
+            bid=bid,
+            held_at=held_at,
+            attendees=attendees.strip(),
+            notes=(notes or "").strip(),
+            recorded_by=by,
+        )
+        audit_record(
+            actor=by,
+            action="bid.defence",
+            obj=bid.challenge,
+            payload={"bid": bid.reference, "held_at": held_at.isoformat()},
+        )
+    return session

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from .forms import (
 from .models import (
     Conflict,
     Declaration,
+    DefenceSession,
     Draw,
     DrawStatus,
     PanelReport,
@@ -349,6 +351,28 @@ def ranking(request, ocid):
         allowed = seat is not None and scoring.has_submitted(seat)
     if not allowed:
         raise Http404
+    if request.method == "POST" and request.POST.get("action") == "defence":
+        from django.utils.dateparse import parse_datetime
+
+        bid = Bid.objects.filter(challenge=challenge, pk=request.POST.get("bid")).first()
+        held_at = parse_datetime(request.POST.get("held_at", ""))
+        try:
+            if bid is None or held_at is None:
+                raise ActionRefused(_("Choose the bid and the date and time of the defence."))
+            if timezone.is_naive(held_at):
+                held_at = timezone.make_aware(held_at)
+            scoring.defence_record(
+                bid=bid,
+                by=request.user,
+                held_at=held_at,
+                attendees=request.POST.get("attendees", ""),
+                notes=request.POST.get("notes", ""),
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Defence session recorded."))
+        return redirect("review:ranking", ocid=ocid)
     if request.method == "POST":
         try:
             scoring.panel_report_save(
@@ -396,6 +420,10 @@ def ranking(request, ocid):
             "criteria": criteria,
             "threshold": scoring_threshold(),
             "report": report,
+            "defences": DefenceSession.objects.filter(bid__challenge=challenge).select_related(
+                "bid"
+            ),
+            "is_bureau": perms.can_run_draw(request.user, challenge),
         },
     )
 

@@ -253,3 +253,32 @@ def test_panel_report_page_and_pdf_with_consensus(client):
     pdf = client.get(url + "?format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_bureau_records_a_defence_session(client):
+    challenge, bids, seats, _criteria = panel_ready(1, 5)
+    from review.models import DefenceSession, Draw
+
+    officer = Draw.objects.get(challenge=challenge).bureau_officer
+    client.force_login(officer)
+    url = f"/review/challenges/{challenge.ocid}/ranking/"
+    client.post(
+        url,
+        {"action": "defence", "bid": bids[0].pk, "held_at": "2026-12-01T09:30", "attendees": ""},
+    )
+    assert not DefenceSession.objects.exists()
+    client.post(
+        url,
+        {
+            "action": "defence",
+            "bid": bids[0].pk,
+            "held_at": "2026-12-01T09:30",
+            "attendees": "张教授（答辩人）\n专家组 5 人",
+        },
+    )
+    session = DefenceSession.objects.get()
+    assert session.bid == bids[0]
+    with pytest.raises(ActionRefused):  # experts cannot record a defence
+        scoring.defence_record(
+            bid=bids[0], by=seats[0].expert.user, held_at=session.held_at, attendees="x"
+        )
