@@ -81,24 +81,22 @@ def bid_completeness_errors(bid) -> dict:
     return errors
 
 
-def bid_limit_errors(bid) -> list[str]:
-    """Limits across bids and sanctions, checked at submission (DOMAIN §3)."""
-    errors = []
+def bid_limit_errors(bid) -> dict:
+    """Limits across bids and sanctions, checked at submission (DOMAIN §3): code → message."""
+    errors = {}
     others = Bid.objects.filter(status__in=COMMITTED_BID_STATUSES).exclude(pk=bid.pk)
     year = (bid.challenge.published_at or timezone.now()).year
     led = others.filter(lead=bid.lead, challenge__published_at__year=year).count()
     if led >= rules()["MAX_LEAD_BIDS_PER_CALL"]:
-        errors.append(
-            _("%(org)s already leads %(n)d bids in this call; the limit is %(max)d.")
-            % {"org": bid.lead.name, "n": led, "max": rules()["MAX_LEAD_BIDS_PER_CALL"]}
-        )
+        errors["lead_per_call"] = _(
+            "%(org)s already leads %(n)d bids in this call; the limit is %(max)d."
+        ) % {"org": bid.lead.name, "n": led, "max": rules()["MAX_LEAD_BIDS_PER_CALL"]}
     if bid.pi_id:
         as_pi = others.filter(pi_id=bid.pi_id).count()
         if as_pi >= rules()["PI_MAX_LEAD"]:
-            errors.append(
-                _("The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d.")
-                % {"n": as_pi, "max": rules()["PI_MAX_LEAD"]}
-            )
+            errors["pi_lead"] = _(
+                "The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d."
+            ) % {"n": as_pi, "max": rules()["PI_MAX_LEAD"]}
     people = set(bid.team.exclude(user=None).values_list("user_id", flat=True))
     if bid.pi_id:
         people.add(bid.pi_id)
@@ -110,16 +108,15 @@ def bid_limit_errors(bid) -> list[str]:
             counts.setdefault(row[0], set()).add(row[1])
         for bid_ids in counts.values():
             if len(bid_ids) >= rules()["PERSON_MAX_PARTICIPATION"]:
-                errors.append(
-                    _("A team member already takes part in %(max)d active bids or projects.")
-                    % {"max": rules()["PERSON_MAX_PARTICIPATION"]}
-                )
+                errors["participation"] = _(
+                    "A team member already takes part in %(max)d active bids or projects."
+                ) % {"max": rules()["PERSON_MAX_PARTICIPATION"]}
                 break
     codes = [bid.lead.credit_code, *bid.consortium.values_list("credit_code", flat=True)]
     users = [bid.pi] if bid.pi_id else []
     if sanctioned(credit_codes=codes, users=users).exists():
-        errors.append(
-            _("An organisation or the PI of this bid is under a credit sanction and cannot bid.")
+        errors["sanction"] = _(
+            "An organisation or the PI of this bid is under a credit sanction and cannot bid."
         )
     return errors
 

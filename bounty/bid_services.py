@@ -268,7 +268,7 @@ def bid_submit(*, bid, by):
         # …and the same lead unit (its per-call limit).
         list(Organization.objects.select_for_update().filter(pk=bid.lead_id))
         if limit_errors := bid_limit_errors(bid):
-            raise ActionRefused(" ".join(limit_errors))
+            raise ActionRefused(" ".join(str(m) for m in limit_errors.values()))
         now = _require_open(bid.challenge)
         if not can_proceed(bid.submit):
             raise BidWindowClosed
@@ -396,7 +396,7 @@ def auto_checklist(bid) -> dict:
         "documents": "attachments" not in errors,
         "legal_person": bid.lead.is_verified,
         "consortium": "consortium" not in errors,
-        "pi_limits": not any("PI" in e or "team member" in e for e in limits),
+        "pi_limits": not ({"pi_lead", "participation"} & limits.keys()),
         "no_sanction": not sanctioned(
             credit_codes=[
                 bid.lead.credit_code,
@@ -481,7 +481,11 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
 def bids_formal_check_bulk(*, challenge, by, bids):
     """Mark eligible every selected bid whose automatic checks all pass; return (done, skipped)."""
     done, skipped = [], []
-    for bid in bids:
+    # Fresh rows: a caller's copies may predate edits (the checklist reads the bid itself).
+    fresh = Bid.objects.filter(pk__in=[b.pk for b in bids]).select_related(
+        "challenge", "lead", "pi"
+    )
+    for bid in fresh.order_by("pk"):
         checklist = auto_checklist(bid)
         if all(checklist.values()):
             bid_formal_check(

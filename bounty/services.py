@@ -406,3 +406,16 @@ def challenge_amend(*, challenge, by, reason, data, indicators=None):
             url=challenge.get_absolute_url() + "#amendments",
         )
     return amendment
+
+
+def project_create_for_award(*, bid):
+    """Create the project record of a winning bid (called at the award, inside its
+    transaction); idempotent. The contract issue attaches the contract to it."""
+    from .models import Project
+
+    project, created = Project.objects.get_or_create(
+        bid=bid, defaults={"challenge_id": bid.challenge_id}
+    )
+    if created:
+        audit_record(actor=None, action="project.create", obj=project, to_state=project.status)
+    return project

@@ -43,6 +43,12 @@ PASSWORD = "demo-2026"
 def seed(context):
     if Expert.objects.filter(code__startswith="D").exists():
         return ""
+    summary = _seed_pool_and_draw(context)
+    reviewed = seed_review_demos(context)
+    return f"{summary}; {reviewed} challenges scored / in notice / awarded"
+
+
+def _seed_pool_and_draw(context):
     industries = list(Industry.objects.all())
     n = 0
     for industry in industries:
@@ -103,3 +109,170 @@ def seed(context):
     return (
         f"{n} experts; draw #{draw.pk} completed; invited experts (password {PASSWORD}): {logins}"
     )
+
+
+# --- Scored, in-notice and awarded challenges (issue 6 demo) ------------------------------
+
+REVIEW_DEMOS = [
+    ("电池包结构件一体化压铸工艺", "scored"),
+    ("动力电池回收湿法冶金提锂", "in_notice"),
+    ("车规级BMS芯片功能安全设计", "awarded"),
+]
+
+
+def _account(expert):
+    if expert.user_id:
+        return expert.user
+    user = User.objects.create_user(
+        username=f"expert{expert.code[1:]}",
+        email=expert.email,
+        password=PASSWORD,
+        full_name=expert.name,
+    )
+    expert.user = user
+    expert.save(update_fields=["user"])
+    return user
+
+
+def seed_review_demos(context):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from accounts.services import membership_add
+    from bounty import bid_services
+    from bounty import services as bounty_services
+    from bounty.demo import PLAN_PDF
+
+    from . import award, scoring
+
+    officer, supervisor = context["officer"], context["supervisor"]
+    issuer, issuer_org = context["issuers"][0]
+    teams = context["teams"]
+    industry = Industry.objects.get(code="new-energy-vehicles")
+    made = 0
+    for n, (title, state) in enumerate(REVIEW_DEMOS):
+        if Challenge.objects.filter(title=title).exists():
+            continue
+        data = {
+            "title": title,
+            "industry": industry,
+            "problem": "面向新能源汽车产业链的关键技术攻关需求。",
+            "deliverable": "样件、工艺包与检测报告",
+            "bounty_total": Decimal("600"),
+            "enterprise_funds": Decimal("400"),
+            "government_funds": Decimal("200"),
+            "period_months": 18,
+            "bid_deadline": timezone.now() + timedelta(days=30),
+            "eligibility": "高校、科研院所或企业",
+            "ip_terms": "shared",
+            "contact_name": issuer.full_name,
+        }
+        rows = [
+            {
+                "name": "关键性能指标",
+                "comparator": "gte",
+                "target_value": Decimal("95"),
+                "unit": "%",
+            }
+        ]
+        challenge = bounty_services.challenge_create(
+            by=issuer, issuer=issuer_org, data=data, indicators=rows
+        )
+        bounty_services.challenge_submit(challenge=challenge, by=issuer)
+        for step in ("start_vetting", "approve", "publish"):
+            bounty_services.challenge_decide(challenge=challenge, by=officer, decision=step)
+        challenge = Challenge.objects.get(pk=challenge.pk)
+        bids = []
+        for k in range(2):
+            user, org = teams[(2 * n + k) % len(teams)]
+            pi = User.objects.create_user(
+                username=f"pi-{n}-{k}",
+                email=f"pi-{n}-{k}@demo.jiebang.local",
+                password=PASSWORD,
+                full_name=f"负责人{n}{k}",
+            )
+            membership_add(organization=org, user=pi, role="bidder", by=user)
+            bid = bid_services.bid_create(challenge=challenge, by=user, lead=org)
+            bid_services.bid_update(
+                bid=bid,
+                by=user,
+                data={
+                    "pi": pi,
+                    "technical_approach": "分阶段攻关：机理研究、工艺验证、中试放大。",
+                    "risk_plan": "关键节点设置评估与备选方案。",
+                    "expected_results": "发明专利 2 项，样件 1 批。",
+                },
+                responses=[
+                    {"indicator_id": i.pk, "committed_value": Decimal("96"), "note": ""}
+                    for i in challenge.indicators.all()
+                ],
+                milestones=[
+                    {
+                        "title": "中期",
+                        "due_month": 9,
+                        "deliverables": "中期报告",
+                        "tranche_share": Decimal("50"),
+                    },
+                    {
+                        "title": "验收",
+                        "due_month": 18,
+                        "deliverables": "样件与检测报告",
+                        "tranche_share": Decimal("50"),
+                    },
+                ],
+                budget=[{"category": "materials", "amount": Decimal("200"), "note": ""}],
+            )
+            bid_services.attachment_add(
+                bid=bid, by=user, upload=SimpleUploadedFile("方案.pdf", PLAN_PDF), kind="plan"
+            )
+            bid_services.bid_submit(bid=bid, by=user)
+            bids.append(bid)
+        Challenge.objects.filter(pk=challenge.pk).update(
+            bid_deadline=timezone.now() - timedelta(days=1)
+        )
+        bid_services.formal_check_start(challenge=challenge, by=officer)
+        bid_services.bids_formal_check_bulk(challenge=challenge, by=officer, bids=bids)
+        draw = services.draw_create(
+            challenge=challenge, by=officer, params={"size": 5, "alternates": 3}
+        )
+        services.draw_commit(
+            draw=draw, by=officer, party="bureau", commitment=algo.commitment(f"demo-o-{n}")
+        )
+        services.draw_commit(
+            draw=draw, by=supervisor, party="supervisor", commitment=algo.commitment(f"demo-s-{n}")
+        )
+        services.draw_freeze(draw=draw, by=officer)
+        services.draw_reveal(draw=draw, by=officer, party="bureau", secret=f"demo-o-{n}")
+        services.draw_reveal(draw=draw, by=supervisor, party="supervisor", secret=f"demo-s-{n}")
+        challenge = Challenge.objects.get(pk=challenge.pk)
+        award.review_start(challenge=challenge, by=officer)
+        seats = list(
+            Draw.objects.get(pk=draw.pk).seats.filter(on_panel=True).select_related("expert__user")
+        )
+        criteria = list(challenge.criteria.all())
+        for s, seat in enumerate(seats):
+            user = _account(seat.expert)
+            services.seat_accept(seat=seat, by=user, undertaking=True)
+            for b, bid in enumerate(bids):
+                services.declaration_record(seat=seat, by=user, bid=bid, outcome="none")
+                value = 85 - 12 * b + (s % 3) * 2
+                scoring.sheet_save(
+                    seat=seat,
+                    by=user,
+                    bid=bid,
+                    values={c.pk: (value, "方案可行，指标有依据。") for c in criteria},
+                )
+            scoring.scores_submit(seat=seat, by=user)
+        if state in ("in_notice", "awarded"):
+            award.award_propose(challenge=challenge, by=issuer, bids=[bids[0]])
+            award.award_confirm(challenge=challenge, by=officer)
+        if state == "awarded":
+            Challenge.objects.filter(pk=challenge.pk).update(
+                notice_ends_at=timezone.now() - timedelta(minutes=1)
+            )
+            award.awards_due()
+        made += 1
+    return made

@@ -29,6 +29,7 @@ from .challenge import (
     RubricCriterion,
     plain_decimal,
 )
+from .project import Project, ProjectStatus
 
 __all__ = [
     "ACTIVE_BID_STATUSES",
@@ -55,6 +56,8 @@ __all__ = [
     "IndicatorResponse",
     "Industry",
     "Milestone",
+    "Project",
+    "ProjectStatus",
     "RubricCriterion",
     "TeamMember",
     "plain_decimal",

@@ -368,3 +368,14 @@ def test_formal_check_start_checks_permission_before_closing():
         bid_services.formal_check_start(challenge=challenge, by=UserFactory())
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.PUBLISHED
+
+
+def test_auto_checklist_flags_pi_limits_in_any_language(settings):
+    settings.JIEBANG = {**settings.JIEBANG, "PI_MAX_LEAD": 5}
+    pi, org = team()
+    first = complete_bid(published(), pi, org)
+    bid_services.bid_submit(bid=first, by=pi)
+    second = complete_bid(published(), pi, org)
+    bid_services.bid_submit(bid=second, by=pi)
+    settings.JIEBANG = {**settings.JIEBANG, "PI_MAX_LEAD": 1}
+    assert bid_services.auto_checklist(Bid.objects.get(pk=second.pk))["pi_limits"] is False

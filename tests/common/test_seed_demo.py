@@ -31,6 +31,9 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
         ChallengeStatus.WITHDRAWN,
         ChallengeStatus.CLOSED,
         ChallengeStatus.FORMAL_CHECK,
+        ChallengeStatus.UNDER_REVIEW,
+        ChallengeStatus.IN_NOTICE,
+        ChallengeStatus.AWARDED,
     } <= statuses
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses

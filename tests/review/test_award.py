@@ -103,6 +103,9 @@ def test_award_flow_with_trim_tie_objection_and_notice():
     statuses = dict(Bid.objects.filter(challenge=challenge).values_list("pk", "status"))
     assert statuses[bids[0].pk] == BidStatus.WINNER
     assert {statuses[b.pk] for b in bids[1:]} == {BidStatus.NOT_SELECTED}
+    from bounty.models import Project
+
+    assert Project.objects.get().bid_id == bids[0].pk  # the record the contract issue uses
     loser_team = bids[1].created_by
     assert Notification.objects.filter(
         recipient=loser_team, kind="review.bid_not_selected"
