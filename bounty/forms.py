@@ -110,6 +110,9 @@ class CriterionForm(forms.Form):
     minimum = forms.IntegerField(
         label=_("Minimum score"), min_value=0, max_value=100, required=False
     )
+    anchors = forms.CharField(
+        label=_("Anchored levels (90 / 70 / 50)"), max_length=500, required=False
+    )
 
 
 class _RowsFormSet(forms.BaseFormSet):
@@ -155,7 +158,13 @@ def indicator_initial(challenge):
 
 def criterion_initial(rows):
     return [
-        {"code": r["code"], "name": r["name"], "weight": r["weight"], "minimum": r["minimum"]}
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "weight": r["weight"],
+            "minimum": r["minimum"],
+            "anchors": r.get("anchors", ""),
+        }
         for r in rows
     ]
 

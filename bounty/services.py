@@ -105,6 +105,7 @@ def _replace_rows(challenge, indicators, criteria):
                 name=row["name"],
                 weight=row["weight"],
                 minimum=row.get("minimum"),
+                anchors=row.get("anchors") or "",
             )
             for n, row in enumerate(criteria)
         )
@@ -419,3 +420,27 @@ def project_create_for_award(*, bid):
     if created:
         audit_record(actor=None, action="project.create", obj=project, to_state=project.status)
     return project
+
+
+def challenge_republish(*, challenge, by):
+    """After 流榜 the issuer starts again from a copy: a new draft with the same content,
+    indicators and rubric (a new deadline must be set before submitting)."""
+    if challenge.status != ChallengeStatus.NO_AWARD or not perms.is_issuer_staff(by, challenge):
+        raise ActionRefused(_("Only the issuer can publish again a challenge that had no award."))
+    fields = [f for f in AMENDABLE_FIELDS if f != "bid_deadline"] + [
+        "industry",
+        "winners_allowed",
+        "confidentiality",
+    ]
+    data = {f: getattr(challenge, f) for f in fields}
+    indicators = [
+        {k: v for k, v in i.snapshot().items()}
+        | {"target_value": i.target_value, "target_upper": i.target_upper}
+        for i in challenge.indicators.all()
+    ]
+    criteria = list(challenge.criteria.values("code", "name", "weight", "minimum", "anchors"))
+    copy = challenge_create(
+        by=by, issuer=challenge.issuer, data=data, indicators=indicators, criteria=criteria
+    )
+    audit_record(actor=by, action="challenge.republish", obj=copy, payload={"from": challenge.ocid})
+    return copy

@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/challenges/new/", views.challenge_create, name="challenge_create"),
     path("challenges/<str:ocid>/edit/", views.challenge_edit, name="challenge_edit"),
     path("challenges/<str:ocid>/submit/", views.challenge_submit, name="challenge_submit"),
+    path("challenges/<str:ocid>/republish/", views.challenge_republish, name="challenge_republish"),
     # Bureau: vetting queue, decisions, amendments.
     path("bureau/challenges/", views.vetting_queue, name="vetting_queue"),
     path("challenges/<str:ocid>/decide/", views.challenge_decide, name="challenge_decide"),

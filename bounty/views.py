@@ -90,7 +90,7 @@ def _editor(request, *, challenge=None, issuer=None):
     if challenge is not None:
         indicators0 = indicator_initial(challenge)
         criteria0 = criterion_initial(
-            challenge.criteria.values("code", "name", "weight", "minimum")
+            challenge.criteria.values("code", "name", "weight", "minimum", "anchors")
         )
     else:
         indicators0, criteria0 = [], criterion_initial(services.default_criteria())
@@ -217,6 +217,7 @@ def challenge_detail(request, ocid):
         "is_issuer": is_issuer,
         "is_bureau": is_bureau,
         "can_edit": perms.can_edit_challenge(user, challenge),
+        "can_republish": is_issuer and challenge.status == ChallengeStatus.NO_AWARD,
         "can_vet": perms.can_vet_challenge(user, challenge),
         "can_amend": perms.can_amend_challenge(user, challenge),
         "can_ask": perms.can_ask_question(user, challenge),
@@ -297,6 +298,21 @@ def _available_decisions(challenge):
                 {"value": decision, "label": label, "style": style, "needs_comment": needs_comment}
             )
     return available
+
+
+@login_required
+@require_POST
+def challenge_republish(request, ocid):
+    challenge = _challenge(request, ocid)
+    try:
+        copy = services.challenge_republish(challenge=challenge, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(challenge)
+    messages.success(
+        request, _("A new draft was created from this challenge. Set a new deadline and submit it.")
+    )
+    return redirect("bounty:challenge_edit", ocid=copy.ocid)
 
 
 @login_required

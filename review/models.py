@@ -435,3 +435,21 @@ class DefenceSession(models.Model):
 
     def __str__(self):
         return f"{self.bid} {self.held_at:%Y-%m-%d}"
+
+
+class TieDecision(models.Model):
+    """The panel's recorded decision on bids still tied after the declared tie-break order."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="tie_decisions")
+    order = models.JSONField()  # bid ids, best first
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.challenge.ocid} tie {self.order}"

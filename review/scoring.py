@@ -126,11 +126,74 @@ def ranking(challenge):
         return (entry.aggregate, *(entry.criteria.get(c.pk, Decimal(0)) for c in criteria))
 
     ordered = sorted(bids.values(), key=key, reverse=True)
+    ties = [i for i in range(len(ordered) - 1) if key(ordered[i]) == key(ordered[i + 1])]
+    if (
+        ties
+    ):  # rare: only then look for recorded panel decisions (keeps the usual path at one query)
+        ordered = _apply_tie_decisions(challenge, ordered, key)
     for position, entry in enumerate(ordered, start=1):
         entry.rank = position
-        if position < len(ordered) and key(entry) == key(ordered[position]):
-            entry.tied_with_next = True
+        entry.tied_with_next = (
+            position < len(ordered)
+            and key(entry) == key(ordered[position])
+            and not getattr(entry, "decided", False)
+        )
     return ordered
+
+
+def _apply_tie_decisions(challenge, ordered, key):
+    from .models import TieDecision
+
+    decisions = list(TieDecision.objects.filter(challenge=challenge).order_by("created_at"))
+    if not decisions:
+        return ordered
+    groups, current = [], [ordered[0]]
+    for entry in ordered[1:]:
+        if key(entry) == key(current[-1]):
+            current.append(entry)
+        else:
+            groups.append(current)
+            current = [entry]
+    groups.append(current)
+    result = []
+    for group in groups:
+        ids = {e.bid_id for e in group}
+        decision = next((d for d in reversed(decisions) if set(d.order) == ids), None)
+        if decision is not None and len(group) > 1:
+            position = {bid_id: n for n, bid_id in enumerate(decision.order)}
+            group = sorted(group, key=lambda e: position[e.bid_id])
+            for entry in group[:-1]:
+                entry.decided = True
+        result.extend(group)
+    return result
+
+
+def tie_decide(*, challenge, by, order, reason):
+    """Record the panel's decision for bids tied after the declared order (bureau or chair)."""
+    from .models import TieDecision
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reason for the panel's decision."))
+    if not perms.can_run_draw(by, challenge):
+        raise ActionRefused
+    ranked = ranking(challenge)
+    key_of = {r.bid_id: (r.aggregate, *sorted(r.criteria.items())) for r in ranked}
+    if len(order) < 2 or len(set(order)) != len(order) or any(b not in key_of for b in order):
+        raise ActionRefused(_("List the tied bids in the decided order."))
+    if len({key_of[b] for b in order}) != 1:
+        raise ActionRefused(_("These bids are not tied."))
+    with transaction.atomic():
+        decision = TieDecision.objects.create(
+            challenge=challenge, order=list(order), reason=reason, recorded_by=by
+        )
+        audit_record(
+            actor=by,
+            action="ranking.tie_decision",
+            obj=challenge,
+            payload={"order": order, "reason": reason},
+        )
+    return decision
 
 
 # --- Scoring use cases ---------------------------------------------------------------

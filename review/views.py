@@ -351,6 +351,31 @@ def ranking(request, ocid):
         allowed = seat is not None and scoring.has_submitted(seat)
     if not allowed:
         raise Http404
+    if request.method == "POST" and request.POST.get("action") == "tie":
+        refs = [
+            r.strip()
+            for r in request.POST.get("order", "").replace("，", ",").split(",")
+            if r.strip()
+        ]
+        found = dict(
+            Bid.objects.filter(challenge=challenge, reference__in=refs).values_list(
+                "reference", "pk"
+            )
+        )
+        try:
+            if len(found) != len(refs):
+                raise ActionRefused(_("List the tied bids in the decided order."))
+            scoring.tie_decide(
+                challenge=challenge,
+                by=request.user,
+                order=[found[r] for r in refs],
+                reason=request.POST.get("reason", ""),
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The panel's decision on the tie is recorded."))
+        return redirect("review:ranking", ocid=ocid)
     if request.method == "POST" and request.POST.get("action") == "defence":
         from django.utils.dateparse import parse_datetime
 

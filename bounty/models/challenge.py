@@ -446,6 +446,12 @@ class RubricCriterion(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Optional: a bid scoring below this on the criterion cannot win."),
     )
+    anchors = models.CharField(
+        _("anchored levels"),
+        max_length=500,
+        blank=True,
+        help_text=_("What a 90, a 70 and a 50 mean for this criterion, shown to the experts."),
+    )
 
     class Meta:
         verbose_name = _("scoring criterion")

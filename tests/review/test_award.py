@@ -232,3 +232,19 @@ def test_no_award_when_nobody_passes():
     award.no_award(challenge=challenge, by=officer, comment="均未达到 60 分")
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.NO_AWARD
+
+
+def test_issuer_republishes_after_no_award(client):
+    challenge, _bids, officer, _criteria = reviewed_challenge([[40] * 5], size=5)
+    award.no_award(challenge=challenge, by=officer, comment="均未达到 60 分")
+    client.force_login(challenge.created_by)
+    response = client.post(f"/challenges/{challenge.ocid}/republish/")
+    copy = Challenge.objects.exclude(pk=challenge.pk).get()
+    assert response.url == f"/challenges/{copy.ocid}/edit/"
+    assert copy.status == ChallengeStatus.DRAFT
+    assert copy.title == challenge.title
+    assert copy.indicators.count() == challenge.indicators.count()
+    assert copy.bid_deadline is None
+    client.force_login(officer)
+    client.post(f"/challenges/{challenge.ocid}/republish/")
+    assert Challenge.objects.count() == 2

@@ -282,3 +282,33 @@ def test_bureau_records_a_defence_session(client):
         scoring.defence_record(
             bid=bids[0], by=seats[0].expert.user, held_at=session.held_at, attendees="x"
         )
+
+
+def test_criterion_anchors_are_shown_to_the_expert(client):
+    _challenge, bids, seats, criteria = panel_ready(1, 5)
+    criteria[0].anchors = "90：路线清晰且有验证数据；70：路线合理；50：缺少关键环节"
+    criteria[0].save()
+    client.force_login(seats[0].expert.user)
+    html = client.get(f"/review/invitations/{seats[0].pk}/score/{bids[0].pk}/").content.decode()
+    assert "90：路线清晰且有验证数据" in html
+
+
+def test_exact_tie_resolved_by_a_recorded_panel_decision():
+    challenge, bids, seats, criteria = panel_ready(2, 5)
+    for seat in seats:
+        score(seat, bids[0], criteria, 70)
+        score(seat, bids[1], criteria, 70)
+    submit_all(seats)
+    from review.models import Draw
+
+    officer = Draw.objects.get(challenge=challenge).bureau_officer
+    with pytest.raises(ActionRefused):
+        scoring.tie_decide(
+            challenge=challenge, by=officer, order=[bids[1].pk, bids[0].pk], reason=""
+        )
+    scoring.tie_decide(
+        challenge=challenge, by=officer, order=[bids[1].pk, bids[0].pk], reason="答辩表现更优"
+    )
+    ranked = scoring.ranking(challenge)
+    assert [r.bid_id for r in ranked] == [bids[1].pk, bids[0].pk]
+    assert not ranked[0].tied_with_next
