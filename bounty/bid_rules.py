@@ -56,13 +56,14 @@ def bid_completeness_errors(bid) -> dict:
         errors["risk_plan"] = _("Describe the risks and how they are handled.")
     if not bid.expected_results.strip():
         errors["expected_results"] = _("Describe the expected results and IP.")
-    indicator_ids = set(bid.challenge.indicators.values_list("pk", flat=True))
-    answered = set(bid.responses.values_list("indicator_id", flat=True))
+    # .all() everywhere: the submit path prefetches these relations once (PREFETCH).
+    indicator_ids = {i.pk for i in bid.challenge.indicators.all()}
+    answered = {r.indicator_id for r in bid.responses.all()}
     if indicator_ids - answered:
         errors["responses"] = _(
             "Commit to a target for every published indicator (%(n)d missing)."
         ) % {"n": len(indicator_ids - answered)}
-    shares = list(bid.milestones.values_list("tranche_share", flat=True))
+    shares = [m.tranche_share for m in bid.milestones.all()]
     if not shares:
         errors["milestones"] = _("Add the milestones.")
     elif err := milestone_shares_error(shares):
@@ -72,11 +73,11 @@ def bid_completeness_errors(bid) -> dict:
             errors["budget"] = _("Give the lump sum.")
         elif not bid.pi_commitment:
             errors["budget"] = _("The PI must commit to the lump-sum terms.")
-    elif not bid.budget_lines.exists():
+    elif not bid.budget_lines.all():
         errors["budget"] = _("Add budget lines, or choose lump-sum funding.")
-    if err := consortium_limit_error(bid.challenge, bid.consortium.count()):
+    if err := consortium_limit_error(bid.challenge, len(bid.consortium.all())):
         errors["consortium"] = err
-    if not bid.attachments.filter(kind="plan").exists():
+    if not any(a.kind == "plan" for a in bid.attachments.all()):
         errors["attachments"] = _("Attach the implementation plan.")
     return errors
 
@@ -97,7 +98,7 @@ def bid_limit_errors(bid) -> dict:
             errors["pi_lead"] = _(
                 "The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d."
             ) % {"n": as_pi, "max": rules()["PI_MAX_LEAD"]}
-    people = set(bid.team.exclude(user=None).values_list("user_id", flat=True))
+    people = {t.user_id for t in bid.team.all() if t.user_id}
     if bid.pi_id:
         people.add(bid.pi_id)
     if people:
@@ -112,7 +113,7 @@ def bid_limit_errors(bid) -> dict:
                     "A team member already takes part in %(max)d active bids or projects."
                 ) % {"max": rules()["PERSON_MAX_PARTICIPATION"]}
                 break
-    codes = [bid.lead.credit_code, *bid.consortium.values_list("credit_code", flat=True)]
+    codes = [bid.lead.credit_code, *(m.credit_code for m in bid.consortium.all())]
     users = [bid.pi] if bid.pi_id else []
     if sanctioned(credit_codes=codes, users=users).exists():
         errors["sanction"] = _(
@@ -159,8 +160,8 @@ def canonical_content(bid) -> dict:
         "expected_results": bid.expected_results,
         "responses": [
             {"indicator": r.indicator.name, "committed": _d(r.committed_value), "note": r.note}
-            for r in bid.responses.select_related("indicator").order_by(
-                "indicator__position", "indicator_id"
+            for r in sorted(
+                bid.responses.all(), key=lambda r: (r.indicator.position, r.indicator_id)
             )
         ],
         "milestones": [
@@ -203,3 +204,16 @@ def file_sha256(fileobj) -> str:
         digest.update(chunk)
     fileobj.seek(0)
     return digest.hexdigest()
+
+
+# Relations read by completeness, limits and the canonical content: prefetch them once.
+PREFETCH = (
+    "challenge__indicators",
+    "responses__indicator",
+    "milestones",
+    "budget_lines",
+    "consortium",
+    "team",
+    "attachments",
+    "exclusions",
+)

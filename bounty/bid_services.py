@@ -4,6 +4,7 @@ clock can let a late bid in."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -20,6 +21,7 @@ from notifications.services import notify
 
 from . import permissions as perms
 from .bid_rules import (
+    PREFETCH,
     bid_completeness_errors,
     bid_limit_errors,
     canonical_bytes,
@@ -257,11 +259,12 @@ def bid_submit(*, bid, by):
             raise StaleState(_("This bid was already submitted."))
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused
+        prefetch_related_objects([bid], *PREFETCH)
         if errors := bid_completeness_errors(bid):
             raise BidIncomplete(errors)
         # Serialise submissions naming the same people, so two bids cannot both
         # pass the PI / participation limits at once (ordered to avoid deadlocks).
-        people = set(bid.team.exclude(user=None).values_list("user_id", flat=True))
+        people = {t.user_id for t in bid.team.all() if t.user_id}
         if bid.pi_id:
             people.add(bid.pi_id)
         list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk"))
