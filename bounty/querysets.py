@@ -67,7 +67,7 @@ class ChallengeQuerySet(models.QuerySet):
                 # Two characters: the bigram full-text index finds the rows (trigrams can't).
                 qs = qs.filter(
                     RawSQL(
-                        "to_tsvector('simple', search_bigrams) @@ plainto_tsquery('simple', %s)",
+                        "search_vec @@ plainto_tsquery('simple', %s)",
                         (word,),
                         output_field=models.BooleanField(),
                     )
