@@ -421,10 +421,7 @@ def bid_list(request, ocid):
         .annotate(members=Coalesce(Subquery(members), Value(0)))
         .order_by("submitted_at", "pk")
     )
-    if not (
-        perms.is_bureau_officer(request.user)
-        and not perms.belongs_to(request.user, challenge.issuer)
-    ):
+    if not perms.sees_every_bid(request.user, challenge):
         qs = qs.exclude(status__in=[BidStatus.SUBMITTED, BidStatus.INELIGIBLE])
     status = request.GET.get("status", "")
     if status in BidStatus.values:

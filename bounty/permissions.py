@@ -126,11 +126,17 @@ def can_view_bid(user, bid) -> bool:
     )
 
 
+def sees_every_bid(user, challenge) -> bool:
+    """A bureau officer outside the issuer sees all submitted bids (after the deadline);
+    the issuer sees only those that passed the formal check."""
+    return is_bureau_officer(user) and not belongs_to(user, challenge.issuer)
+
+
 def can_list_bids(user, challenge) -> bool:
     """The bureau after the deadline; the issuer after the formal check."""
     if not challenge.deadline_passed:
         return False
-    if is_bureau_officer(user) and not belongs_to(user, challenge.issuer):
+    if sees_every_bid(user, challenge):
         return True
     return challenge.formal_check_done_at is not None and is_issuer_staff(user, challenge)
 

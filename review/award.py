@@ -36,6 +36,21 @@ def _lock(challenge):
     return Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge.pk)
 
 
+def _lock_for_bureau(challenge, by, status, message=None):
+    """Lock the challenge; refuse unless ``by`` is a bureau officer for it and it is in ``status``."""
+    challenge = _lock(challenge)
+    if not perms.can_run_draw(by, challenge) or challenge.status != status:
+        raise ActionRefused(message)
+    return challenge
+
+
+def _comment(text):
+    text = (text or "").strip()
+    if not text:
+        raise ActionRefused(_("Write a comment: the issuer needs to know why."))
+    return text
+
+
 def _is_workday(day):
     try:
         import chinese_calendar
@@ -62,12 +77,12 @@ def notice_end(start, *, days=None, working_days=None):
 def review_start(*, challenge, by):
     """Formal check done and a panel drawn: the eligible bids go to review."""
     with transaction.atomic():
-        challenge = _lock(challenge)
-        if (
-            not perms.can_run_draw(by, challenge)
-            or challenge.status != ChallengeStatus.FORMAL_CHECK
-        ):
-            raise ActionRefused(_("Review starts after the formal check, by the bureau."))
+        challenge = _lock_for_bureau(
+            challenge,
+            by,
+            ChallengeStatus.FORMAL_CHECK,
+            _("Review starts after the formal check, by the bureau."),
+        )
         if challenge.formal_check_done_at is None:
             raise ActionRefused(_("Finish the formal check of every bid first."))
         if not challenge.draws.filter(status=DrawStatus.COMPLETED).exists():
@@ -151,12 +166,7 @@ def award_propose(*, challenge, by, bids, reason=""):
 def award_confirm(*, challenge, by, working_days=None, days=None):
     """The bureau confirms the proposal and opens the public notice."""
     with transaction.atomic():
-        challenge = _lock(challenge)
-        if (
-            not perms.can_run_draw(by, challenge)
-            or challenge.status != ChallengeStatus.AWARD_PROPOSED
-        ):
-            raise ActionRefused
+        challenge = _lock_for_bureau(challenge, by, ChallengeStatus.AWARD_PROPOSED)
         ends = notice_end(timezone.now(), days=days, working_days=working_days)
         challenge.open_notice(ends_at=ends)
         challenge.save()
@@ -173,16 +183,9 @@ def award_confirm(*, challenge, by, working_days=None, days=None):
 
 def award_return(*, challenge, by, comment):
     """The bureau sends a proposal back to the issuer."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ActionRefused(_("Write a comment: the issuer needs to know why."))
+    comment = _comment(comment)
     with transaction.atomic():
-        challenge = _lock(challenge)
-        if (
-            not perms.can_run_draw(by, challenge)
-            or challenge.status != ChallengeStatus.AWARD_PROPOSED
-        ):
-            raise ActionRefused
+        challenge = _lock_for_bureau(challenge, by, ChallengeStatus.AWARD_PROPOSED)
         _move_bids(challenge, BidStatus.PROPOSED_WINNER, "unpropose")
         challenge.return_proposal(comment=comment)
         challenge.save()
@@ -347,16 +350,9 @@ def awards_due():
 def no_award(*, challenge, by, comment):
     """流榜: nobody reached the pass mark (or nobody remains); the challenge may be re-published
     as a new one from its content."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ActionRefused(_("Write a comment: the issuer needs to know why."))
+    comment = _comment(comment)
     with transaction.atomic():
-        challenge = _lock(challenge)
-        if (
-            not perms.can_run_draw(by, challenge)
-            or challenge.status != ChallengeStatus.UNDER_REVIEW
-        ):
-            raise ActionRefused
+        challenge = _lock_for_bureau(challenge, by, ChallengeStatus.UNDER_REVIEW)
         if any(r.passes for r in ranking(challenge)):
             raise ActionRefused(
                 _("A bid reached the pass mark: the issuer proposes a winner instead.")

@@ -3,7 +3,7 @@
 from accounts.models import Role
 from accounts.permissions import is_bureau_officer, user_roles
 
-from .models import DrawStatus, SeatStatus
+from .models import DrawStatus, Seat, SeatStatus
 
 
 def is_supervisor(user) -> bool:
@@ -50,3 +50,32 @@ def expert_can_read_bid(user, bid) -> bool:
         .first()
     )
     return declaration is not None and declaration.clears_access
+
+
+RANKING_VISIBLE_TO_ISSUER = ("under_review", "award_proposed", "in_notice", "awarded")
+FEEDBACK_STATUSES = ("awarded", "contracted", "completed", "no_award")
+
+
+def can_view_ranking(user, challenge) -> bool:
+    """The bureau; the issuer once the review runs; a panel expert after submitting all scores."""
+    from bounty.permissions import is_issuer_staff
+
+    from .scoring import has_submitted
+
+    if can_run_draw(user, challenge):
+        return True
+    if is_issuer_staff(user, challenge) and challenge.status in RANKING_VISIBLE_TO_ISSUER:
+        return True
+    if not user.is_authenticated:
+        return False
+    seat = Seat.objects.filter(
+        expert__user=user, draw__challenge=challenge, status=SeatStatus.ACCEPTED
+    ).first()
+    return seat is not None and has_submitted(seat)
+
+
+def can_view_feedback(user, bid) -> bool:
+    """The team, once the challenge is decided."""
+    from bounty.permissions import is_bid_team
+
+    return bid.challenge.status in FEEDBACK_STATUSES and is_bid_team(user, bid)

@@ -331,25 +331,8 @@ def ranking(request, ocid):
     challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
     if challenge is None:
         raise Http404
-    from bounty.models import ChallengeStatus
-    from bounty.permissions import is_issuer_staff
 
-    allowed = perms.can_run_draw(request.user, challenge) or (
-        is_issuer_staff(request.user, challenge)
-        and challenge.status
-        in (
-            ChallengeStatus.UNDER_REVIEW,
-            ChallengeStatus.AWARD_PROPOSED,
-            ChallengeStatus.IN_NOTICE,
-            ChallengeStatus.AWARDED,
-        )
-    )
-    if not allowed and request.user.is_authenticated:
-        seat = Seat.objects.filter(
-            expert__user=request.user, draw__challenge=challenge, status=SeatStatus.ACCEPTED
-        ).first()
-        allowed = seat is not None and scoring.has_submitted(seat)
-    if not allowed:
+    if not perms.can_view_ranking(request.user, challenge):
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "tie":
         refs = [
@@ -583,20 +566,11 @@ def award_step(request, ocid):
 def feedback(request, reference):
     """After the award, a team sees its rank, aggregate and the panel's written comments —
     never expert names or individual scores."""
-    from bounty.models import ChallengeStatus
-    from bounty.permissions import is_bid_team
-
     from . import scoring
     from .models import Score
 
     bid = Bid.objects.select_related("challenge").filter(reference=reference).first()
-    final = (
-        ChallengeStatus.AWARDED,
-        ChallengeStatus.CONTRACTED,
-        ChallengeStatus.COMPLETED,
-        ChallengeStatus.NO_AWARD,
-    )
-    if bid is None or not is_bid_team(request.user, bid) or bid.challenge.status not in final:
+    if bid is None or not perms.can_view_feedback(request.user, bid):
         raise Http404
     entry = next((r for r in scoring.ranking(bid.challenge) if r.bid_id == bid.pk), None)
     comments = (
