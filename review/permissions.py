@@ -25,6 +25,14 @@ def can_view_draw(user, draw) -> bool:
     return can_run_draw(user, draw.challenge) or is_supervisor(user)
 
 
+AWARD_DECIDED = ("awarded", "contracted", "completed")
+
+
+def can_download_bundle(user, draw) -> bool:
+    """The bureau and supervisors; anyone once the award is decided (the bundle is pseudonymous)."""
+    return can_view_draw(user, draw) or draw.challenge.status in AWARD_DECIDED
+
+
 def can_commit_as_supervisor(user, draw) -> bool:
     return is_supervisor(user) and draw.status == DrawStatus.COMMITTING
 

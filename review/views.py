@@ -585,7 +585,10 @@ def feedback(request, reference):
 
 
 def draw_bundle(request, pk):
-    draw = _draw(request, pk)
+    """Downloadable by the bureau and supervisors; published to everyone after the award."""
+    draw = get_visible_or_404(
+        Draw.objects.select_related("challenge"), perms.can_download_bundle, request.user, pk=pk
+    )
     if draw.status != DrawStatus.COMPLETED:
         raise Http404
     data = json.dumps(services.bundle(draw), ensure_ascii=False, indent=1, sort_keys=True)

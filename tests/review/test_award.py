@@ -1,3 +1,4 @@
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -248,3 +249,26 @@ def test_issuer_republishes_after_no_award(client):
     client.force_login(officer)
     client.post(f"/challenges/{challenge.ocid}/republish/")
     assert Challenge.objects.count() == 2
+
+
+def test_draw_bundle_is_published_after_the_award(client):
+    from review.models import Draw
+
+    challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
+    draw = Draw.objects.get(challenge=challenge)
+    url = f"/review/draws/{draw.pk}/bundle.json"
+    assert client.get(url).status_code == 404  # hidden before the award
+    award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
+    award.award_confirm(challenge=challenge, by=officer)
+    Challenge.objects.filter(pk=challenge.pk).update(
+        notice_ends_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert award.awards_due() == 1
+    response = client.get(url)
+    assert response.status_code == 200
+    from review import verify_draw
+
+    assert verify_draw.verify(json.loads(response.content)) == []
+    assert (
+        client.get(draw.get_absolute_url()).status_code == 404
+    )  # the draw page itself stays internal
