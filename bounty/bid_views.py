@@ -364,15 +364,8 @@ def bid_receipt(request, reference, number):
             "attachments": names,
         }
     if request.GET.get("format") == "pdf":
-        from .receipts import receipt_pdf
-
-        response = HttpResponse(
-            receipt_pdf(version, request=request), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="receipt-{bid.reference}-v{version.number}.pdf"'
-        )
-        return response
+        # Receipts are generated, stored and verifiable like every other document.
+        return redirect(reverse("documents:of", args=["receipt", version.pk]))
     if request.GET.get("format") == "json":
         from .bid_rules import canonical_bytes
 

@@ -3,6 +3,7 @@ audit event, notifications after commit (see docs/architecture.md)."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +28,7 @@ from .models import (
     RubricCriterion,
 )
 from .rules import deadline_error
-from .signals import challenge_amended
+from .signals import challenge_amended, project_created
 
 # Fields whose change is material (DOMAIN §2): extends the deadline if needed,
 # and (bid issue) sends submitted bids back for re-confirmation.
@@ -419,6 +420,60 @@ def project_create_for_award(*, bid):
     )
     if created:
         audit_record(actor=None, action="project.create", obj=project, to_state=project.status)
+        project_created.send(sender=Project, project=project)
+    return project
+
+
+def project_activate(*, project, signed_at, tranches):
+    """The contract is signed by all three parties (called by the documents app inside its
+    transaction, with the project row locked): the project starts, the payment schedule of
+    the contract is copied, the first payment falls due, and the challenge becomes
+    contracted once every winner's project is active. ``tranches`` are dicts of the
+    contract snapshot's schedule (amounts as strings)."""
+    from .models import Project, ProjectStatus, Tranche
+
+    started_on = timezone.localdate(signed_at)
+    project.activate(signed_at=signed_at, started_on=started_on)
+    project.save()
+    rows = []
+    for t in tranches:
+        row = Tranche(
+            project=project,
+            number=t["number"],
+            label=t["label"],
+            condition=t["condition"],
+            milestone_no=t.get("milestone_no"),
+            amount=Decimal(t["amount"]),
+            enterprise_part=Decimal(t["enterprise_part"]),
+            government_part=Decimal(t["government_part"]),
+            planned_on=t.get("planned_on") or None,
+        )
+        if t["number"] == 0:
+            row.fall_due(on=started_on)
+        rows.append(row)
+    Tranche.objects.bulk_create(rows)
+    audit_record(
+        actor=None,
+        action="project.activate",
+        obj=project,
+        from_state=ProjectStatus.AWAITING_CONTRACT,
+        to_state=project.status,
+        payload={"tranches": len(rows)},
+    )
+    challenge = Challenge.objects.select_for_update().get(pk=project.challenge_id)
+    waiting = Project.objects.filter(
+        challenge=challenge, status=ProjectStatus.AWAITING_CONTRACT
+    ).exists()
+    if challenge.status == ChallengeStatus.AWARDED and not waiting:
+        challenge.mark_contracted()
+        challenge.save()
+        audit_record(
+            actor=None,
+            action="challenge.contracted",
+            obj=challenge,
+            from_state=ChallengeStatus.AWARDED,
+            to_state=challenge.status,
+        )
     return project
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("bounty.urls")),
     path("accounts/", include("accounts.urls")),
     path("review/", include("review.urls")),
+    path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

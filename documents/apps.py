@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from bounty.signals import project_created
+
+        from . import notifications, sources  # noqa: F401  (notification kinds, sources)
+        from .contracts import on_project_created
+
+        project_created.connect(on_project_created, dispatch_uid="documents.contract_prepare")

@@ -1,1 +1,63 @@
-"""Permission predicates for this app; see accounts/permissions.py for the conventions."""
+"""Permission predicates for documents; see accounts/permissions.py for the conventions.
+Contracts are read by the three parties (the winning team's bidder staff, the issuer's
+staff, bureau officers) and nobody else; everyone else gets a 404."""
+
+from accounts.models import Role
+from accounts.permissions import has_role_in, is_bureau_officer
+from bounty import permissions as bounty_perms
+
+from .models import CONTRACT_KINDS, ContractStatus, DocumentKind, Party
+
+
+def can_manage_templates(user) -> bool:
+    return is_bureau_officer(user)
+
+
+def party_of(user, contract) -> set:
+    """The parties ``user`` may act for in ``contract``."""
+    bid = contract.project.bid
+    parties = set()
+    if has_role_in(user, bid.lead, Role.BIDDER):
+        parties.add(Party.TEAM)
+    if bounty_perms.is_issuer_staff(user, bid.challenge):
+        parties.add(Party.ISSUER)
+    if is_bureau_officer(user):
+        parties.add(Party.BUREAU)
+    return parties
+
+
+def can_view_contract(user, contract) -> bool:
+    return user.is_authenticated and bool(party_of(user, contract))
+
+
+def can_manage_contract(user, contract) -> bool:
+    """Terms and regeneration: the bureau, until the first signature."""
+    return is_bureau_officer(user) and contract.status == ContractStatus.DRAFT
+
+
+def can_sign(user, contract, party) -> bool:
+    return contract.status != ContractStatus.SIGNED and party in party_of(user, contract)
+
+
+# kind → predicate(user, subject) for documents that are not contracts. Apps above
+# documents register theirs in AppConfig.ready (review: the panel report).
+READERS = {
+    DocumentKind.RECEIPT: lambda user, version: bounty_perms.can_view_bid(user, version.bid),
+    DocumentKind.NOTICE: lambda user, subject: True,  # a public notice is public
+}
+
+
+def can_view_document(user, document) -> bool:
+    if document.kind in CONTRACT_KINDS:
+        return document.contract is not None and can_view_contract(user, document.contract)
+    reader = READERS.get(document.kind)
+    if reader is None:
+        return is_bureau_officer(user)
+    subject = document.subject_type.get_object_for_this_type(pk=document.subject_id)
+    return reader(user, subject)
+
+
+def can_retry_document(user, document) -> bool:
+    if document.contract is not None:
+        return can_view_contract(user, document.contract)
+    return can_view_document(user, document)

@@ -29,7 +29,7 @@ from .challenge import (
     RubricCriterion,
     plain_decimal,
 )
-from .project import Project, ProjectStatus
+from .project import Project, ProjectStatus, Tranche, TrancheStatus
 
 __all__ = [
     "ACTIVE_BID_STATUSES",
@@ -60,5 +60,7 @@ __all__ = [
     "ProjectStatus",
     "RubricCriterion",
     "TeamMember",
+    "Tranche",
+    "TrancheStatus",
     "plain_decimal",
 ]

@@ -371,6 +371,10 @@ class Challenge(FSMModelMixin, models.Model):
     def award(self):
         self.awarded_at = timezone.now()
 
+    @transition(field=status, source=ChallengeStatus.AWARDED, target=ChallengeStatus.CONTRACTED)
+    def mark_contracted(self):
+        """Every winner's contract is signed by all three parties."""
+
 
 def plain_decimal(value) -> str:
     """10.5000 → "10.5", 10 → "10" (never "1E+1")."""

@@ -156,6 +156,8 @@ else:
 # --- Domain settings ([default] rules of DOMAIN.md live here) ----------------------------------
 JIEBANG = {
     "SITE_NAME": env("SITE_NAME", default=""),
+    # Public address of the site, printed in documents' QR codes (verification page).
+    "SITE_URL": env("SITE_URL", default="http://localhost:8000"),
 }
 
 LOGGING = {
@@ -190,6 +192,15 @@ JIEBANG.update(
         "BID_MAX_EXCLUSIONS": 3,
         # Attachments: per file (UPLOAD_MAX_BYTES) and per bid.
         "BID_MAX_TOTAL_BYTES": env.int("JIEBANG_BID_MAX_TOTAL_BYTES", default=100 * 1024 * 1024),
+        # Contracts: the first payment on signing, as % of the government share (a city
+        # plan: at least 60); where disputes go; the city named in the contracts.
+        "FIRST_PAYMENT_PERCENT": env.float("JIEBANG_FIRST_PAYMENT_PERCENT", default=60),
+        "CONTRACT_CITY": env("JIEBANG_CONTRACT_CITY", default="示范市"),
+        "DISPUTE_BODY": env("JIEBANG_DISPUTE_BODY", default="示范市仲裁委员会"),
+        # A render that has not finished after this many seconds is failed (worker died).
+        "DOCUMENT_RENDER_STALE_SECONDS": env.int(
+            "JIEBANG_DOCUMENT_RENDER_STALE_SECONDS", default=300
+        ),
         # Prefix of the public Open Contracting identifier of every challenge.
         "OCID_PREFIX": env("JIEBANG_OCID_PREFIX", default="ocds-jbgs01"),
         # The scoring rubric a new challenge starts from (weights sum to 100).

@@ -34,6 +34,10 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
         ChallengeStatus.UNDER_REVIEW,
         ChallengeStatus.IN_NOTICE,
         ChallengeStatus.AWARDED,
+        ChallengeStatus.CONTRACTED,
     } <= statuses
+    from documents.models import Contract
+
+    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed", "signing"]
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses

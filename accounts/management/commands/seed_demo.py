@@ -109,7 +109,14 @@ def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
     org = Organization.objects.filter(credit_code=code).first()
     if org is None:
         org = Organization.objects.create(
-            name=name, name_en=name_en, credit_code=code, kind=kind, created_by=admin
+            name=name,
+            name_en=name_en,
+            credit_code=code,
+            kind=kind,
+            created_by=admin,
+            legal_representative=admin.full_name,
+            address=f"示范市高新技术产业开发区创新大道{sum(map(ord, prefix17)) % 900 + 1}号",
+            contact_phone=f"0519-8600{sum(map(ord, prefix17)) % 10000:04d}",
         )
     membership_add(organization=org, user=admin, role=role, is_admin=True, by=admin)
     if org.status == OrganizationStatus.PENDING:
@@ -142,6 +149,10 @@ class Command(BaseCommand):
             credit_code=make_credit_code(BUREAU[2]),
             officer=officer,
         )
+        if not bureau.legal_representative:
+            bureau.legal_representative = "赵局长"
+            bureau.address = "示范市人民路1号市政府大楼"
+            bureau.save(update_fields=["legal_representative", "address"])
         supervisor = _user("supervisor", "纪监督")
         membership_add(organization=bureau, user=supervisor, role=Role.SUPERVISOR, by=officer)
         rows = [

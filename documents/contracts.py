@@ -1,0 +1,526 @@
+"""The tri-party contract of a project (DOMAIN §6): prepared at the award, generated as two
+documents (任务书 and 三方协议) from a snapshot of the data, signed in order
+team → issuer → bureau; the last signature activates the project."""
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.exceptions import ActionRefused
+from accounts.models import Role
+from accounts.selectors import bureau_officers, organization_staff
+from audit.services import audit_record
+from bounty.models import Bid, Comparator, Project, plain_decimal
+from bounty.services import project_activate
+from common.dbtime import db_now
+from common.uploads import validate_document_upload
+from notifications.services import notify
+
+from . import permissions as perms
+from .capital import capital_wan
+from .models import (
+    CONTRACT_KINDS,
+    SIGNING_ORDER,
+    Contract,
+    ContractStatus,
+    DocumentKind,
+    DocumentStatus,
+    Party,
+    Signature,
+)
+from .services import _cn_date, document_request, series_code
+
+Q4 = Decimal("0.0001")
+PARTY_LABELS = {
+    Party.ISSUER: "甲方（发榜单位）",
+    Party.TEAM: "乙方（揭榜单位）",
+    Party.BUREAU: "丙方（市科学技术局）",
+}
+
+
+# --- Preparing and generating ------------------------------------------------------------
+
+
+def contract_prepare(*, project, by=None) -> Contract:
+    """Create the contract of a newly awarded project with the default terms and queue its
+    documents (called at the award, inside its transaction). Idempotent."""
+    existing = Contract.objects.filter(project=project).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    contract = Contract.objects.create(
+        project=project,
+        number=f"HT-{today.year}-{project.pk:06d}",
+        start_date=today,
+        first_payment_percent=Decimal(str(settings.JIEBANG["FIRST_PAYMENT_PERCENT"])),
+        dispute_body=settings.JIEBANG["DISPUTE_BODY"],
+        sign_place=settings.JIEBANG["CONTRACT_CITY"],
+    )
+    audit_record(actor=by, action="contract.create", obj=contract, to_state=contract.status)
+    _generate(contract, by=by)
+    return contract
+
+
+def contract_update_terms(
+    *, contract, by, start_date, first_payment_percent, dispute_body, sign_place
+):
+    """The bureau adjusts the terms before anyone signs; both documents are generated again
+    as new versions (the old ones stay, marked superseded once the new ones are ready)."""
+    with transaction.atomic():
+        contract = _lock(contract)
+        if not perms.can_manage_contract(by, contract):
+            raise ActionRefused(
+                _("Only a bureau officer can change the terms, and only before anyone signs.")
+            )
+        minimum = Decimal(str(settings.JIEBANG["FIRST_PAYMENT_PERCENT"]))
+        if not (minimum <= first_payment_percent <= 100):
+            raise ActionRefused(
+                _("The first payment must be between %(min)s%% and 100%% of the government share.")
+                % {"min": plain_decimal(minimum)}
+            )
+        before = contract_terms(contract)
+        contract.start_date = start_date
+        contract.first_payment_percent = first_payment_percent
+        contract.dispute_body = dispute_body
+        contract.sign_place = sign_place
+        contract.save()
+        audit_record(
+            actor=by,
+            action="contract.terms",
+            obj=contract,
+            payload={"before": before, "after": contract_terms(contract)},
+        )
+        return _generate(contract, by=by)
+
+
+def contract_regenerate(*, contract, by):
+    with transaction.atomic():
+        contract = _lock(contract)
+        if not perms.can_manage_contract(by, contract):
+            raise ActionRefused(
+                _(
+                    "Only a bureau officer can generate the contract again, and only before anyone signs."
+                )
+            )
+        return _generate(contract, by=by)
+
+
+def contract_terms(contract) -> dict:
+    return {
+        "start_date": contract.start_date.isoformat(),
+        "first_payment_percent": str(contract.first_payment_percent),
+        "dispute_body": contract.dispute_body,
+        "sign_place": contract.sign_place,
+    }
+
+
+def _generate(contract, *, by):
+    snapshot = contract_snapshot(contract)
+    challenge = contract.project.challenge
+    titles = {
+        DocumentKind.TASK_BOOK: "项目任务书",
+        DocumentKind.TRI_PARTY: "三方协议",
+    }
+    return [
+        document_request(
+            kind=kind,
+            subject=contract,
+            contract=contract,
+            series=series_code(kind, contract.number),
+            title=f"{titles[kind]}：{challenge.title}",
+            public_label=f"{contract.number} · {challenge.ocid} · {challenge.title}",
+            snapshot=snapshot,
+            by=by,
+        )
+        for kind in CONTRACT_KINDS
+    ]
+
+
+def _lock(contract):
+    return (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("project__bid__lead", "project__challenge__issuer")
+        .get(pk=contract.pk)
+    )
+
+
+# --- The snapshot --------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _q(value) -> Decimal:
+    return Decimal(value).quantize(Q4, rounding=ROUND_HALF_UP)
+
+
+def _amount(value) -> str:
+    return format(_q(value), "f")
+
+
+def _party(org, label, *, contact=None):
+    return {
+        "role_label": label,
+        "name": org.name,
+        "credit_code": org.credit_code,
+        "address": org.address,
+        "representative": org.legal_representative,
+        "contact_name": contact.full_name if contact else "",
+        "contact_phone": (contact.phone if contact and contact.phone else org.contact_phone),
+    }
+
+
+def _committed(indicator, value) -> str:
+    number = plain_decimal(value)
+    if indicator.comparator == Comparator.RANGE:
+        return f"{number} {indicator.unit}".strip()
+    return f"{indicator.get_comparator_display()} {number} {indicator.unit}".strip()
+
+
+def payment_schedule(*, enterprise, government, first_percent, milestones, start):
+    """The first payment (government share × first_percent, on signing) then one tranche per
+    milestone: its share of the rest of the government funds and of the enterprise funds.
+    Rounded to 0.0001 万元 (1 yuan); the last tranche takes the remainder, so the schedule
+    always adds up to the contract exactly."""
+    first = _q(government * first_percent / 100)
+    rest_gov, ent = government - first, enterprise
+    tranches = [
+        {
+            "number": 0,
+            "label": "首付款",
+            "condition": "合同签订生效后",
+            "milestone_no": None,
+            "planned_on": start.isoformat(),
+            "due_date": "合同生效之日起三十日内",
+            "amount": _amount(first),
+            "amount_capital": capital_wan(first),
+            "enterprise_part": _amount(0),
+            "government_part": _amount(first),
+        }
+    ]
+    given_gov = given_ent = Decimal(0)
+    for i, m in enumerate(milestones, start=1):
+        last = i == len(milestones)
+        share = Decimal(m.tranche_share) / 100
+        gov_part = rest_gov - given_gov if last else _q(rest_gov * share)
+        ent_part = ent - given_ent if last else _q(ent * share)
+        given_gov += gov_part
+        given_ent += ent_part
+        due = add_months(start, m.due_month)
+        tranches.append(
+            {
+                "number": i,
+                "label": f"第{i}期",
+                "condition": f"里程碑{i}通过评估后",
+                "milestone_no": i,
+                "planned_on": due.isoformat(),
+                "due_date": _cn_date(due),
+                "amount": _amount(gov_part + ent_part),
+                "amount_capital": capital_wan(gov_part + ent_part),
+                "enterprise_part": _amount(ent_part),
+                "government_part": _amount(gov_part),
+            }
+        )
+    return tranches
+
+
+def contract_snapshot(contract) -> dict:
+    """Everything the contract templates show, as plain data (documents/builtin/SCHEMA.md),
+    in Chinese whatever the requester's language."""
+    project = contract.project
+    bid = (
+        Bid.objects.select_related("lead", "pi", "challenge__issuer", "challenge__industry")
+        .prefetch_related("consortium", "team", "milestones", "budget_lines", "responses")
+        .get(pk=project.bid_id)
+    )
+    challenge = bid.challenge
+    with translation.override("zh-hans"):
+        winners = max(Project.objects.filter(challenge=challenge).count(), 1)
+        enterprise = _q(challenge.enterprise_funds / winners)
+        government = _q(challenge.government_funds / winners)
+        start = contract.start_date
+        milestones = list(bid.milestones.all())
+        tranches = payment_schedule(
+            enterprise=enterprise,
+            government=government,
+            first_percent=contract.first_payment_percent,
+            milestones=milestones,
+            start=start,
+        )
+        responses = {r.indicator_id: r for r in bid.responses.all()}
+        issuer_contact = (organization_staff(challenge.issuer, role=Role.ISSUER) or [None])[0]
+        bureau = _bureau_organization()
+        pi = bid.pi
+        return {
+            "contract": {
+                "number": contract.number,
+                "city": settings.JIEBANG["CONTRACT_CITY"],
+                "sign_place": contract.sign_place,
+                "start_date": _cn_date(start),
+                "end_date": _cn_date(add_months(start, challenge.period_months)),
+                "period_months": challenge.period_months,
+                "first_payment_percent": plain_decimal(contract.first_payment_percent),
+                "lump_sum": bid.lump_sum,
+                "ip_terms_label": str(challenge.get_ip_terms_display()),
+                "ip_terms_detail": challenge.ip_terms_detail,
+                "confidentiality_label": str(challenge.get_confidentiality_display()),
+                "dispute_body": contract.dispute_body,
+                "is_horse_race": challenge.is_horse_race,
+                "winners_allowed": challenge.winners_allowed,
+            },
+            "challenge": {
+                "ocid": challenge.ocid,
+                "title": challenge.title,
+                "industry": challenge.industry.name_zh if challenge.industry_id else "",
+                "problem": challenge.problem,
+                "deliverable": challenge.deliverable,
+            },
+            "parties": {
+                "issuer": _party(
+                    challenge.issuer, PARTY_LABELS[Party.ISSUER], contact=issuer_contact
+                ),
+                "team": _party(bid.lead, PARTY_LABELS[Party.TEAM], contact=pi),
+                "bureau": _party(bureau, PARTY_LABELS[Party.BUREAU])
+                if bureau
+                else {
+                    "role_label": PARTY_LABELS[Party.BUREAU],
+                    "name": "",
+                    "credit_code": "",
+                    "address": "",
+                    "representative": "",
+                    "contact_name": "",
+                    "contact_phone": "",
+                },
+            },
+            "consortium": [
+                {
+                    "name": m.name,
+                    "credit_code": m.credit_code,
+                    "work_share": format(m.work_share, "f"),
+                    "responsibilities": m.responsibilities,
+                }
+                for m in bid.consortium.all()
+            ],
+            "pi": {
+                "name": (pi.full_name or pi.username) if pi else "",
+                "title": bid.pi_title,
+                "employer": bid.lead.name,
+                "phone": pi.phone if pi else "",
+            },
+            "team_members": [
+                {
+                    "name": t.name,
+                    "title": t.title,
+                    "employer": t.employer,
+                    "role_label": str(t.get_role_display()),
+                }
+                for t in bid.team.all()
+            ],
+            "indicators": [
+                {
+                    "no": i,
+                    "name": ind.name,
+                    "published": ind.target_display,
+                    "committed": _committed(ind, responses[ind.pk].committed_value)
+                    if ind.pk in responses
+                    else ind.target_display,
+                    "unit": ind.unit,
+                    "test_method": ind.test_method,
+                }
+                for i, ind in enumerate(challenge.indicators.all(), start=1)
+            ],
+            "milestones": [
+                {
+                    "no": i,
+                    "title": m.title,
+                    "due_date": _cn_date(add_months(start, m.due_month)),
+                    "due_month": m.due_month,
+                    "deliverables": m.deliverables,
+                    "tranche_share": format(m.tranche_share, "f"),
+                    "amount": tranches[i]["amount"],
+                    "amount_capital": tranches[i]["amount_capital"],
+                }
+                for i, m in enumerate(milestones, start=1)
+            ],
+            "funding": {
+                "total": _amount(enterprise + government),
+                "total_capital": capital_wan(enterprise + government),
+                "enterprise": _amount(enterprise),
+                "enterprise_capital": capital_wan(enterprise),
+                "government": _amount(government),
+                "government_capital": capital_wan(government),
+                "first_payment": tranches[0]["amount"],
+                "first_payment_capital": tranches[0]["amount_capital"],
+            },
+            "tranches": tranches,
+            "budget": {
+                "lump_sum": bid.lump_sum,
+                "total": _amount(
+                    bid.lump_sum_amount
+                    if bid.lump_sum
+                    else sum((b.amount for b in bid.budget_lines.all()), Decimal(0))
+                ),
+                "lines": []
+                if bid.lump_sum
+                else [
+                    {
+                        "category": str(b.get_category_display()),
+                        "amount": _amount(b.amount),
+                        "note": b.note,
+                    }
+                    for b in bid.budget_lines.all()
+                ],
+            },
+        }
+
+
+def _bureau_organization():
+    from accounts.models import Organization, OrganizationKind, OrganizationStatus
+
+    return (
+        Organization.objects.filter(
+            kind=OrganizationKind.BUREAU, status=OrganizationStatus.VERIFIED
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- Signing ------------------------------------------------------------------------------
+
+
+def next_party(contract, signed_parties=None):
+    signed = (
+        signed_parties
+        if signed_parties is not None
+        else set(contract.signatures.values_list("party", flat=True))
+    )
+    return next((p for p in SIGNING_ORDER if p not in signed), None)
+
+
+def contract_sign(*, contract, party, by, method, password="", scan=None) -> Signature:
+    """Sign for ``party``: online (the signer confirms with their password) or by uploading
+    the sealed, signed scan (a PDF, checked by content). Parties sign in order; all current
+    documents must be ready. The last signature activates the project."""
+    with transaction.atomic():
+        contract = _lock(contract)
+        if not perms.can_sign(by, contract, party):
+            raise ActionRefused(_("You cannot sign this contract for that party."))
+        expected = next_party(contract)
+        if party != expected:
+            raise ActionRefused(
+                _("Parties sign in order (team, then issuer, then bureau); it is %(party)s's turn.")
+                % {"party": Party(expected).label if expected else "—"}
+            )
+        documents = contract.current_documents()
+        if len(documents) != len(CONTRACT_KINDS) or any(
+            d.status != DocumentStatus.READY for d in documents
+        ):
+            raise ActionRefused(
+                _("The contract documents are not ready yet; sign when both have been generated.")
+            )
+        if method == Signature.Method.ONLINE:
+            if authenticate(username=by.get_username(), password=password) is None:
+                raise ActionRefused(_("The password is not correct; nothing was signed."))
+        elif method == Signature.Method.SCAN:
+            if scan is None:
+                raise ActionRefused(_("Choose the signed and sealed scan (PDF) to upload."))
+            from django.core.exceptions import ValidationError
+
+            try:
+                validate_document_upload(scan, allowed={"pdf"})
+            except ValidationError as exc:
+                raise ActionRefused(" ".join(exc.messages)) from exc
+        else:
+            raise ActionRefused(_("Unknown signing method."))
+        now = db_now()
+        organization = {
+            Party.TEAM: contract.project.bid.lead.name,
+            Party.ISSUER: contract.project.challenge.issuer.name,
+            Party.BUREAU: (_bureau_organization() or contract.project.challenge.issuer).name,
+        }[party]
+        signature = Signature(
+            contract=contract,
+            party=party,
+            organization_name=organization,
+            method=method,
+            signed_by=by,
+            signed_at=now,
+            documents=[{"number": d.number, "sha256": d.sha256} for d in documents],
+        )
+        if scan is not None and method == Signature.Method.SCAN:
+            from .services import hash_upload
+
+            signature.scan_sha256 = hash_upload(scan)
+            signature.scan_size = scan.size
+            signature.scan_name = scan.name[:255]
+            scan.seek(0)
+            signature.scan.save("scan.pdf", scan, save=False)
+        signature.save()
+        if contract.status == ContractStatus.DRAFT:
+            contract.open_signing()
+        audit_record(
+            actor=by,
+            action="contract.sign",
+            obj=contract,
+            payload={
+                "party": party,
+                "method": method,
+                "documents": signature.documents,
+                "scan_sha256": signature.scan_sha256,
+            },
+        )
+        following = next_party(contract, {s.party for s in contract.signatures.all()})
+        if following is None:
+            contract.complete(at=now)
+            contract.save()
+            project = Project.objects.select_for_update().get(pk=contract.project_id)
+            project_activate(
+                project=project,
+                signed_at=now,
+                tranches=contract.current_documents()[0].snapshot["tranches"],
+            )
+            notify(
+                recipients=_everyone(contract),
+                kind="contract.signed",
+                params={"number": contract.number, "title": contract.project.challenge.title},
+                url=contract.get_absolute_url(),
+            )
+        else:
+            contract.save()
+            notify(
+                recipients=_party_users(contract, following),
+                kind="contract.to_sign",
+                params={"number": contract.number, "title": contract.project.challenge.title},
+                url=contract.get_absolute_url(),
+            )
+    return signature
+
+
+def _party_users(contract, party):
+    if party == Party.TEAM:
+        return organization_staff(contract.project.bid.lead, role=Role.BIDDER)
+    if party == Party.ISSUER:
+        return organization_staff(contract.project.challenge.issuer, role=Role.ISSUER)
+    return bureau_officers()
+
+
+def _everyone(contract):
+    users = []
+    for party in SIGNING_ORDER:
+        users.extend(_party_users(contract, party))
+    return users
+
+
+def on_project_created(sender, project, **kwargs):
+    """bounty.signals.project_created: prepare the contract at the award."""
+    contract_prepare(project=project)

@@ -1,0 +1,82 @@
+"""Documents made on demand from one object (receipts, panel reports, notices): kind →
+how to build the snapshot. ``document_ensure`` returns the newest version when the data
+has not changed since, and queues a new version when it has."""
+
+import json
+
+from django.db import transaction
+
+from .models import Document, DocumentKind, DocumentStatus
+from .services import document_request, series_code
+
+# kind → (model, build(subject) -> {"series", "title", "public_label", "snapshot"})
+SOURCES = {}
+
+
+def register(kind, model, build):
+    SOURCES[kind] = (model, build)
+
+
+def _canonical(snapshot) -> str:
+    data = {k: v for k, v in snapshot.items() if k != "doc"}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def document_ensure(*, kind, subject_id, by=None) -> Document | None:
+    """The current document of ``kind`` for one subject, generating it when needed.
+    None when there is no such subject (the caller answers 404)."""
+    model, build = SOURCES[kind]
+    with transaction.atomic():
+        subject = model.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            return None
+        spec = build(subject)
+        latest = Document.objects.filter(series=spec["series"]).order_by("-version").first()
+        fresh = json.loads(json.dumps(spec["snapshot"], default=str))
+        if (
+            latest is not None
+            and latest.status != DocumentStatus.SUPERSEDED
+            and _canonical(latest.snapshot) == _canonical(fresh)
+        ):
+            return latest
+        return document_request(kind=kind, subject=subject, by=by, **spec)
+
+
+def _receipt(version):
+    from zoneinfo import ZoneInfo
+
+    from django.utils.timezone import localtime
+
+    bid = version.bid
+    challenge = bid.challenge
+    submitted = localtime(version.submitted_at, ZoneInfo("Asia/Shanghai"))
+    return {
+        "series": series_code(DocumentKind.RECEIPT, f"{bid.reference}-{version.number}"),
+        "title": f"揭榜申报提交回执：{bid.reference} 第{version.number}版",
+        "public_label": f"{challenge.ocid} · {bid.reference} · 第{version.number}版",
+        "snapshot": {
+            "receipt": {
+                "challenge_title": challenge.title,
+                "ocid": challenge.ocid,
+                "reference": bid.reference,
+                "version": version.number,
+                "lead_name": bid.lead.name,
+                "lead_code": bid.lead.credit_code,
+                "submitted_at": submitted.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "content_sha256": version.content_sha256,
+                "attachments": [
+                    {"name": a["name"], "size": a["size"], "sha256": a["sha256"]}
+                    for a in version.attachments
+                ],
+            }
+        },
+    }
+
+
+def _register_builtin():
+    from bounty.models import BidVersion
+
+    register(DocumentKind.RECEIPT, BidVersion, _receipt)
+
+
+_register_builtin()

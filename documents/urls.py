@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("contracts/", views.contract_list, name="contracts"),
+    path("contracts/<str:number>/", views.contract_detail, name="contract"),
+    path("contracts/<str:number>/terms/", views.contract_terms, name="contract_terms"),
+    path(
+        "contracts/<str:number>/regenerate/", views.contract_regenerate, name="contract_regenerate"
+    ),
+    path("contracts/<str:number>/sign/", views.contract_sign, name="contract_sign"),
+    path("signatures/<int:pk>/scan/", views.signature_scan, name="signature_scan"),
+    path("d/<str:number>/", views.document_download, name="download"),
+    path("d/<str:number>/retry/", views.document_retry, name="retry"),
+    path("of/<str:kind>/<int:pk>/", views.document_of, name="of"),
+    # Public: anyone may check a document.
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:number>/", views.verify, name="verify_number"),
+    # Templates (bureau).
+    path("templates/", views.template_list, name="templates"),
+    path("templates/new/<str:kind>/", views.template_new, name="template_new"),
+    path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/preview/", views.template_preview, name="template_preview"),
+    path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
+]
