@@ -10,7 +10,10 @@ class ReviewConfig(AppConfig):
         from bounty.permissions import EXTRA_BID_READERS
 
         from . import conflicts, notifications  # noqa: F401  (signal receivers, kinds)
+        from .documents import register_documents
         from .permissions import expert_can_read_bid
+
+        register_documents()
 
         if expert_can_read_bid not in EXTRA_BID_READERS:
             EXTRA_BID_READERS.append(expert_can_read_bid)

@@ -406,19 +406,8 @@ def ranking(request, ocid):
         for r in ranked
     ]
     if request.GET.get("format") == "pdf":
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
-        html = render_to_string(
-            "review/ranking_pdf.html",
-            {"challenge": challenge, "rows": rows, "criteria": criteria, "report": report},
-            request=request,
-        )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="panel-report-{challenge.ocid}.pdf"'
-        )
-        return response
+        # Generated, stored and verifiable through the documents pipeline.
+        return redirect("documents:of", kind="panel_report", pk=challenge.pk)
     return render(
         request,
         "review/ranking.html",

@@ -209,3 +209,25 @@ def test_sample_contract_command(tmp_path):
     sample = tmp_path / "s.pdf"
     call_command("sample_contract", str(sample), "--sample", "--kind", "tri_party")
     assert "三方协议" in pdf_text(sample)
+
+
+def test_public_notice_pdf_is_public_once_the_notice_runs(
+    client, django_capture_on_commit_callbacks
+):
+    contract, _officer = awarded_contract(render=False)
+    challenge = contract.project.challenge
+    url = reverse("documents:of", args=["notice", challenge.pk])
+    from bounty.models import Challenge
+    from tests.bounty.helpers import published
+
+    never = published()
+    assert client.get(reverse("documents:of", args=["notice", never.pk])).status_code == 404
+    Challenge.objects.filter(pk=challenge.pk).update(notice_ends_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)  # anonymous: a notice is public
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    notice = Document.objects.get(kind=DocumentKind.NOTICE)
+    text = pdf_text(notice.file.path)
+    assert contract.project.bid.lead.name in text
+    assert "人民币捌佰万元整" in text

@@ -233,7 +233,7 @@ def test_bureau_sees_the_ranking_issuer_does_not(client):
     assert client.get(f"/review/challenges/{challenge.ocid}/ranking/").status_code == 404
 
 
-def test_panel_report_page_and_pdf_with_consensus(client):
+def test_panel_report_page_and_pdf_with_consensus(client, django_capture_on_commit_callbacks):
     challenge, bids, seats, criteria = panel_ready(1, 5)
     for seat, total in zip(seats, [60, 70, 75, 80, 100], strict=True):
         score(seat, bids[0], criteria, total)
@@ -250,9 +250,15 @@ def test_panel_report_page_and_pdf_with_consensus(client):
     assert PanelReport.objects.get(challenge=challenge).consensus == "专家组一致认为技术路线可行。"
     html = client.get(url).content.decode()
     assert "60.00 · 70.00 · 75.00 · 80.00 · 100.00" in html  # anonymous distribution
-    pdf = client.get(url + "?format=pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url + "?format=pdf", follow=True)  # generated on the first request
+    pdf = client.get(url + "?format=pdf", follow=True)
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    from documents.models import Document
+
+    report = Document.objects.get(kind="panel_report")
+    assert report.snapshot["report"]["consensus"] == "专家组一致认为技术路线可行。"
 
 
 def test_bureau_records_a_defence_session(client):

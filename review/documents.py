@@ -1,0 +1,122 @@
+"""Review's documents through the one pipeline of the documents app: the panel report
+(专家评审报告) and the public notice (公示). Snapshots are plain data in Chinese."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from audit.services import audit_events_for
+from bounty.models import Bid, BidStatus, Challenge, plain_decimal
+from documents import permissions as document_perms
+from documents.capital import capital_wan
+from documents.models import DocumentKind
+from documents.services import series_code
+from documents.sources import register
+
+from . import scoring
+from .models import PanelReport
+from .permissions import can_view_ranking
+
+
+def _flags(entry) -> str:
+    flags = []
+    if not entry.passes:
+        flags.append("未达及格线或关键指标最低分")
+    if entry.flagged:
+        flags.append("分歧较大")
+    if entry.undersized:
+        flags.append("专家人数不足")
+    if entry.tied_with_next:
+        flags.append("并列，需专家组决定")
+    return "；".join(flags)
+
+
+def panel_report_source(challenge):
+    ranked = scoring.ranking(challenge)
+    bids = Bid.objects.select_related("lead").in_bulk([r.bid_id for r in ranked])
+    distribution = scoring.score_distribution(challenge)
+    criteria = list(challenge.criteria.order_by("-weight", "position"))
+    report = PanelReport.objects.filter(challenge=challenge).first()
+    experts = max((r.experts for r in ranked), default=0)
+    return {
+        "series": series_code(DocumentKind.PANEL_REPORT, challenge.ocid),
+        "title": f"专家评审报告：{challenge.title}",
+        "public_label": f"{challenge.ocid} · {challenge.title}",
+        "snapshot": {
+            "report": {
+                "challenge_title": challenge.title,
+                "ocid": challenge.ocid,
+                "issuer": challenge.issuer.name,
+                "panel_size": experts,
+                "method": "去掉一个最高分和一个最低分后取平均" if experts >= 5 else "取中位数",
+                "undersized": 0 < experts < 5,
+                "threshold": settings.JIEBANG["SCORE_THRESHOLD"],
+                "criteria": [{"name": c.name, "weight": c.weight} for c in criteria],
+                "rows": [
+                    {
+                        "rank": r.rank,
+                        "reference": bids[r.bid_id].reference,
+                        "lead": bids[r.bid_id].lead.name,
+                        "aggregate": plain_decimal(r.aggregate),
+                        "mean": plain_decimal(r.mean),
+                        "median": plain_decimal(r.median),
+                        "criteria": [plain_decimal(r.criteria.get(c.pk)) for c in criteria],
+                        "totals": " · ".join(
+                            plain_decimal(t) for t in distribution.get(r.bid_id, [])
+                        ),
+                        "flags": _flags(r),
+                    }
+                    for r in ranked
+                ],
+                "consensus": report.consensus if report else "",
+            }
+        },
+    }
+
+
+def _beijing(moment) -> str:
+    from zoneinfo import ZoneInfo
+
+    return timezone.localtime(moment, ZoneInfo("Asia/Shanghai")).strftime("%Y年%m月%d日 %H:%M")
+
+
+def notice_source(challenge):
+    from accounts.models import Organization, OrganizationKind
+
+    winners = Bid.objects.filter(
+        challenge=challenge,
+        status__in=[BidStatus.PROPOSED_WINNER, BidStatus.WINNER],
+    ).select_related("lead")
+    bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
+    opened = (
+        audit_events_for(challenge).filter(action="challenge.open_notice").order_by("-seq").first()
+    )
+    starts = opened.created_at if opened else None
+    return {
+        "series": series_code(DocumentKind.NOTICE, challenge.ocid),
+        "title": f"拟揭榜单位公示：{challenge.title}",
+        "public_label": f"{challenge.ocid} · {challenge.title}",
+        "snapshot": {
+            "notice": {
+                "challenge_title": challenge.title,
+                "ocid": challenge.ocid,
+                "issuer": challenge.issuer.name,
+                "bounty": plain_decimal(challenge.bounty_total),
+                "bounty_capital": capital_wan(challenge.bounty_total),
+                "starts": _beijing(starts) if starts else "公示发布之日",
+                "ends": _beijing(challenge.notice_ends_at) if challenge.notice_ends_at else "——",
+                "winners": [{"lead": b.lead.name, "reference": b.reference} for b in winners],
+                "bureau": bureau.name if bureau else "",
+            }
+        },
+    }
+
+
+def can_read_notice(user, challenge) -> bool:
+    return challenge.notice_ends_at is not None  # a notice, once published, is public
+
+
+def register_documents():
+    register(DocumentKind.PANEL_REPORT, Challenge, panel_report_source)
+    register(DocumentKind.NOTICE, Challenge, notice_source)
+    document_perms.READERS[DocumentKind.PANEL_REPORT] = can_view_ranking
+    document_perms.READERS[DocumentKind.NOTICE] = can_read_notice
