@@ -115,7 +115,11 @@ def queue_figures(count, workers):
         failed = Document.objects.filter(pk__in=ids, status=DocumentStatus.FAILED).count()
     finally:
         os.killpg(cluster.pid, signal.SIGTERM)
-        cluster.wait(timeout=30)
+        try:
+            cluster.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait()
     # Benchmark rows are not part of any record: remove them and their files.
     for document in Document.objects.filter(pk__in=ids):
         if document.file:

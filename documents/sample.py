@@ -7,9 +7,11 @@ It is used for template previews and tests. The renderer adds ``qr``; this modul
 does not. Plain data, standard library only (no Django), so it can be imported
 anywhere.
 
-The figures add up: total 1200 万元 = enterprise 700 + government 500; the first
-payment (首付款) is 60 % of the government share (300); the four milestone tranches
-release the remaining 900 (enterprise 700 + government 200); the budget lines sum
+The figures add up as the contract service computes them: total 1200 万元 =
+enterprise 700 + government 500; the first payment (首付款) is 60 % of the government
+share (300, on signing); the milestones' ``tranche_share`` (30/30/20/20, adding up to
+100 %) split the remaining 900 (enterprise 700 + government 200) into the four later
+tranches, each due on its milestone's date (start + ``due_month``); the budget lines sum
 to the total.
 """
 
@@ -135,46 +137,46 @@ _MILESTONES = [
     {
         "no": 1,
         "title": "整机方案设计与关键部件研制",
-        "due_date": "2026年8月31日",
+        "due_date": "2026年9月1日",
         "due_month": 6,
         "deliverables": "整机方案设计评审报告；高精度对准模块、键合腔体样件及其性能测试报告；"
         "申请发明专利不少于2件。",
-        "tranche_share": "25.00",
-        "amount": "300.0000",
-        "amount_capital": "人民币叁佰万元整",
+        "tranche_share": "30.00",
+        "amount": "270.0000",
+        "amount_capital": "人民币贰佰柒拾万元整",
     },
     {
         "no": 2,
         "title": "工程样机集成与工艺开发",
-        "due_date": "2027年2月28日",
+        "due_date": "2027年3月1日",
         "due_month": 12,
         "deliverables": "工程样机1台（套）完成集成调试；对准精度、空洞率指标达到承诺值的"
         "第三方检测报告。",
-        "tranche_share": "25.00",
-        "amount": "300.0000",
-        "amount_capital": "人民币叁佰万元整",
+        "tranche_share": "30.00",
+        "amount": "270.0000",
+        "amount_capital": "人民币贰佰柒拾万元整",
     },
     {
         "no": 3,
         "title": "产线验证与可靠性提升",
-        "due_date": "2027年8月31日",
+        "due_date": "2027年9月1日",
         "due_month": 18,
         "deliverables": "在甲方12英寸生产线完成不少于500片晶圆的工艺验证；可靠性试验报告；"
         "设备操作与维护规范。",
-        "tranche_share": "15.00",
+        "tranche_share": "20.00",
         "amount": "180.0000",
         "amount_capital": "人民币壹佰捌拾万元整",
     },
     {
         "no": 4,
         "title": "项目验收与示范应用",
-        "due_date": "2028年2月29日",
+        "due_date": "2028年3月1日",
         "due_month": 24,
         "deliverables": "全部考核指标的第三方检测报告；甲方出具的示范应用证明；"
         "项目总结报告、经费决算报告及知识产权清单。",
-        "tranche_share": "10.00",
-        "amount": "120.0000",
-        "amount_capital": "人民币壹佰贰拾万元整",
+        "tranche_share": "20.00",
+        "amount": "180.0000",
+        "amount_capital": "人民币壹佰捌拾万元整",
     },
 ]
 
@@ -194,7 +196,7 @@ _TRANCHES = [
         "no": 0,
         "label": "首付款",
         "condition": "合同签订生效后",
-        "due_date": "2026年3月31日",
+        "due_date": "合同生效之日起三十日内",
         "amount": "300.0000",
         "amount_capital": "人民币叁佰万元整",
         "enterprise_part": "0.0000",
@@ -204,40 +206,40 @@ _TRANCHES = [
         "no": 1,
         "label": "第1期",
         "condition": "里程碑1通过评估后",
-        "due_date": "2026年9月30日",
-        "amount": "300.0000",
-        "amount_capital": "人民币叁佰万元整",
-        "enterprise_part": "250.0000",
-        "government_part": "50.0000",
+        "due_date": "2026年9月1日",
+        "amount": "270.0000",
+        "amount_capital": "人民币贰佰柒拾万元整",
+        "enterprise_part": "210.0000",
+        "government_part": "60.0000",
     },
     {
         "no": 2,
         "label": "第2期",
         "condition": "里程碑2通过评估后",
-        "due_date": "2027年3月31日",
-        "amount": "300.0000",
-        "amount_capital": "人民币叁佰万元整",
-        "enterprise_part": "250.0000",
-        "government_part": "50.0000",
+        "due_date": "2027年3月1日",
+        "amount": "270.0000",
+        "amount_capital": "人民币贰佰柒拾万元整",
+        "enterprise_part": "210.0000",
+        "government_part": "60.0000",
     },
     {
         "no": 3,
         "label": "第3期",
         "condition": "里程碑3通过评估后",
-        "due_date": "2027年9月30日",
+        "due_date": "2027年9月1日",
         "amount": "180.0000",
         "amount_capital": "人民币壹佰捌拾万元整",
-        "enterprise_part": "120.0000",
-        "government_part": "60.0000",
+        "enterprise_part": "140.0000",
+        "government_part": "40.0000",
     },
     {
         "no": 4,
         "label": "第4期",
-        "condition": "里程碑4通过评估（项目验收）后",
-        "due_date": "2028年3月31日",
-        "amount": "120.0000",
-        "amount_capital": "人民币壹佰贰拾万元整",
-        "enterprise_part": "80.0000",
+        "condition": "里程碑4通过评估后",
+        "due_date": "2028年3月1日",
+        "amount": "180.0000",
+        "amount_capital": "人民币壹佰捌拾万元整",
+        "enterprise_part": "140.0000",
         "government_part": "40.0000",
     },
 ]
@@ -294,7 +296,7 @@ def sample_snapshot(kind="task_book", *, lump_sum=False, horse_race=True):
                 "city": "示范市",
                 "sign_place": "示范市高新技术产业开发区",
                 "start_date": "2026年3月1日",
-                "end_date": "2028年2月29日",
+                "end_date": "2028年3月1日",
                 "period_months": 24,
                 "first_payment_percent": "60",
                 "lump_sum": lump_sum,

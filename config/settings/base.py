@@ -131,7 +131,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # --- Email ------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.cn:587; default: print to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
+# Public address of the site: links in emails, QR codes printed on documents.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jiebang@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -156,8 +157,6 @@ else:
 # --- Domain settings ([default] rules of DOMAIN.md live here) ----------------------------------
 JIEBANG = {
     "SITE_NAME": env("SITE_NAME", default=""),
-    # Public address of the site, printed in documents' QR codes (verification page).
-    "SITE_URL": env("SITE_URL", default="http://localhost:8000"),
 }
 
 LOGGING = {

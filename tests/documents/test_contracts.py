@@ -40,7 +40,7 @@ def _signers(contract):
     return team, issuer
 
 
-def test_award_prepares_a_contract_whose_pdfs_carry_the_data(tmp_path):
+def test_award_prepares_a_contract_whose_pdfs_carry_the_data(tmp_path, settings):
     contract, _officer = awarded_contract()
     docs = contract.current_documents()
     assert [d.kind for d in docs] == [DocumentKind.TASK_BOOK, DocumentKind.TRI_PARTY]
