@@ -19,6 +19,7 @@ class DocumentKind(models.TextChoices):
     TRI_PARTY = "tri_party", _("Tri-party agreement")
     RECEIPT = "receipt", _("Submission receipt")
     PANEL_REPORT = "panel_report", _("Panel report")
+    DRAW_RECORD = "draw_record", _("Draw record")
     NOTICE = "notice", _("Public notice")
     # Declared for the execution issue (milestone acceptance certificates).
     ACCEPTANCE = "acceptance", _("Acceptance certificate")
@@ -30,6 +31,7 @@ KIND_CODES = {
     DocumentKind.TRI_PARTY: "XY",
     DocumentKind.RECEIPT: "HZ",
     DocumentKind.PANEL_REPORT: "PS",
+    DocumentKind.DRAW_RECORD: "CQ",
     DocumentKind.NOTICE: "GS",
     DocumentKind.ACCEPTANCE: "YS",
 }

@@ -13,8 +13,8 @@ from documents.services import series_code
 from documents.sources import register
 
 from . import scoring
-from .models import PanelReport
-from .permissions import can_view_ranking
+from .models import Draw, PanelReport
+from .permissions import can_download_bundle, can_view_ranking
 
 
 def _flags(entry) -> str:
@@ -111,6 +111,54 @@ def notice_source(challenge):
     }
 
 
+def draw_record_source(draw):
+    from zoneinfo import ZoneInfo
+
+    def when(moment):
+        return (
+            timezone.localtime(moment, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+            if moment
+            else "——"
+        )
+
+    size = draw.params.get("size", 0)
+    seats = list(draw.seats.order_by("rank"))
+    challenge = draw.challenge
+    return {
+        "series": series_code(DocumentKind.DRAW_RECORD, f"{challenge.ocid}-{draw.pk}"),
+        "title": f"评审专家抽取记录：{challenge.title} 第{draw.pk}次",
+        "public_label": f"{challenge.ocid} · 第{draw.pk}次抽取",
+        "snapshot": {
+            "draw": {
+                "challenge_title": challenge.title,
+                "ocid": challenge.ocid,
+                "number": draw.pk,
+                "supplementary_of": draw.supplementary_of_id,
+                "algorithm": draw.algorithm,
+                "size": size,
+                "alternates": draw.params.get("alternates", 0),
+                "pool_size": draw.pool_size,
+                "pool_hash": draw.pool_hash,
+                "bureau_commitment": draw.bureau_commitment,
+                "supervisor_commitment": draw.supervisor_commitment,
+                "public_value_source": draw.public_value_source,
+                "public_value": draw.public_value,
+                "seed": draw.seed,
+                "frozen_at": when(draw.frozen_at),
+                "completed_at": when(draw.completed_at),
+                "seats": [
+                    {
+                        "rank": s.rank,
+                        "pseudonym": s.pseudonym,
+                        "role": "专家组成员" if s.rank <= size else "备选",
+                    }
+                    for s in seats
+                ],
+            }
+        },
+    }
+
+
 def can_read_notice(user, challenge) -> bool:
     return challenge.notice_ends_at is not None  # a notice, once published, is public
 
@@ -118,5 +166,7 @@ def can_read_notice(user, challenge) -> bool:
 def register_documents():
     register(DocumentKind.PANEL_REPORT, Challenge, panel_report_source)
     register(DocumentKind.NOTICE, Challenge, notice_source)
+    register(DocumentKind.DRAW_RECORD, Draw, draw_record_source)
+    document_perms.READERS[DocumentKind.DRAW_RECORD] = can_download_bundle
     document_perms.READERS[DocumentKind.PANEL_REPORT] = can_view_ranking
     document_perms.READERS[DocumentKind.NOTICE] = can_read_notice

@@ -1,4 +1,4 @@
-"""Publish version 1 of the built-in panel report and public notice templates."""
+"""Publish version 1 of the built-in panel report, public notice and draw record templates."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ BUILTIN = Path(__file__).resolve().parent.parent / "builtin"
 
 def publish(apps, schema_editor):
     DocumentTemplate = apps.get_model("documents", "DocumentTemplate")
-    for kind in ("panel_report", "notice"):
+    for kind in ("panel_report", "notice", "draw_record"):
         DocumentTemplate.objects.get_or_create(
             kind=kind,
             version=1,

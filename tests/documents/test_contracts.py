@@ -78,9 +78,7 @@ def test_award_prepares_a_contract_whose_pdfs_carry_the_data(tmp_path, settings)
     # The QR code on page 1 decodes to the public verification URL of this version.
     for doc in docs:
         codes = qr_codes(doc.file.path, tmp_path / doc.kind)
-        assert codes == [
-            "http://localhost:8000" + reverse("documents:verify_number", args=[doc.number])
-        ]
+        assert codes == [settings.SITE_URL + reverse("documents:verify_number", args=[doc.number])]
 
 
 def test_snapshot_and_template_version_are_stored():

@@ -251,13 +251,15 @@ def test_issuer_republishes_after_no_award(client):
     assert Challenge.objects.count() == 2
 
 
-def test_draw_bundle_is_published_after_the_award(client):
+def test_draw_bundle_is_published_after_the_award(client, django_capture_on_commit_callbacks):
     from review.models import Draw
 
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     draw = Draw.objects.get(challenge=challenge)
     url = f"/review/draws/{draw.pk}/bundle.json"
+    record = f"/documents/of/draw_record/{draw.pk}/"
     assert client.get(url).status_code == 404  # hidden before the award
+    assert client.get(record).status_code == 404
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
     award.award_confirm(challenge=challenge, by=officer)
     Challenge.objects.filter(pk=challenge.pk).update(
@@ -268,7 +270,17 @@ def test_draw_bundle_is_published_after_the_award(client):
     assert response.status_code == 200
     from review import verify_draw
 
-    assert verify_draw.verify(json.loads(response.content)) == []
+    bundle = json.loads(response.content)
+    assert verify_draw.verify(bundle) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(record)  # the draw record PDF, generated on the first request
+    pdf = client.get(record)
+    assert pdf["Content-Type"] == "application/pdf"
+    from documents.models import Document
+
+    snapshot = Document.objects.get(kind="draw_record").snapshot["draw"]
+    assert snapshot["seed"] == bundle["seed"]
+    assert [s["pseudonym"] for s in snapshot["seats"]][:5] == bundle["panel"]
     assert (
         client.get(draw.get_absolute_url()).status_code == 404
     )  # the draw page itself stays internal
