@@ -1,4 +1,4 @@
-from .models import OrganizationKind, OrganizationStatus, Role, User
+from .models import Organization, OrganizationKind, OrganizationStatus, Role, User
 
 
 def bureau_officers():
@@ -9,6 +9,17 @@ def bureau_officers():
             memberships__organization__kind=OrganizationKind.BUREAU,
             memberships__organization__status=OrganizationStatus.VERIFIED,
         ).distinct()
+    )
+
+
+def bureau_organization():
+    """The (first) verified science and technology bureau: the third party of contracts."""
+    return (
+        Organization.objects.filter(
+            kind=OrganizationKind.BUREAU, status=OrganizationStatus.VERIFIED
+        )
+        .order_by("pk")
+        .first()
     )
 
 

@@ -96,7 +96,6 @@ def queue_figures(count, workers):
                     kind=DocumentKind.TASK_BOOK,
                     subject=template,
                     series=f"BENCH-{stamp}-{i:04d}",
-                    title="benchmark",
                     public_label="benchmark",
                     snapshot=data,
                 ).pk

@@ -4,6 +4,7 @@
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiebang_bench .venv/bin/python benchmarks/run.py
 """
 
+import abc
 import argparse
 import math
 import os
@@ -98,7 +99,7 @@ def make_client(username):
     return client
 
 
-class Runner:
+class Runner(abc.ABC):
     """Runs one scenario: ``once()`` is one request or call; this class times it
     and counts its queries. One subclass per scenario kind (``RUNNERS``).
 
@@ -108,8 +109,9 @@ class Runner:
         self.scenario = scenario
         self.timings = []
 
+    @abc.abstractmethod
     def once(self):
-        raise NotImplementedError
+        """One request or call."""
 
     def timed(self):
         start = time.perf_counter()

@@ -1,6 +1,5 @@
 """Rules of a bid: completeness, limits, sanctions, canonical content for the receipt."""
 
-import hashlib
 import json
 from decimal import Decimal
 
@@ -191,19 +190,6 @@ def canonical_content(bid) -> dict:
 
 def canonical_bytes(content: dict) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(fileobj) -> str:
-    digest = hashlib.sha256()
-    fileobj.seek(0)
-    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-        digest.update(chunk)
-    fileobj.seek(0)
-    return digest.hexdigest()
 
 
 # Relations read by completeness, limits and the canonical content: prefetch them once.

@@ -16,6 +16,7 @@ from accounts.models import Organization, Role, User
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from common.dbtime import db_now
+from common.hashing import file_sha256, sha256_hex
 from common.uploads import validate_document_upload
 from notifications.services import notify
 
@@ -27,10 +28,8 @@ from .bid_rules import (
     canonical_bytes,
     canonical_content,
     consortium_limit_error,
-    file_sha256,
     milestone_shares_error,
     sanctioned,
-    sha256_hex,
 )
 from .exceptions import ActionRefused, BidWindowClosed, StaleState
 from .models import (

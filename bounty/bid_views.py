@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role, User
 from audit.services import audit_events_for
+from common.hashing import file_sha256
 from common.views import get_visible_or_404, paginate
 
 from . import bid_services
@@ -27,7 +28,7 @@ from .bid_forms import (
     TeamFormSet,
     VerifyForm,
 )
-from .bid_rules import bid_completeness_errors, file_sha256
+from .bid_rules import bid_completeness_errors
 from .exceptions import ActionRefused
 from .models import Bid, BidStatus, BidVersion, Challenge, ConsortiumMember, FormalCheck
 

@@ -25,7 +25,10 @@ from .models import (
     ChallengeStatus,
     Clarification,
     Indicator,
+    Project,
+    ProjectStatus,
     RubricCriterion,
+    Tranche,
 )
 from .rules import deadline_error
 from .signals import challenge_amended, project_created
@@ -412,9 +415,7 @@ def challenge_amend(*, challenge, by, reason, data, indicators=None):
 
 def project_create_for_award(*, bid):
     """Create the project record of a winning bid (called at the award, inside its
-    transaction); idempotent. The contract issue attaches the contract to it."""
-    from .models import Project
-
+    transaction); idempotent. The documents app prepares its contract (signal)."""
     project, created = Project.objects.get_or_create(
         bid=bid, defaults={"challenge_id": bid.challenge_id}
     )
@@ -430,7 +431,6 @@ def project_activate(*, project, signed_at, tranches):
     the contract is copied, the first payment falls due, and the challenge becomes
     contracted once every winner's project is active. ``tranches`` are dicts of the
     contract snapshot's schedule (amounts as strings)."""
-    from .models import Project, ProjectStatus, Tranche
 
     started_on = timezone.localdate(signed_at)
     project.activate(signed_at=signed_at, started_on=started_on)

@@ -9,7 +9,9 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from bounty.signals import project_created
 
-        from . import notifications, sources  # noqa: F401  (notification kinds, sources)
+        from . import notifications  # noqa: F401  (notification kinds)
         from .contracts import on_project_created
+        from .sources import register_builtin
 
+        register_builtin()
         project_created.connect(on_project_created, dispatch_uid="documents.contract_prepare")

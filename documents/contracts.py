@@ -8,17 +8,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import ActionRefused
 from accounts.models import Role
-from accounts.selectors import bureau_officers, organization_staff
+from accounts.selectors import bureau_officers, bureau_organization, organization_staff
 from audit.services import audit_record
 from bounty.models import Bid, Comparator, Project, plain_decimal
 from bounty.services import project_activate
 from common.dbtime import db_now
+from common.hashing import file_sha256
 from common.uploads import validate_document_upload
 from notifications.services import notify
 
@@ -34,7 +36,7 @@ from .models import (
     Party,
     Signature,
 )
-from .services import _cn_date, document_request, series_code
+from .services import cn_date, document_request, series_code
 
 Q4 = Decimal("0.0001")
 PARTY_LABELS = {
@@ -123,17 +125,11 @@ def contract_terms(contract) -> dict:
 def _generate(contract, *, by):
     snapshot = contract_snapshot(contract)
     challenge = contract.project.challenge
-    titles = {
-        DocumentKind.TASK_BOOK: "项目任务书",
-        DocumentKind.TRI_PARTY: "三方协议",
-    }
     return [
         document_request(
             kind=kind,
             subject=contract,
-            contract=contract,
             series=series_code(kind, contract.number),
-            title=f"{titles[kind]}：{challenge.title}",
             public_label=f"{contract.number} · {challenge.ocid} · {challenge.title}",
             snapshot=snapshot,
             by=by,
@@ -168,14 +164,17 @@ def _amount(value) -> str:
 
 
 def _party(org, label, *, contact=None):
+    """One party block; every field empty when the organisation is unknown."""
+    fields = ("name", "credit_code", "address", "legal_representative", "contact_phone")
+    name, code, address, representative, phone = (getattr(org, f, "") for f in fields)
     return {
         "role_label": label,
-        "name": org.name,
-        "credit_code": org.credit_code,
-        "address": org.address,
-        "representative": org.legal_representative,
+        "name": name,
+        "credit_code": code,
+        "address": address,
+        "representative": representative,
         "contact_name": contact.full_name if contact else "",
-        "contact_phone": (contact.phone if contact and contact.phone else org.contact_phone),
+        "contact_phone": contact.phone if contact and contact.phone else phone,
     }
 
 
@@ -223,7 +222,7 @@ def payment_schedule(*, enterprise, government, first_percent, milestones, start
                 "condition": f"里程碑{i}通过评估后",
                 "milestone_no": i,
                 "planned_on": due.isoformat(),
-                "due_date": _cn_date(due),
+                "due_date": cn_date(due),
                 "amount": _amount(gov_part + ent_part),
                 "amount_capital": capital_wan(gov_part + ent_part),
                 "enterprise_part": _amount(ent_part),
@@ -258,15 +257,15 @@ def contract_snapshot(contract) -> dict:
         )
         responses = {r.indicator_id: r for r in bid.responses.all()}
         issuer_contact = (organization_staff(challenge.issuer, role=Role.ISSUER) or [None])[0]
-        bureau = _bureau_organization()
         pi = bid.pi
         return {
             "contract": {
                 "number": contract.number,
+                "task_book_number": series_code(DocumentKind.TASK_BOOK, contract.number),
                 "city": settings.JIEBANG["CONTRACT_CITY"],
                 "sign_place": contract.sign_place,
-                "start_date": _cn_date(start),
-                "end_date": _cn_date(add_months(start, challenge.period_months)),
+                "start_date": cn_date(start),
+                "end_date": cn_date(add_months(start, challenge.period_months)),
                 "period_months": challenge.period_months,
                 "first_payment_percent": plain_decimal(contract.first_payment_percent),
                 "lump_sum": bid.lump_sum,
@@ -289,17 +288,7 @@ def contract_snapshot(contract) -> dict:
                     challenge.issuer, PARTY_LABELS[Party.ISSUER], contact=issuer_contact
                 ),
                 "team": _party(bid.lead, PARTY_LABELS[Party.TEAM], contact=pi),
-                "bureau": _party(bureau, PARTY_LABELS[Party.BUREAU])
-                if bureau
-                else {
-                    "role_label": PARTY_LABELS[Party.BUREAU],
-                    "name": "",
-                    "credit_code": "",
-                    "address": "",
-                    "representative": "",
-                    "contact_name": "",
-                    "contact_phone": "",
-                },
+                "bureau": _party(bureau_organization(), PARTY_LABELS[Party.BUREAU]),
             },
             "consortium": [
                 {
@@ -342,7 +331,7 @@ def contract_snapshot(contract) -> dict:
                 {
                     "no": i,
                     "title": m.title,
-                    "due_date": _cn_date(add_months(start, m.due_month)),
+                    "due_date": cn_date(add_months(start, m.due_month)),
                     "due_month": m.due_month,
                     "deliverables": m.deliverables,
                     "tranche_share": format(m.tranche_share, "f"),
@@ -383,18 +372,6 @@ def contract_snapshot(contract) -> dict:
         }
 
 
-def _bureau_organization():
-    from accounts.models import Organization, OrganizationKind, OrganizationStatus
-
-    return (
-        Organization.objects.filter(
-            kind=OrganizationKind.BUREAU, status=OrganizationStatus.VERIFIED
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
 # --- Signing ------------------------------------------------------------------------------
 
 
@@ -415,7 +392,8 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
         contract = _lock(contract)
         if not perms.can_sign(by, contract, party):
             raise ActionRefused(_("You cannot sign this contract for that party."))
-        expected = next_party(contract)
+        signed = set(contract.signatures.values_list("party", flat=True))
+        expected = next_party(contract, signed)
         if party != expected:
             raise ActionRefused(
                 _("Parties sign in order (team, then issuer, then bureau); it is %(party)s's turn.")
@@ -434,8 +412,6 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
         elif method == Signature.Method.SCAN:
             if scan is None:
                 raise ActionRefused(_("Choose the signed and sealed scan (PDF) to upload."))
-            from django.core.exceptions import ValidationError
-
             try:
                 validate_document_upload(scan, allowed={"pdf"})
             except ValidationError as exc:
@@ -443,27 +419,19 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
         else:
             raise ActionRefused(_("Unknown signing method."))
         now = db_now()
-        organization = {
-            Party.TEAM: contract.project.bid.lead.name,
-            Party.ISSUER: contract.project.challenge.issuer.name,
-            Party.BUREAU: (_bureau_organization() or contract.project.challenge.issuer).name,
-        }[party]
         signature = Signature(
             contract=contract,
             party=party,
-            organization_name=organization,
+            organization_name=getattr(_party_organization(contract, party), "name", ""),
             method=method,
             signed_by=by,
             signed_at=now,
             documents=[{"number": d.number, "sha256": d.sha256} for d in documents],
         )
-        if scan is not None and method == Signature.Method.SCAN:
-            from .services import hash_upload
-
-            signature.scan_sha256 = hash_upload(scan)
+        if method == Signature.Method.SCAN:
+            signature.scan_sha256 = file_sha256(scan)
             signature.scan_size = scan.size
             signature.scan_name = scan.name[:255]
-            scan.seek(0)
             signature.scan.save("scan.pdf", scan, save=False)
         signature.save()
         if contract.status == ContractStatus.DRAFT:
@@ -479,7 +447,7 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
                 "scan_sha256": signature.scan_sha256,
             },
         )
-        following = next_party(contract, {s.party for s in contract.signatures.all()})
+        following = next_party(contract, signed | {party})
         if following is None:
             contract.complete(at=now)
             contract.save()
@@ -487,7 +455,7 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
             project_activate(
                 project=project,
                 signed_at=now,
-                tranches=contract.current_documents()[0].snapshot["tranches"],
+                tranches=documents[0].snapshot["tranches"],  # the task book's schedule
             )
             notify(
                 recipients=_everyone(contract),
@@ -504,6 +472,14 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
                 url=contract.get_absolute_url(),
             )
     return signature
+
+
+def _party_organization(contract, party):
+    if party == Party.TEAM:
+        return contract.project.bid.lead
+    if party == Party.ISSUER:
+        return contract.project.challenge.issuer
+    return bureau_organization()
 
 
 def _party_users(contract, party):

@@ -4,6 +4,7 @@ its SHA-256 and the snapshot it came from, contracts and their signatures in ord
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -122,14 +123,11 @@ class Document(FSMModelMixin, models.Model):
     series = models.CharField(max_length=60, db_index=True, editable=False)
     version = models.PositiveSmallIntegerField(_("version"), editable=False)
     number = models.CharField(_("document number"), max_length=70, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=300)
     # What the document is about, described for the public verification page.
     public_label = models.CharField(max_length=300, blank=True)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField()
-    contract = models.ForeignKey(
-        "Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
-    )
+    subject = GenericForeignKey("subject_type", "subject_id")  # a contract's: the Contract
     template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="+")
     snapshot = models.JSONField()
     status = FSMField(
@@ -256,6 +254,9 @@ class Contract(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    documents = GenericRelation(
+        Document, content_type_field="subject_type", object_id_field="subject_id"
+    )
 
     class Meta:
         verbose_name = _("contract")

@@ -39,25 +39,17 @@ def can_sign(user, contract, party) -> bool:
     return contract.status != ContractStatus.SIGNED and party in party_of(user, contract)
 
 
+def can_view_receipt(user, version) -> bool:
+    return bounty_perms.can_view_bid(user, version.bid)
+
+
 # kind → predicate(user, subject) for documents that are not contracts. Apps above
-# documents register theirs in AppConfig.ready (review: the panel report).
-READERS = {
-    DocumentKind.RECEIPT: lambda user, version: bounty_perms.can_view_bid(user, version.bid),
-    DocumentKind.NOTICE: lambda user, subject: True,  # a public notice is public
-}
+# documents register theirs in AppConfig.ready (review: panel report, notice, draw record).
+READERS = {DocumentKind.RECEIPT: can_view_receipt}
 
 
 def can_view_document(user, document) -> bool:
     if document.kind in CONTRACT_KINDS:
-        return document.contract is not None and can_view_contract(user, document.contract)
+        return can_view_contract(user, document.subject)
     reader = READERS.get(document.kind)
-    if reader is None:
-        return is_bureau_officer(user)
-    subject = document.subject_type.get_object_for_this_type(pk=document.subject_id)
-    return reader(user, subject)
-
-
-def can_retry_document(user, document) -> bool:
-    if document.contract is not None:
-        return can_view_contract(user, document.contract)
-    return can_view_document(user, document)
+    return reader(user, document.subject) if reader else is_bureau_officer(user)

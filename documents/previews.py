@@ -1,21 +1,8 @@
 """Sample data for template previews (the bureau's template editor) and for
-``sample_contract``; the contract sample lives in documents/sample.py."""
+``sample_contract --sample``; the contract sample lives in documents/sample.py."""
 
 from .models import KIND_CODES, DocumentKind
-from .rendering import verify_url
-from .services import _label_zh
-
-
-def _doc(kind, number):
-    return {
-        "number": number,
-        "series": number.rsplit("-V", 1)[0],
-        "kind_label": _label_zh(kind),
-        "version": 1,
-        "generated_on": "2026年12月1日",
-        "verify_url": verify_url(number),
-        "template_version": 0,
-    }
+from .services import doc_meta
 
 
 def sample_receipt():
@@ -36,9 +23,16 @@ def sample_receipt():
     }
 
 
-def sample_for(kind) -> dict:
+def sample_for(kind, *, template_version=0) -> dict:
+    """Sample data of a kind (contracts and receipts have their own; the other kinds are
+    previewed with the contract sample, which their templates ignore)."""
     from .sample import sample_snapshot
 
     snapshot = sample_receipt() if kind == DocumentKind.RECEIPT else sample_snapshot()
-    snapshot["doc"] = _doc(kind, f"SAMPLE-{KIND_CODES[kind]}-V1")
+    snapshot["doc"] = doc_meta(
+        kind=kind,
+        series=f"SAMPLE-{KIND_CODES[kind]}",
+        version=1,
+        template_version=template_version,
+    )
     return snapshot

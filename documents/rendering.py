@@ -5,8 +5,6 @@ filters only, autoescaping on) and rendered from the snapshot alone — no model
 so a document can be rendered again from what was stored. WeasyPrint may fetch nothing
 from outside (government intranets): only inline ``data:`` URLs are allowed."""
 
-import hashlib
-
 import segno
 from django.conf import settings
 from django.template import Context, Engine
@@ -73,7 +71,3 @@ def render_pdf(body: str, css: str, snapshot: dict) -> tuple[bytes, int]:
         stylesheets=stylesheets, font_config=fonts
     )
     return document.write_pdf(), len(document.pages)
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

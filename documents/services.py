@@ -15,7 +15,6 @@ A render that never comes back is failed by the ``documents-fail-stale`` schedul
 reason; the user (or the bureau) retries it and it appears exactly once.
 """
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -27,13 +26,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template import TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
 from accounts.exceptions import ActionRefused
+from accounts.selectors import bureau_officers
 from audit.services import audit_record
 from common.dbtime import db_now
+from common.hashing import sha256_hex
+from notifications.services import notify
 
 from . import permissions as perms
 from .models import (
@@ -45,7 +47,7 @@ from .models import (
     Signature,
     TemplateStatus,
 )
-from .rendering import compile_template, render_pdf, sha256_of, verify_url
+from .rendering import compile_template, render_pdf, verify_url
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +113,8 @@ def template_update(*, template, by, body, css, note):
             action="template.update",
             obj=template,
             payload={
-                "body_sha256": sha256_of(body.encode()),
-                "css_sha256": sha256_of(css.encode()),
+                "body_sha256": sha256_hex(body.encode()),
+                "css_sha256": sha256_hex(css.encode()),
             },
         )
     return template
@@ -136,8 +138,8 @@ def template_publish(*, template, by):
             obj=template,
             to_state=template.status,
             payload={
-                "body_sha256": sha256_of(template.body.encode()),
-                "css_sha256": sha256_of(template.css.encode()),
+                "body_sha256": sha256_hex(template.body.encode()),
+                "css_sha256": sha256_hex(template.css.encode()),
             },
         )
     return template
@@ -154,39 +156,26 @@ def template_preview(template) -> bytes:
 # --- Generation ---------------------------------------------------------------------------
 
 
-def document_request(
-    *, kind, subject, series, title, public_label, snapshot, by=None, contract=None
-):
+def document_request(*, kind, subject, series, public_label, snapshot, by=None):
     """Queue a new version of the document ``series`` (call inside the caller's transaction;
     the render is enqueued when it commits). Returns the queued ``Document``."""
     template = template_current(kind)
     # The caller holds the lock of the subject (or contract); the unique (series, version)
     # constraint refuses a duplicate all the same.
     last = Document.objects.filter(series=series).aggregate(v=Max("version"))["v"]
-    version = (last or 0) + 1
-    number = f"{series}-V{version}"
-    snapshot = dict(snapshot)
-    snapshot["doc"] = {
-        "number": number,
-        "series": series,
-        "kind_label": _label_zh(kind),
-        "version": version,
-        "generated_on": _cn_date(timezone.localdate()),
-        "verify_url": verify_url(number),
-        "template_version": template.version,
-    }
+    meta = doc_meta(
+        kind=kind, series=series, version=(last or 0) + 1, template_version=template.version
+    )
     document = Document.objects.create(
         kind=kind,
         series=series,
-        version=version,
-        number=number,
-        title=title[:300],
+        version=meta["version"],
+        number=meta["number"],
         public_label=public_label[:300],
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
-        contract=contract,
         template=template,
-        snapshot=snapshot,
+        snapshot={**snapshot, "doc": meta},
         requested_by=by,
     )
     audit_record(
@@ -252,21 +241,33 @@ def _claim(document_id):
 def _fail(document_id, token, reason):
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
-        if document.claim != token or document.status != DocumentStatus.RENDERING:
-            return
-        document.fail(reason=reason)
-        document.save()
-        audit_record(
-            actor=None,
-            action="document.fail",
-            obj=document,
-            to_state=document.status,
-            payload={"reason": reason[:300]},
-        )
+        if document.claim == token and document.status == DocumentStatus.RENDERING:
+            _mark_failed(document, reason)
+
+
+def _mark_failed(document, reason):
+    """Inside the caller's transaction, with the row locked: fail, audit, tell the requester
+    (or the bureau, for documents the system asked for) that a retry is needed."""
+    document.fail(reason=reason)
+    document.save()
+    audit_record(
+        actor=None,
+        action="document.fail",
+        obj=document,
+        from_state=DocumentStatus.RENDERING,
+        to_state=document.status,
+        payload={"reason": reason[:300]},
+    )
+    notify(
+        recipients=[document.requested_by] if document.requested_by else bureau_officers(),
+        kind="document.failed",
+        params={"number": document.number, "reason": reason[:300]},
+        url=document.get_absolute_url(),
+    )
 
 
 def _store(document_id, token, pdf, pages) -> str:
-    digest = sha256_of(pdf)
+    digest = sha256_hex(pdf)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.claim != token or document.status != DocumentStatus.RENDERING:
@@ -309,7 +310,7 @@ def _write_once(document, data: bytes) -> str:
         return name
     if os.path.exists(path):
         with open(path, "rb") as existing:
-            if sha256_of(existing.read()) == document.sha256:
+            if sha256_hex(existing.read()) == document.sha256:
                 return name  # identical bytes from an attempt that never committed
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
@@ -327,7 +328,7 @@ def _write_once(document, data: bytes) -> str:
 
 
 def document_retry(*, document, by):
-    if not perms.can_retry_document(by, document):
+    if not perms.can_view_document(by, document):
         raise ActionRefused(_("You cannot retry this document."))
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -347,14 +348,11 @@ def documents_fail_stale() -> int:
     failed = 0
     with transaction.atomic():
         cutoff = db_now() - stale
+        reason = str(_("The background worker stopped or timed out while rendering; retry."))
         for document in Document.objects.select_for_update().filter(
             status=DocumentStatus.RENDERING, started_at__lt=cutoff
         ):
-            document.fail(
-                reason=str(_("The background worker stopped or timed out while rendering; retry."))
-            )
-            document.save()
-            audit_record(actor=None, action="document.fail", obj=document, to_state="failed")
+            _mark_failed(document, reason)
             failed += 1
     return failed
 
@@ -362,22 +360,13 @@ def documents_fail_stale() -> int:
 # --- Verification -------------------------------------------------------------------------
 
 
-def hash_upload(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
 def verify_hash(sha256: str) -> dict:
     """What the platform knows of a file with this SHA-256, without its content:
     ``{"found": False}`` or the document (or signed scan) it is and whether it is current."""
     sha256 = sha256.strip().lower()
-    document = (
-        Document.objects.filter(sha256=sha256).exclude(sha256="").first()
-        if len(sha256) == 64
-        else None
-    )
+    if len(sha256) != 64:
+        return {"found": False}
+    document = Document.objects.filter(sha256=sha256).first()
     if document is not None:
         newest = (
             Document.objects.filter(series=document.series, status=DocumentStatus.READY)
@@ -393,22 +382,28 @@ def verify_hash(sha256: str) -> dict:
             "current": document.status == DocumentStatus.READY,
             "newer": newest,
         }
-    signature = (
-        Signature.objects.select_related("contract").filter(scan_sha256=sha256).first()
-        if len(sha256) == 64
-        else None
-    )
+    signature = Signature.objects.select_related("contract").filter(scan_sha256=sha256).first()
     if signature is not None:
         return {"found": True, "what": "scan", "signature": signature, "current": True}
     return {"found": False}
 
 
-def _label_zh(kind) -> str:
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        return str(DocumentKind(kind).label)
-
-
-def _cn_date(day) -> str:
+def cn_date(day) -> str:
+    """2026-12-01 → "2026年12月1日" (documents are in Chinese whatever the reader's language)."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def doc_meta(*, kind, series, version, template_version, generated_on=None) -> dict:
+    """The ``doc`` part of every snapshot: what a document says about itself."""
+    number = f"{series}-V{version}"
+    with translation.override("zh-hans"):
+        kind_label = str(DocumentKind(kind).label)
+    return {
+        "number": number,
+        "series": series,
+        "kind_label": kind_label,
+        "version": version,
+        "generated_on": cn_date(generated_on or timezone.localdate()),
+        "verify_url": verify_url(number),
+        "template_version": template_version,
+    }

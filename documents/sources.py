@@ -3,18 +3,27 @@ how to build the snapshot. ``document_ensure`` returns the newest version when t
 has not changed since, and queues a new version when it has."""
 
 import json
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Document, DocumentKind, DocumentStatus
 from .services import document_request, series_code
 
-# kind → (model, build(subject) -> {"series", "title", "public_label", "snapshot"})
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+# kind → (model, build(subject) -> {"series", "public_label", "snapshot"})
 SOURCES = {}
 
 
 def register(kind, model, build):
     SOURCES[kind] = (model, build)
+
+
+def beijing_time(moment, fmt="%Y-%m-%d %H:%M:%S") -> str:
+    """A moment as documents print it: Beijing time, whatever the server's zone."""
+    return timezone.localtime(moment, BEIJING).strftime(fmt) if moment else "——"
 
 
 def _canonical(snapshot) -> str:
@@ -43,17 +52,11 @@ def document_ensure(*, kind, subject_id, by=None) -> Document | None:
 
 
 def _receipt(version):
-    from zoneinfo import ZoneInfo
-
-    from django.utils.timezone import localtime
-
     bid = version.bid
     challenge = bid.challenge
-    submitted = localtime(version.submitted_at, ZoneInfo("Asia/Shanghai"))
     return {
         "series": series_code(DocumentKind.RECEIPT, f"{bid.reference}-{version.number}"),
-        "title": f"揭榜申报提交回执：{bid.reference} 第{version.number}版",
-        "public_label": f"{challenge.ocid} · {bid.reference} · 第{version.number}版",
+        "public_label": f"{challenge.ocid} · {bid.reference} · v{version.number}",
         "snapshot": {
             "receipt": {
                 "challenge_title": challenge.title,
@@ -62,7 +65,7 @@ def _receipt(version):
                 "version": version.number,
                 "lead_name": bid.lead.name,
                 "lead_code": bid.lead.credit_code,
-                "submitted_at": submitted.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "submitted_at": beijing_time(version.submitted_at, "%Y-%m-%d %H:%M:%S.%f"),
                 "content_sha256": version.content_sha256,
                 "attachments": [
                     {"name": a["name"], "size": a["size"], "sha256": a["sha256"]}
@@ -73,10 +76,8 @@ def _receipt(version):
     }
 
 
-def _register_builtin():
+def register_builtin():
+    """Called from DocumentsConfig.ready (models are loaded by then)."""
     from bounty.models import BidVersion
 
     register(DocumentKind.RECEIPT, BidVersion, _receipt)
-
-
-_register_builtin()

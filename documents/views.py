@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
-from accounts.models import Role
-from accounts.permissions import is_bureau_officer
+from common.hashing import file_sha256
 from common.views import get_visible_or_404, paginate
 
 from . import contracts, services
@@ -23,6 +22,7 @@ from .models import (
     Party,
     Signature,
 )
+from .selectors import visible_contracts
 from .sources import SOURCES, document_ensure
 
 CONTRACT_QS = Contract.objects.select_related(
@@ -36,14 +36,7 @@ def _contract(request, number):
 
 @login_required
 def contract_list(request):
-    contracts_qs = CONTRACT_QS.order_by("-created_at")
-    if not is_bureau_officer(request.user):
-        memberships = request.user.memberships.filter(organization__status="verified")
-        bidder = memberships.filter(role=Role.BIDDER).values("organization")
-        issuer = memberships.filter(role=Role.ISSUER).values("organization")
-        contracts_qs = contracts_qs.filter(
-            Q(project__bid__lead__in=bidder) | Q(project__challenge__issuer__in=issuer)
-        )
+    contracts_qs = visible_contracts(request.user, CONTRACT_QS).order_by("-created_at")
     query = request.GET.get("q", "").strip()
     if query:
         contracts_qs = contracts_qs.filter(
@@ -179,15 +172,17 @@ def _pdf_response(document, *, inline=True):
     return response
 
 
-def document_download(request, number):
-    document = get_visible_or_404(
-        Document.objects.select_related(
-            "contract__project__bid__lead", "contract__project__challenge__issuer", "subject_type"
-        ),
+def _document(request, number):
+    return get_visible_or_404(
+        Document.objects.select_related("subject_type"),
         perms.can_view_document,
         request.user,
         number=number,
     )
+
+
+def document_download(request, number):
+    document = _document(request, number)
     if document.status not in (DocumentStatus.READY, DocumentStatus.SUPERSEDED):
         return render(request, "documents/document_status.html", {"document": document})
     return _pdf_response(document, inline=request.GET.get("download") is None)
@@ -196,14 +191,7 @@ def document_download(request, number):
 @login_required
 @require_POST
 def document_retry(request, number):
-    document = get_visible_or_404(
-        Document.objects.select_related(
-            "contract__project__bid__lead", "contract__project__challenge__issuer", "subject_type"
-        ),
-        perms.can_view_document,
-        request.user,
-        number=number,
-    )
+    document = _document(request, number)
     try:
         services.document_retry(document=document, by=request.user)
     except ActionRefused as exc:
@@ -256,7 +244,7 @@ def verify(request, number=None):
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
-        sha256 = services.hash_upload(upload) if upload else form.cleaned_data["sha256"]
+        sha256 = file_sha256(upload) if upload else form.cleaned_data["sha256"]
         result = services.verify_hash(sha256)
         result["sha256"] = sha256
         if claimed is not None and result.get("document") is not None:
@@ -267,7 +255,6 @@ def verify(request, number=None):
         request,
         "documents/verify.html",
         {"form": form, "result": result, "claimed": claimed},
-        status=200,
     )
 
 

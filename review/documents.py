@@ -1,16 +1,17 @@
 """Review's documents through the one pipeline of the documents app: the panel report
-(专家评审报告) and the public notice (公示). Snapshots are plain data in Chinese."""
+(专家评审报告), the public notice (公示) and the draw record (抽取记录). Snapshots are plain
+data in Chinese."""
 
 from django.conf import settings
-from django.utils import timezone
 
+from accounts.selectors import bureau_organization
 from audit.services import audit_events_for
 from bounty.models import Bid, BidStatus, Challenge, plain_decimal
 from documents import permissions as document_perms
 from documents.capital import capital_wan
 from documents.models import DocumentKind
 from documents.services import series_code
-from documents.sources import register
+from documents.sources import beijing_time, register
 
 from . import scoring
 from .models import Draw, PanelReport
@@ -39,7 +40,6 @@ def panel_report_source(challenge):
     experts = max((r.experts for r in ranked), default=0)
     return {
         "series": series_code(DocumentKind.PANEL_REPORT, challenge.ocid),
-        "title": f"专家评审报告：{challenge.title}",
         "public_label": f"{challenge.ocid} · {challenge.title}",
         "snapshot": {
             "report": {
@@ -73,27 +73,21 @@ def panel_report_source(challenge):
     }
 
 
-def _beijing(moment) -> str:
-    from zoneinfo import ZoneInfo
-
-    return timezone.localtime(moment, ZoneInfo("Asia/Shanghai")).strftime("%Y年%m月%d日 %H:%M")
+NOTICE_TIME = "%Y年%m月%d日 %H:%M"
 
 
 def notice_source(challenge):
-    from accounts.models import Organization, OrganizationKind
-
     winners = Bid.objects.filter(
         challenge=challenge,
         status__in=[BidStatus.PROPOSED_WINNER, BidStatus.WINNER],
     ).select_related("lead")
-    bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
+    bureau = bureau_organization()
     opened = (
         audit_events_for(challenge).filter(action="challenge.open_notice").order_by("-seq").first()
     )
     starts = opened.created_at if opened else None
     return {
         "series": series_code(DocumentKind.NOTICE, challenge.ocid),
-        "title": f"拟揭榜单位公示：{challenge.title}",
         "public_label": f"{challenge.ocid} · {challenge.title}",
         "snapshot": {
             "notice": {
@@ -102,8 +96,8 @@ def notice_source(challenge):
                 "issuer": challenge.issuer.name,
                 "bounty": plain_decimal(challenge.bounty_total),
                 "bounty_capital": capital_wan(challenge.bounty_total),
-                "starts": _beijing(starts) if starts else "公示发布之日",
-                "ends": _beijing(challenge.notice_ends_at) if challenge.notice_ends_at else "——",
+                "starts": beijing_time(starts, NOTICE_TIME) if starts else "公示发布之日",
+                "ends": beijing_time(challenge.notice_ends_at, NOTICE_TIME),
                 "winners": [{"lead": b.lead.name, "reference": b.reference} for b in winners],
                 "bureau": bureau.name if bureau else "",
             }
@@ -112,22 +106,12 @@ def notice_source(challenge):
 
 
 def draw_record_source(draw):
-    from zoneinfo import ZoneInfo
-
-    def when(moment):
-        return (
-            timezone.localtime(moment, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
-            if moment
-            else "——"
-        )
-
     size = draw.params.get("size", 0)
     seats = list(draw.seats.order_by("rank"))
     challenge = draw.challenge
     return {
         "series": series_code(DocumentKind.DRAW_RECORD, f"{challenge.ocid}-{draw.pk}"),
-        "title": f"评审专家抽取记录：{challenge.title} 第{draw.pk}次",
-        "public_label": f"{challenge.ocid} · 第{draw.pk}次抽取",
+        "public_label": f"{challenge.ocid} · #{draw.pk}",
         "snapshot": {
             "draw": {
                 "challenge_title": challenge.title,
@@ -144,8 +128,8 @@ def draw_record_source(draw):
                 "public_value_source": draw.public_value_source,
                 "public_value": draw.public_value,
                 "seed": draw.seed,
-                "frozen_at": when(draw.frozen_at),
-                "completed_at": when(draw.completed_at),
+                "frozen_at": beijing_time(draw.frozen_at),
+                "completed_at": beijing_time(draw.completed_at),
                 "seats": [
                     {
                         "rank": s.rank,

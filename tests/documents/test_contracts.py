@@ -1,7 +1,6 @@
 """Contracts: real PDFs checked by their text, fonts, pages and QR code; signing in order;
 activation of the project; 404 for non-parties."""
 
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -19,12 +18,7 @@ from tests.factories import OrganizationFactory, UserFactory, member_of
 
 from .helpers import awarded_contract, pdf_fonts, pdf_pages, pdf_text, qr_codes
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not shutil.which("pdftotext"), reason="poppler-utils is installed by scripts/test"
-    ),
-]
+pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"
 
 

@@ -1,7 +1,6 @@
 """The generation pipeline: crash and retry exactly once, verification, templates, other
 documents through the same service."""
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,18 +12,14 @@ from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
 from accounts.models import Role
+from common.hashing import sha256_hex
 from documents import services
 from documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
 from .helpers import awarded_contract, pdf_text
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not shutil.which("pdftotext"), reason="poppler-utils is installed by scripts/test"
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +113,7 @@ def test_verification_by_upload_and_by_hash(client, tmp_path):
     tampered[len(tampered) // 2] ^= 0x01
     page = client.post(url, {"file": SimpleUploadedFile("c.pdf", bytes(tampered))})
     assert "未找到" in page.content.decode()
-    assert services.verify_hash(services.sha256_of(bytes(tampered))) == {"found": False}
+    assert services.verify_hash(sha256_hex(bytes(tampered))) == {"found": False}
     # By hash, from the QR code's page.
     page = client.post(
         reverse("documents:verify_number", args=[doc.number]), {"sha256": doc.sha256.upper()}

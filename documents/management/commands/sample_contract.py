@@ -12,11 +12,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.hashing import sha256_hex
 from documents.contracts import contract_snapshot
 from documents.models import CONTRACT_KINDS, Contract
 from documents.previews import sample_for
-from documents.rendering import render_pdf, sha256_of, verify_url
-from documents.services import template_current
+from documents.rendering import render_pdf
+from documents.services import doc_meta, template_current
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, path, kind, contract=None, sample=False, **options):
         template = template_current(kind)
         if sample:
-            snapshot = sample_for(kind)
+            snapshot = sample_for(kind, template_version=template.version)
         else:
             qs = Contract.objects.select_related("project__bid", "project__challenge")
             found = (
@@ -44,21 +45,17 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError("No contract found: run seed_demo first, or pass --sample.")
             snapshot = contract_snapshot(found)
-            number = f"{found.number}-SAMPLE"
-            snapshot["doc"] = {
-                "number": number,
-                "series": number,
-                "kind_label": "",
-                "version": 0,
-                "generated_on": "",
-                "verify_url": verify_url(number),
-                "template_version": template.version,
-            }
+            snapshot["doc"] = doc_meta(
+                kind=kind,
+                series=f"{found.number}-SAMPLE",
+                version=0,
+                template_version=template.version,
+            )
         started = time.perf_counter()
         pdf, pages = render_pdf(template.body, template.css, snapshot)
         elapsed = time.perf_counter() - started
         path.write_bytes(pdf)
         self.stdout.write(
             f"{path}: {pages} pages, {len(pdf)} bytes, rendered in {elapsed:.2f} s, "
-            f"template {kind} v{template.version}, SHA-256 {sha256_of(pdf)}"
+            f"template {kind} v{template.version}, SHA-256 {sha256_hex(pdf)}"
         )
