@@ -277,10 +277,13 @@ class Contract(FSMModelMixin, models.Model):
     def complete(self, *, at):
         self.signed_at = at
 
-    def current_documents(self):
-        """The newest version of each contract document (any status), in kind order."""
+    def current_documents(self, documents=None):
+        """The newest version of each contract document (any status), in kind order; from
+        ``documents`` when the caller already loaded them."""
+        if documents is None:
+            documents = self.documents.order_by("kind", "-version")
         latest = {}
-        for doc in self.documents.order_by("kind", "-version"):
+        for doc in sorted(documents, key=lambda d: -d.version):
             latest.setdefault(doc.kind, doc)
         return [latest[k] for k in CONTRACT_KINDS if k in latest]
 

@@ -62,7 +62,7 @@ def contract_list(request):
 
 def _contract_context(request, contract, *, terms_form=None, sign_form=None):
     documents = list(contract.documents.select_related("template").order_by("kind", "-version"))
-    current = contract.current_documents()
+    current = contract.current_documents(documents)
     signatures = {s.party: s for s in contract.signatures.select_related("signed_by")}
     turn = contracts.next_party(contract, set(signatures))
     parties = perms.party_of(request.user, contract)

@@ -247,3 +247,10 @@ def test_terms_change_generates_new_versions_and_supersedes_the_old(client):
     new = contract.current_documents()
     assert new[0].snapshot["funding"]["first_payment"] == "140.0000"
     assert "2027年7月1日" in pdf_text(new[0].file.path)  # milestone 1: +6 months
+
+
+def test_contract_page_query_count_is_pinned(client, django_assert_max_num_queries):
+    contract, officer = awarded_contract()
+    client.force_login(officer)
+    with django_assert_max_num_queries(11):
+        assert client.get(contract.get_absolute_url()).status_code == 200
