@@ -47,7 +47,7 @@ from accounts.models import (
 )
 from accounts.services import bureau_bootstrap, membership_add
 from bounty import bid_services
-from bounty.bid_rules import canonical_bytes, sha256_hex
+from bounty.bid_rules import canonical_bytes
 from bounty.models import (
     Attachment,
     Bid,
@@ -67,6 +67,7 @@ from bounty.models import (
 )
 from bounty.querysets import bigrams
 from bounty.services import default_criteria
+from common.hashing import sha256_hex
 
 from .seed import BRANDS, CITIES, _seeder
 
