@@ -2,9 +2,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 
 
-def paginate(request, queryset, per_page=20):
-    """Return the requested page; an out-of-range page shows the last one."""
+def paginate(request, queryset, per_page=20, *, count_queryset=None):
+    """Return the requested page; an out-of-range page shows the last one.
+    ``count_queryset``: count this instead (the same rows without the joins and
+    annotations the page itself needs)."""
     paginator = Paginator(queryset, per_page)
+    if count_queryset is not None:
+        paginator.count = count_queryset.count()  # overrides the cached property
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -113,7 +113,12 @@ class Bid(FSMModelMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["challenge", "status"]),
-            models.Index(fields=["challenge", "submitted_at"], name="bid_challenge_submitted"),
+            # Covers the bid list's count and page of ids as index-only scans.
+            models.Index(
+                fields=["challenge", "submitted_at"],
+                include=["status", "id"],
+                name="bid_challenge_submitted",
+            ),
         ]
 
     def __str__(self):
