@@ -21,7 +21,9 @@ def audit_record(*, actor, action, obj=None, from_state="", to_state="", payload
     on SQLite); the unique ``prev_hash`` makes a fork impossible even if not.
     """
     payload = payload or {}
-    with transaction.atomic():
+    # No savepoint: an action whose audit event fails must not commit either (and two
+    # round trips fewer for every audited action).
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])

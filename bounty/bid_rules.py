@@ -4,7 +4,7 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,13 +86,18 @@ def bid_limit_errors(bid) -> dict:
     errors = {}
     others = Bid.objects.filter(status__in=COMMITTED_BID_STATUSES).exclude(pk=bid.pk)
     year = (bid.challenge.published_at or timezone.now()).year
-    led = others.filter(lead=bid.lead, challenge__published_at__year=year).count()
+    led_here = Q(lead=bid.lead, challenge__published_at__year=year)
+    as_pi_here = Q(pi_id=bid.pi_id) if bid.pi_id else Q(pk__in=[])
+    counts = others.filter(led_here | as_pi_here).aggregate(
+        led=Count("pk", filter=led_here), as_pi=Count("pk", filter=as_pi_here)
+    )
+    led = counts["led"]
     if led >= rules()["MAX_LEAD_BIDS_PER_CALL"]:
         errors["lead_per_call"] = _(
             "%(org)s already leads %(n)d bids in this call; the limit is %(max)d."
         ) % {"org": bid.lead.name, "n": led, "max": rules()["MAX_LEAD_BIDS_PER_CALL"]}
     if bid.pi_id:
-        as_pi = others.filter(pi_id=bid.pi_id).count()
+        as_pi = counts["as_pi"]
         if as_pi >= rules()["PI_MAX_LEAD"]:
             errors["pi_lead"] = _(
                 "The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d."
@@ -127,6 +132,8 @@ def _d(value):
 
 def canonical_content(bid) -> dict:
     """Everything a bid says, in a stable order: what the receipt's hash covers."""
+    # Responses answer the challenge's own indicators (prefetched with PREFETCH).
+    indicators = {i.pk: i for i in bid.challenge.indicators.all()}
     return {
         "format": "jiebang-bid-v1",
         "challenge": bid.challenge.ocid,
@@ -158,9 +165,14 @@ def canonical_content(bid) -> dict:
         "risk_plan": bid.risk_plan,
         "expected_results": bid.expected_results,
         "responses": [
-            {"indicator": r.indicator.name, "committed": _d(r.committed_value), "note": r.note}
+            {
+                "indicator": indicators[r.indicator_id].name,
+                "committed": _d(r.committed_value),
+                "note": r.note,
+            }
             for r in sorted(
-                bid.responses.all(), key=lambda r: (r.indicator.position, r.indicator_id)
+                bid.responses.all(),
+                key=lambda r: (indicators[r.indicator_id].position, r.indicator_id),
             )
         ],
         "milestones": [
@@ -195,7 +207,7 @@ def canonical_bytes(content: dict) -> bytes:
 # Relations read by completeness, limits and the canonical content: prefetch them once.
 PREFETCH = (
     "challenge__indicators",
-    "responses__indicator",
+    "responses",  # their indicators are the challenge's, prefetched above
     "milestones",
     "budget_lines",
     "consortium",

@@ -64,9 +64,10 @@ def _team_users(bid):
     return organization_staff(bid.lead, role=Role.BIDDER)
 
 
-def _lock_bid(bid):
+def _lock_bid(bid, *, with_lead=False):
+    """Lock the bid's row (and its lead unit's, for checks of the per-call limit)."""
     return (
-        Bid.objects.select_for_update(of=("self",))
+        Bid.objects.select_for_update(of=("self", "lead") if with_lead else ("self",))
         .select_related("challenge", "lead", "pi")
         .get(pk=bid.pk)
     )
@@ -253,7 +254,9 @@ def bid_submit(*, bid, by):
     (the row lock serialises them), so a double click yields one version.
     """
     with transaction.atomic():
-        bid = _lock_bid(bid)
+        # The lead unit's row too: two bids of the same unit cannot both pass its
+        # per-call limit at once.
+        bid = _lock_bid(bid, with_lead=True)
         if bid.status != BidStatus.DRAFT:
             raise StaleState(_("This bid was already submitted."))
         if not perms.can_edit_bid(by, bid):
@@ -267,8 +270,6 @@ def bid_submit(*, bid, by):
         if bid.pi_id:
             people.add(bid.pi_id)
         list(User.objects.select_for_update().filter(pk__in=sorted(people)).order_by("pk"))
-        # …and the same lead unit (its per-call limit).
-        list(Organization.objects.select_for_update().filter(pk=bid.lead_id))
         if limit_errors := bid_limit_errors(bid):
             raise ActionRefused(" ".join(str(m) for m in limit_errors.values()))
         now = _require_open(bid.challenge)
