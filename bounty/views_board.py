@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
@@ -62,14 +63,14 @@ def _days_left(challenge, now):
     return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
 
 
-def _row(challenge, now, zone):
+def _row(challenge, now, zone, detail):
     amount = ""
     if challenge.bounty_total is not None:
         value = number_format(_plain(challenge.bounty_total), force_grouping=True)
         amount = gettext("%(amount)s × 10k yuan") % {"amount": value}
     deadline = challenge.bid_deadline
     return BoardRow(
-        url=challenge.get_absolute_url(),
+        url=detail.replace("OCID", challenge.ocid),
         title=challenge.title,
         issuer=challenge.issuer.name,
         industry=challenge.industry.name if challenge.industry else "",
@@ -87,7 +88,9 @@ def board(request):
     challenges, form = challenge_board(params=request.GET)
     page = paginate(request, challenges, per_page=PAGE_SIZE)
     now, zone = timezone.now(), timezone.get_current_timezone()
-    page.object_list = [_row(c, now, zone) for c in page.object_list]
+    # Row links by substitution: a reverse() per row costs more than the row's query share.
+    detail = reverse("bounty:challenge_detail", args=["OCID"])
+    page.object_list = [_row(c, now, zone, detail) for c in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
