@@ -9,10 +9,12 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from accounts.models import Membership, OrganizationKind
 from bounty.models import Bid, BidStatus, CreditSanction, ExclusionRequest
@@ -167,9 +169,24 @@ def refresh_bid_conflicts(bids):
 
 @receiver(bid_submitted)
 def precompute_on_submission(sender, bid, version, **kwargs):
-    if version.number == 1:  # nothing stored yet: no delete needed
-        Conflict.objects.bulk_create(_bid_conflicts([bid]))
-    else:
+    """Queue the bid's conflict computation for when the submission commits: it is not
+    needed before the deadline (the draw's freeze refreshes it anyway), so the team's
+    submission neither waits for it nor fails because of it."""
+    bid_id = bid.pk
+    transaction.on_commit(
+        lambda: async_task("review.tasks.precompute_bid_conflicts", bid_id, group="conflicts")
+    )
+
+
+def precompute_bid_conflicts(bid_id):
+
+    bid = (
+        Bid.objects.select_related("lead", "pi")
+        .prefetch_related("consortium", "team")
+        .filter(pk=bid_id)
+        .first()
+    )
+    if bid is not None:
         compute_bid_conflicts(bid)
 
 

@@ -1,6 +1,13 @@
 from .services import seats_expire
 
 
+def precompute_bid_conflicts(bid_id):
+    """Queued when a bid is submitted: store its bid-level conflicts of interest."""
+    from .conflicts import precompute_bid_conflicts as compute
+
+    return compute(bid_id)
+
+
 def expire_invitations():
     """Scheduled every 10 minutes: unanswered invitations count as declines."""
     return seats_expire()

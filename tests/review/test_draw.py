@@ -331,3 +331,21 @@ def test_potential_conflict_ruled_excluded_replaces_the_expert():
     seat.refresh_from_db()
     assert seat.status == SeatStatus.CONFLICTED
     assert Seat.objects.filter(replaces=seat).exists()
+
+
+def test_submission_queues_the_bids_conflicts_after_commit(django_capture_on_commit_callbacks):
+    from bounty import bid_services
+    from tests.bounty.bid_helpers import complete_bid
+    from tests.bounty.helpers import published
+
+    challenge = published()
+    bid = complete_bid(challenge)
+    insider = make_expert(employer_code=bid.lead.credit_code)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        bid_services.bid_submit(bid=bid, by=bid.created_by)
+    assert not Conflict.objects.exists()  # not computed inside the submission
+    for callback in callbacks:
+        callback()  # the commit: the task runs (sync queue in tests)
+    conflict = Conflict.objects.get(bid=bid)
+    assert conflict.expert == insider
+    assert conflict.rule == Conflict.Rule.EMPLOYED_BY_BIDDER
