@@ -287,6 +287,11 @@ def main(argv=None):
     seed_bids.seed()
     seed_experts.seed()
     seed_scores.seed()
+    if connection.vendor == "postgresql":
+        # Fresh statistics and visibility map: plans (and index-only scans) as in a
+        # database that autovacuum looks after.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
