@@ -79,3 +79,69 @@ register(
     title=_("Formal check finished: %(title)s"),
     body=_("The bureau finished the formal check of the bids for “%(title)s”."),
 )
+
+# --- Projects -------------------------------------------------------------------------------
+register(
+    "project.report_submitted",
+    title=_("Milestone %(number)s report: %(title)s"),
+    body=_(
+        "The team submitted the report of milestone %(number)s of “%(title)s”; it waits for assessment."
+    ),
+)
+register(
+    "project.milestone_met",
+    title=_("Milestone %(number)s met: %(title)s"),
+    body=_("Milestone %(number)s of “%(title)s” is met; its tranche is payable. %(comment)s"),
+)
+register(
+    "project.milestone_not_met",
+    title=_("Milestone %(number)s not met: %(title)s"),
+    body=_("Milestone %(number)s of “%(title)s” was assessed as not met: %(comment)s"),
+)
+register(
+    "project.rectification",
+    title=_("Rectification of milestone %(number)s: %(title)s"),
+    body=_("Milestone %(number)s of “%(title)s” is to be reported again by %(date)s."),
+)
+register(
+    "project.disbursed",
+    title=_("Payment recorded: %(title)s"),
+    body=_("%(amount)s × 10k yuan paid on %(label)s of “%(title)s”."),
+)
+register(
+    "project.change_requested",
+    title=_("Change requested: %(title)s"),
+    body=_("The team of “%(title)s” asked for a change; the bureau decides."),
+)
+register(
+    "project.change_decided",
+    title=_("Change %(decision)s: %(title)s"),
+    body=_("The bureau decided on the change asked for “%(title)s”: %(decision)s."),
+)
+register(
+    "project.acceptance_applied",
+    title=_("Acceptance applied for: %(title)s"),
+    body=_("Every milestone of “%(title)s” is met; the team applies for acceptance."),
+)
+register(
+    "project.concluded",
+    title=_("Acceptance result: %(title)s"),
+    body=_("The acceptance of “%(title)s” concluded: %(result)s."),
+)
+register(
+    "project.terminated",
+    title=_("Project terminated: %(title)s"),
+    body=_("“%(title)s” was terminated (%(outcome)s): %(reason)s"),
+)
+register(
+    "project.milestone_before",
+    title=_("Milestone %(number)s due in %(days)s days: %(title)s"),
+    body=_("Milestone %(number)s of “%(title)s” is due on %(date)s."),
+)
+register(
+    "project.milestone_overdue",
+    title=_("Milestone %(number)s overdue: %(title)s"),
+    body=_(
+        "Milestone %(number)s of “%(title)s” was due on %(date)s (%(days)s days ago) and has no report yet."
+    ),
+)

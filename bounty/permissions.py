@@ -151,3 +151,18 @@ def can_formal_check_bid(user, bid) -> bool:
         return False
     member_orgs = {m.organization_id for m in bid.consortium.all() if m.organization_id}
     return not any(belongs_to_id(user, org_id) for org_id in member_orgs)
+
+
+# --- Projects: the three parties ---------------------------------------------------------
+
+
+def is_project_team(user, project) -> bool:
+    return has_role_in(user, project.bid.lead, Role.BIDDER)
+
+
+def can_view_project(user, project) -> bool:
+    return (
+        is_project_team(user, project)
+        or is_issuer_staff(user, project.challenge)
+        or is_bureau_officer(user)
+    )

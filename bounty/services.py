@@ -3,7 +3,6 @@ audit event, notifications after commit (see docs/architecture.md)."""
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -25,13 +24,10 @@ from .models import (
     ChallengeStatus,
     Clarification,
     Indicator,
-    Project,
-    ProjectStatus,
     RubricCriterion,
-    Tranche,
 )
 from .rules import deadline_error
-from .signals import challenge_amended, project_created
+from .signals import challenge_amended
 
 # Fields whose change is material (DOMAIN §2): extends the deadline if needed,
 # and (bid issue) sends submitted bids back for re-confirmation.
@@ -411,70 +407,6 @@ def challenge_amend(*, challenge, by, reason, data, indicators=None):
             url=challenge.get_absolute_url() + "#amendments",
         )
     return amendment
-
-
-def project_create_for_award(*, bid):
-    """Create the project record of a winning bid (called at the award, inside its
-    transaction); idempotent. The documents app prepares its contract (signal)."""
-    project, created = Project.objects.get_or_create(
-        bid=bid, defaults={"challenge_id": bid.challenge_id}
-    )
-    if created:
-        audit_record(actor=None, action="project.create", obj=project, to_state=project.status)
-        project_created.send(sender=Project, project=project)
-    return project
-
-
-def project_activate(*, project, signed_at, tranches):
-    """The contract is signed by all three parties (called by the documents app inside its
-    transaction, with the project row locked): the project starts, the payment schedule of
-    the contract is copied, the first payment falls due, and the challenge becomes
-    contracted once every winner's project is active. ``tranches`` are dicts of the
-    contract snapshot's schedule (amounts as strings)."""
-
-    started_on = timezone.localdate(signed_at)
-    project.activate(signed_at=signed_at, started_on=started_on)
-    project.save()
-    rows = []
-    for t in tranches:
-        row = Tranche(
-            project=project,
-            number=t["number"],
-            label=t["label"],
-            condition=t["condition"],
-            milestone_no=t.get("milestone_no"),
-            amount=Decimal(t["amount"]),
-            enterprise_part=Decimal(t["enterprise_part"]),
-            government_part=Decimal(t["government_part"]),
-            planned_on=t.get("planned_on") or None,
-        )
-        if t["number"] == 0:
-            row.fall_due(on=started_on)
-        rows.append(row)
-    Tranche.objects.bulk_create(rows)
-    audit_record(
-        actor=None,
-        action="project.activate",
-        obj=project,
-        from_state=ProjectStatus.AWAITING_CONTRACT,
-        to_state=project.status,
-        payload={"tranches": len(rows)},
-    )
-    challenge = Challenge.objects.select_for_update().get(pk=project.challenge_id)
-    waiting = Project.objects.filter(
-        challenge=challenge, status=ProjectStatus.AWAITING_CONTRACT
-    ).exists()
-    if challenge.status == ChallengeStatus.AWARDED and not waiting:
-        challenge.mark_contracted()
-        challenge.save()
-        audit_record(
-            actor=None,
-            action="challenge.contracted",
-            obj=challenge,
-            from_state=ChallengeStatus.AWARDED,
-            to_state=challenge.status,
-        )
-    return project
 
 
 def challenge_republish(*, challenge, by):

@@ -2,8 +2,6 @@
 documents (任务书 and 三方协议) from a snapshot of the data, signed in order
 team → issuer → bureau; the last signature activates the project."""
 
-import calendar
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -18,7 +16,8 @@ from accounts.models import Role
 from accounts.selectors import bureau_officers, bureau_organization, organization_staff
 from audit.services import audit_record
 from bounty.models import Bid, Comparator, Project, plain_decimal
-from bounty.services import project_activate
+from bounty.projects import project_activate
+from common.dates import add_months
 from common.dbtime import db_now
 from common.hashing import file_sha256
 from common.uploads import validate_document_upload
@@ -147,12 +146,6 @@ def _lock(contract):
 
 
 # --- The snapshot --------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _q(value) -> Decimal:
@@ -332,6 +325,7 @@ def contract_snapshot(contract) -> dict:
                     "no": i,
                     "title": m.title,
                     "due_date": cn_date(add_months(start, m.due_month)),
+                    "due_on": add_months(start, m.due_month).isoformat(),
                     "due_month": m.due_month,
                     "deliverables": m.deliverables,
                     "tranche_share": format(m.tranche_share, "f"),
@@ -452,10 +446,13 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
             contract.complete(at=now)
             contract.save()
             project = Project.objects.select_for_update().get(pk=contract.project_id)
+            terms = documents[0].snapshot  # the task book's milestones and schedule
             project_activate(
                 project=project,
                 signed_at=now,
-                tranches=documents[0].snapshot["tranches"],  # the task book's schedule
+                tranches=terms["tranches"],
+                milestones=terms["milestones"],
+                period_months=terms["contract"]["period_months"],
             )
             notify(
                 recipients=_everyone(contract),

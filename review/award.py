@@ -15,7 +15,7 @@ from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as bounty_perms
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
-from bounty.services import project_create_for_award
+from bounty.projects import project_create_for_award
 from common.dbtime import db_now
 from common.uploads import validate_document_upload
 from notifications.services import notify

@@ -1,9 +1,13 @@
 """The project a winning bid becomes (DOMAIN §6–7). Created at the award; activated when
 the tri-party contract is signed (documents app); execution comes with issue 8."""
 
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from .bid import Bid
 from .challenge import Challenge
@@ -21,6 +25,19 @@ class ProjectStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+class TerminationOutcome(models.TextChoices):
+    DILIGENT_FAILURE = "diligent_failure", _("Diligent failure (no liability)")
+    MISCONDUCT = "misconduct", _("Misconduct")
+
+
+RUNNING = (
+    ProjectStatus.ACTIVE,
+    ProjectStatus.CHANGE_REQUESTED,
+    ProjectStatus.ACCEPTANCE_APPLIED,
+    ProjectStatus.UNDER_ACCEPTANCE,
+)
+
+
 class Project(FSMModelMixin, models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="projects")
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="project")
@@ -33,6 +50,13 @@ class Project(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     contract_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_on = models.DateField(_("start date"), null=True, blank=True, editable=False)
+    ends_on = models.DateField(_("planned end"), null=True, blank=True, editable=False)
+    extended_months = models.PositiveSmallIntegerField(default=0, editable=False)
+    outcome = models.CharField(
+        _("termination outcome"), max_length=20, choices=TerminationOutcome.choices, blank=True
+    )
+    outcome_reason = models.TextField(_("reasons"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("project")
@@ -42,11 +66,57 @@ class Project(FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.challenge.ocid} / {self.bid.reference}"
 
+    def get_absolute_url(self):
+        return reverse("bounty:project", args=[self.pk])
+
     @transition(field=status, source=ProjectStatus.AWAITING_CONTRACT, target=ProjectStatus.ACTIVE)
-    def activate(self, *, signed_at, started_on):
+    def activate(self, *, signed_at, started_on, ends_on):
         """All three parties have signed the contract."""
         self.contract_signed_at = signed_at
         self.started_on = started_on
+        self.ends_on = ends_on
+
+    @property
+    def is_running(self):
+        return self.status in RUNNING
+
+    @transition(field=status, source=ProjectStatus.ACTIVE, target=ProjectStatus.CHANGE_REQUESTED)
+    def request_change(self):
+        pass
+
+    @transition(field=status, source=ProjectStatus.CHANGE_REQUESTED, target=ProjectStatus.ACTIVE)
+    def close_change(self):
+        """The bureau approved or rejected the change request."""
+
+    @transition(field=status, source=ProjectStatus.ACTIVE, target=ProjectStatus.ACCEPTANCE_APPLIED)
+    def apply_for_acceptance(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ProjectStatus.ACCEPTANCE_APPLIED,
+        target=ProjectStatus.UNDER_ACCEPTANCE,
+    )
+    def start_acceptance(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ProjectStatus.UNDER_ACCEPTANCE,
+        target=RETURN_VALUE(
+            ProjectStatus.PASSED, ProjectStatus.CLOSED_WITHOUT_PASS, ProjectStatus.FAILED
+        ),
+    )
+    def conclude(self, *, result, at):
+        """验收: passed (通过), closed without full pass (结题) or failed (不通过)."""
+        self.closed_at = at
+        return result
+
+    @transition(field=status, source=list(RUNNING), target=ProjectStatus.TERMINATED)
+    def terminate(self, *, outcome, reason, at):
+        self.outcome = outcome
+        self.outcome_reason = reason
+        self.closed_at = at
 
 
 class TrancheStatus(models.TextChoices):
@@ -90,3 +160,248 @@ class Tranche(FSMModelMixin, models.Model):
     @transition(field=status, source=TrancheStatus.PENDING, target=TrancheStatus.ELIGIBLE)
     def fall_due(self, *, on):
         self.due_on = on
+
+    @transition(field=status, source=TrancheStatus.ELIGIBLE, target=TrancheStatus.DISBURSED)
+    def mark_disbursed(self):
+        """Everything due on this tranche has been paid."""
+
+    @transition(
+        field=status,
+        source=[TrancheStatus.PENDING, TrancheStatus.ELIGIBLE],
+        target=TrancheStatus.WITHHELD,
+    )
+    def withhold(self):
+        """The project ended before this tranche was paid."""
+
+    @transition(field=status, source=TrancheStatus.DISBURSED, target=TrancheStatus.RECOVERED)
+    def recover(self):
+        """Misconduct: what was paid is to be recovered."""
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DUE = "due", _("Reporting open")
+    REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+    UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    RECTIFICATION = "rectification", _("In rectification")
+
+
+# Where a report may be submitted, and where a milestone counts as overdue once its date passed.
+REPORTABLE = (MilestoneStatus.DUE, MilestoneStatus.RECTIFICATION)
+OPEN_MILESTONE = (MilestoneStatus.PLANNED, *REPORTABLE)
+
+
+class ProjectMilestone(FSMModelMixin, models.Model):
+    """A milestone of a running project, copied from the signed contract (the bid's
+    milestones with dates counted from the start). Reports are assessed by the issuer and
+    the bureau; a met milestone makes its tranche payable."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(_("milestone"), max_length=200)
+    deliverables = models.CharField(_("deliverables"), max_length=500)
+    due_on = models.DateField(_("due date"))
+    original_due_on = models.DateField(editable=False)
+    status = FSMField(
+        _("status"),
+        default=MilestoneStatus.PLANNED,
+        choices=MilestoneStatus.choices,
+        protected=True,
+    )
+    met_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("project milestone")
+        verbose_name_plural = _("project milestones")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="uniq_project_milestone")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.project} M{self.number}"
+
+    @property
+    def is_reportable(self):
+        return self.status in REPORTABLE
+
+    @transition(field=status, source=MilestoneStatus.PLANNED, target=MilestoneStatus.DUE)
+    def open_reporting(self):
+        """The reporting window opens (JIEBANG["MILESTONE_REPORT_WINDOW_DAYS"] before the date)."""
+
+    @transition(field=status, source=list(REPORTABLE), target=MilestoneStatus.REPORT_SUBMITTED)
+    def submit_report(self):
+        pass
+
+    @transition(
+        field=status,
+        source=MilestoneStatus.REPORT_SUBMITTED,
+        target=MilestoneStatus.UNDER_ASSESSMENT,
+    )
+    def start_assessment(self):
+        pass
+
+    @transition(field=status, source=MilestoneStatus.UNDER_ASSESSMENT, target=MilestoneStatus.MET)
+    def meet(self, *, on):
+        self.met_on = on
+
+    @transition(
+        field=status, source=MilestoneStatus.UNDER_ASSESSMENT, target=MilestoneStatus.NOT_MET
+    )
+    def miss(self):
+        pass
+
+    @transition(field=status, source=MilestoneStatus.NOT_MET, target=MilestoneStatus.RECTIFICATION)
+    def rectify(self, *, new_due_on):
+        self.due_on = new_due_on
+
+
+def report_attachment_upload_to(instance, filename):
+    return f"projects/{instance.report.milestone.project_id}/{secrets.token_hex(16)}"
+
+
+class MilestoneReport(models.Model):
+    """What the team reports for a milestone: text, measured indicator values against the
+    committed targets, attachments (the same upload rules as bids)."""
+
+    milestone = models.ForeignKey(
+        ProjectMilestone, on_delete=models.CASCADE, related_name="reports"
+    )
+    text = models.TextField(_("progress report"))
+    # [{"indicator", "committed", "measured", "note"}]
+    measurements = models.JSONField(default=list)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("milestone report")
+        verbose_name_plural = _("milestone reports")
+        ordering = ["milestone", "-submitted_at"]
+
+    def __str__(self):
+        return f"{self.milestone} @ {self.submitted_at:%Y-%m-%d}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(
+        MilestoneReport, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=report_attachment_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class MilestoneAssessment(models.Model):
+    """One assessor's opinion on a report: the issuer's, then the bureau's decision."""
+
+    class Role(models.TextChoices):
+        ISSUER = "issuer", _("Issuing enterprise")
+        BUREAU = "bureau", _("Bureau")
+
+    report = models.ForeignKey(
+        MilestoneReport, on_delete=models.CASCADE, related_name="assessments"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    met = models.BooleanField(_("met"))
+    comment = models.TextField(_("comment"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "assessed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "role"], name="one_assessment_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.report} / {self.role}"
+
+
+class Disbursement(models.Model):
+    """A payment the bureau records against a tranche (date, amount, bank reference)."""
+
+    tranche = models.ForeignKey("Tranche", on_delete=models.PROTECT, related_name="disbursements")
+    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=14, decimal_places=4)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tranche", "paid_on", "pk"]
+
+    def __str__(self):
+        return f"{self.tranche}: {self.amount}"
+
+
+class ChangeRequest(models.Model):
+    """A requested change of a running project: an extension (at most once, at most 12
+    months) or another change; every request and decision is kept (the versions)."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("Extension")
+        OTHER = "other", _("Other change")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    months = models.PositiveSmallIntegerField(_("months"), default=0)
+    description = models.TextField(_("what changes and why"))
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_comment = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "requested_at"]
+
+    def __str__(self):
+        return f"{self.project} {self.kind} {self.decision}"
+
+
+class ReminderLog(models.Model):
+    """One reminder sent for one milestone on one day: the daily run may repeat, the
+    reminder is not (unique constraint)."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        OVERDUE = "overdue", _("Overdue")
+
+    milestone = models.ForeignKey(ProjectMilestone, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    days = models.IntegerField()  # days before (positive) or after (negative) the due date
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "sent_on"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} {self.kind} {self.sent_on}"

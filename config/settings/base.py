@@ -191,6 +191,14 @@ JIEBANG.update(
         "BID_MAX_EXCLUSIONS": 3,
         # Attachments: per file (UPLOAD_MAX_BYTES) and per bid.
         "BID_MAX_TOTAL_BYTES": env.int("JIEBANG_BID_MAX_TOTAL_BYTES", default=100 * 1024 * 1024),
+        # Execution: a milestone's report may be filed from this many days before its date;
+        # reminders this many days before, then weekly once overdue; one extension of at
+        # most 12 months [a city plan]; a misconduct credit record lasts this many years.
+        "MILESTONE_REPORT_WINDOW_DAYS": env.int("JIEBANG_MILESTONE_REPORT_WINDOW_DAYS", default=30),
+        "REMINDER_DAYS": env.list("JIEBANG_REMINDER_DAYS", cast=int, default=[14, 3]),
+        "OVERDUE_REMINDER_EVERY_DAYS": env.int("JIEBANG_OVERDUE_REMINDER_EVERY_DAYS", default=7),
+        "MAX_EXTENSION_MONTHS": env.int("JIEBANG_MAX_EXTENSION_MONTHS", default=12),
+        "MISCONDUCT_SANCTION_YEARS": env.int("JIEBANG_MISCONDUCT_SANCTION_YEARS", default=3),
         # Contracts: the first payment on signing, as % of the government share (a city
         # plan: at least 60); where disputes go; the city named in the contracts.
         "FIRST_PAYMENT_PERCENT": env.float("JIEBANG_FIRST_PAYMENT_PERCENT", default=60),

@@ -1,0 +1,667 @@
+"""Projects after the award (DOMAIN §6–7): created for each winner, activated by the signed
+contract, then milestones with reports and assessments, payments, changes, acceptance,
+termination (with a credit record on misconduct) and reminders.
+
+Every service runs in one transaction with the project row locked, checks its predicate
+(bounty/permissions.py), calls a transition, audits and notifies — like bounty/services.py.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.selectors import bureau_officers, organization_staff
+from audit.services import audit_record
+from common.dates import add_months
+from common.hashing import file_sha256
+from common.uploads import validate_document_upload
+from notifications.services import notify
+
+from . import permissions as perms
+from .exceptions import ActionRefused, StaleState
+from .models import (
+    OPEN_MILESTONE,
+    ChallengeStatus,
+    ChangeRequest,
+    CreditSanction,
+    Disbursement,
+    MilestoneAssessment,
+    MilestoneReport,
+    MilestoneStatus,
+    Project,
+    ProjectMilestone,
+    ProjectStatus,
+    ReminderLog,
+    ReportAttachment,
+    TerminationOutcome,
+    Tranche,
+    TrancheStatus,
+)
+from .signals import project_created
+
+
+def rules():
+    return settings.JIEBANG
+
+
+# --- Creation and activation --------------------------------------------------------------
+
+
+def project_create_for_award(*, bid):
+    """Create the project record of a winning bid (called at the award, inside its
+    transaction); idempotent. The documents app prepares its contract (signal)."""
+    project, created = Project.objects.get_or_create(
+        bid=bid, defaults={"challenge_id": bid.challenge_id}
+    )
+    if created:
+        audit_record(actor=None, action="project.create", obj=project, to_state=project.status)
+        project_created.send(sender=Project, project=project)
+    return project
+
+
+def project_activate(*, project, signed_at, tranches, milestones, period_months):
+    """The contract is signed by all three parties (called by the documents app inside its
+    transaction, with the project row locked): the project starts, the milestones and the
+    payment schedule of the contract are copied, the first payment falls due, and the
+    challenge becomes contracted once every winner's project is active. ``tranches`` and
+    ``milestones`` come from the contract snapshot (amounts as strings, dates ISO)."""
+    from datetime import date
+
+    from .models import Challenge
+
+    started_on = timezone.localdate(signed_at)
+    project.activate(
+        signed_at=signed_at, started_on=started_on, ends_on=add_months(started_on, period_months)
+    )
+    project.save()
+    ProjectMilestone.objects.bulk_create(
+        ProjectMilestone(
+            project=project,
+            number=m["no"],
+            title=m["title"],
+            deliverables=m["deliverables"],
+            due_on=date.fromisoformat(m["due_on"]),
+            original_due_on=date.fromisoformat(m["due_on"]),
+        )
+        for m in milestones
+    )
+    rows = []
+    for t in tranches:
+        row = Tranche(
+            project=project,
+            number=t["number"],
+            label=t["label"],
+            condition=t["condition"],
+            milestone_no=t.get("milestone_no"),
+            amount=Decimal(t["amount"]),
+            enterprise_part=Decimal(t["enterprise_part"]),
+            government_part=Decimal(t["government_part"]),
+            planned_on=t.get("planned_on") or None,
+        )
+        if t["number"] == 0:
+            row.fall_due(on=started_on)
+        rows.append(row)
+    Tranche.objects.bulk_create(rows)
+    audit_record(
+        actor=None,
+        action="project.activate",
+        obj=project,
+        from_state=ProjectStatus.AWAITING_CONTRACT,
+        to_state=project.status,
+        payload={"tranches": len(rows), "milestones": len(milestones)},
+    )
+    challenge = Challenge.objects.select_for_update().get(pk=project.challenge_id)
+    waiting = Project.objects.filter(
+        challenge=challenge, status=ProjectStatus.AWAITING_CONTRACT
+    ).exists()
+    if challenge.status == ChallengeStatus.AWARDED and not waiting:
+        challenge.mark_contracted()
+        challenge.save()
+        audit_record(
+            actor=None,
+            action="challenge.contracted",
+            obj=challenge,
+            from_state=ChallengeStatus.AWARDED,
+            to_state=challenge.status,
+        )
+    return project
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _lock(project):
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("bid__lead", "bid__pi", "challenge__issuer")
+        .get(pk=project.pk)
+    )
+
+
+def _everyone(project):
+    """The team's bidder staff, the issuer's staff and the bureau officers."""
+    users = {u.pk: u for u in organization_staff(project.bid.lead, role=Role.BIDDER)}
+    users.update((u.pk, u) for u in organization_staff(project.challenge.issuer, role=Role.ISSUER))
+    users.update((u.pk, u) for u in bureau_officers())
+    return list(users.values())
+
+
+def _tell(project, kind, **params):
+    notify(
+        recipients=_everyone(project),
+        kind=kind,
+        params={"title": project.challenge.title, **params},
+        url=project.get_absolute_url(),
+    )
+
+
+def _require_running(project):
+    if not project.is_running:
+        raise ActionRefused(_("This project has ended; it accepts nothing more."))
+
+
+def _milestone(project, milestone):
+    locked = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.project_id != project.pk:
+        raise ActionRefused
+    return locked
+
+
+# --- Milestones ---------------------------------------------------------------------------
+
+
+def milestones_open_reporting(today=None) -> int:
+    """Scheduled daily: planned milestones whose reporting window has opened become due."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=rules()["MILESTONE_REPORT_WINDOW_DAYS"])
+    opened = 0
+    with transaction.atomic():
+        for milestone in ProjectMilestone.objects.select_for_update().filter(
+            status=MilestoneStatus.PLANNED,
+            due_on__lte=horizon,
+            project__status__in=[ProjectStatus.ACTIVE, ProjectStatus.CHANGE_REQUESTED],
+        ):
+            milestone.open_reporting()
+            milestone.save()
+            opened += 1
+    return opened
+
+
+def report_submit(*, milestone, by, text, measurements=(), files=()):
+    """The team reports on a milestone whose reporting window is open (or in rectification).
+    Files are checked by content first: a refused file leaves nothing half-saved."""
+    for upload in files:
+        try:
+            validate_document_upload(upload, allowed={"pdf", "png", "jpeg", "ooxml", "ole2"})
+        except ValidationError as exc:
+            raise ActionRefused(f"{upload.name}: {' '.join(exc.messages)}") from exc
+    if not text.strip():
+        raise ActionRefused(_("Write the progress report."))
+    with transaction.atomic():
+        project = _lock(milestone.project)
+        if not perms.is_project_team(by, project):
+            raise ActionRefused(_("Only the project team reports on its milestones."))
+        _require_running(project)
+        milestone = _milestone(project, milestone)
+        if not milestone.is_reportable:
+            raise ActionRefused(
+                _(
+                    "This milestone is not open for a report (its reporting window opens %(days)d days before its date)."
+                )
+                % {"days": rules()["MILESTONE_REPORT_WINDOW_DAYS"]}
+            )
+        milestone.submit_report()
+        milestone.save()
+        report = MilestoneReport.objects.create(
+            milestone=milestone,
+            text=text,
+            measurements=list(measurements),
+            submitted_by=by,
+            submitted_at=timezone.now(),
+        )
+        for upload in files:
+            attachment = ReportAttachment(
+                report=report,
+                original_name=upload.name[:255],
+                size=upload.size,
+                sha256=file_sha256(upload),
+            )
+            attachment.file.save("report", upload, save=False)
+            attachment.save()
+        audit_record(
+            actor=by,
+            action="milestone.report",
+            obj=milestone,
+            to_state=milestone.status,
+            payload={"report": report.pk, "files": [a.sha256 for a in report.attachments.all()]},
+        )
+        _tell(project, "project.report_submitted", number=milestone.number)
+    return report
+
+
+def milestone_assess(*, milestone, by, met, comment):
+    """The issuer gives its opinion on the latest report, then the bureau decides: met
+    (the milestone's tranche becomes payable) or not met (rectification or termination)."""
+    if not comment.strip():
+        raise ActionRefused(_("Give the reasons of the assessment."))
+    with transaction.atomic():
+        project = _lock(milestone.project)
+        _require_running(project)
+        milestone = _milestone(project, milestone)
+        if milestone.status not in (
+            MilestoneStatus.REPORT_SUBMITTED,
+            MilestoneStatus.UNDER_ASSESSMENT,
+        ):
+            raise StaleState(_("This milestone has no report waiting for assessment."))
+        report = milestone.reports.order_by("-submitted_at").first()
+        given = set(report.assessments.values_list("role", flat=True))
+        if perms.is_issuer_staff(by, project.challenge) and "issuer" not in given:
+            role = MilestoneAssessment.Role.ISSUER
+        elif perms.is_bureau_officer(by) and "bureau" not in given:
+            if "issuer" not in given:
+                raise ActionRefused(_("The issuing enterprise gives its opinion first."))
+            role = MilestoneAssessment.Role.BUREAU
+        else:
+            raise ActionRefused(_("You cannot assess this milestone (or already did)."))
+        if milestone.status == MilestoneStatus.REPORT_SUBMITTED:
+            milestone.start_assessment()
+        MilestoneAssessment.objects.create(
+            report=report,
+            role=role,
+            met=met,
+            comment=comment,
+            assessed_by=by,
+            assessed_at=timezone.now(),
+        )
+        if role == MilestoneAssessment.Role.BUREAU:
+            today = timezone.localdate()
+            if met:
+                milestone.meet(on=today)
+                for tranche in Tranche.objects.select_for_update().filter(
+                    project=project, milestone_no=milestone.number, status=TrancheStatus.PENDING
+                ):
+                    tranche.fall_due(on=today)
+                    tranche.save()
+            else:
+                milestone.miss()
+        milestone.save()
+        audit_record(
+            actor=by,
+            action=f"milestone.assess.{role}",
+            obj=milestone,
+            to_state=milestone.status,
+            payload={"met": met, "comment": comment},
+        )
+        if role == MilestoneAssessment.Role.BUREAU:
+            _tell(
+                project,
+                "project.milestone_met" if met else "project.milestone_not_met",
+                number=milestone.number,
+                comment=comment,
+            )
+    return milestone
+
+
+def milestone_rectify(*, milestone, by, new_due_on, comment):
+    """After "not met" the bureau sets a new date for a rectified report."""
+    with transaction.atomic():
+        project = _lock(milestone.project)
+        if not perms.is_bureau_officer(by):
+            raise ActionRefused(_("Only the bureau decides a rectification."))
+        _require_running(project)
+        milestone = _milestone(project, milestone)
+        if milestone.status != MilestoneStatus.NOT_MET:
+            raise StaleState(_("Only a milestone assessed as not met goes to rectification."))
+        if new_due_on <= timezone.localdate():
+            raise ActionRefused(_("The new date must be in the future."))
+        if project.ends_on and new_due_on > project.ends_on:
+            raise ActionRefused(_("The new date must fall within the project period."))
+        milestone.rectify(new_due_on=new_due_on)
+        milestone.save()
+        audit_record(
+            actor=by,
+            action="milestone.rectify",
+            obj=milestone,
+            to_state=milestone.status,
+            payload={"due_on": new_due_on.isoformat(), "comment": comment},
+        )
+        _tell(
+            project, "project.rectification", number=milestone.number, date=new_due_on.isoformat()
+        )
+    return milestone
+
+
+# --- Payments -----------------------------------------------------------------------------
+
+
+def disbursement_record(*, tranche, by, amount, paid_on, reference):
+    """The bureau records a payment. A tranche is paid only once payable and never beyond
+    its amount, so the project's total can never exceed the contract (row locks: two
+    officers recording at once cannot overpay)."""
+    if not perms.is_bureau_officer(by):
+        raise ActionRefused(_("Only the bureau records payments."))
+    if amount <= 0:
+        raise ActionRefused(_("The amount must be positive."))
+    with transaction.atomic():
+        project = _lock(tranche.project)
+        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk, project=project)
+        if tranche.status != TrancheStatus.ELIGIBLE:
+            raise ActionRefused(_("This tranche is not payable."))
+        paid = tranche.disbursements.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        remaining = tranche.amount - paid
+        if amount > remaining:
+            raise ActionRefused(
+                _("Only %(remaining)s × 10k yuan remain to be paid on this tranche.")
+                % {"remaining": remaining}
+            )
+        Disbursement.objects.create(
+            tranche=tranche, amount=amount, paid_on=paid_on, reference=reference, recorded_by=by
+        )
+        if amount == remaining:
+            tranche.mark_disbursed()
+            tranche.save()
+        audit_record(
+            actor=by,
+            action="tranche.disburse",
+            obj=tranche,
+            to_state=tranche.status,
+            payload={"amount": str(amount), "paid_on": paid_on.isoformat(), "reference": reference},
+        )
+        _tell(project, "project.disbursed", label=tranche.label, amount=str(amount))
+    return tranche
+
+
+# --- Changes ------------------------------------------------------------------------------
+
+
+def change_request(*, project, by, kind, months, description):
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_project_team(by, project):
+            raise ActionRefused(_("Only the project team asks for a change."))
+        if project.status != ProjectStatus.ACTIVE:
+            raise ActionRefused(
+                _(
+                    "A change can be asked for only while the project is active and no other change is pending."
+                )
+            )
+        if not description.strip():
+            raise ActionRefused(_("Say what changes and why."))
+        if kind == ChangeRequest.Kind.EXTENSION:
+            if not 1 <= months <= rules()["MAX_EXTENSION_MONTHS"]:
+                raise ActionRefused(
+                    _("An extension is 1 to %(max)d months.")
+                    % {"max": rules()["MAX_EXTENSION_MONTHS"]}
+                )
+            if project.changes.filter(
+                kind=ChangeRequest.Kind.EXTENSION, decision=ChangeRequest.Decision.APPROVED
+            ).exists():
+                raise ActionRefused(
+                    _(
+                        "The project has already been extended once; a second extension is not allowed."
+                    )
+                )
+        change = ChangeRequest.objects.create(
+            project=project,
+            kind=kind,
+            months=months if kind == ChangeRequest.Kind.EXTENSION else 0,
+            description=description,
+            requested_by=by,
+        )
+        project.request_change()
+        project.save()
+        audit_record(
+            actor=by,
+            action="project.change_request",
+            obj=project,
+            to_state=project.status,
+            payload={"kind": kind, "months": change.months, "description": description},
+        )
+        _tell(project, "project.change_requested")
+    return change
+
+
+def change_decide(*, change, by, approve, comment):
+    if not perms.is_bureau_officer(by):
+        raise ActionRefused(_("Only the bureau decides a change."))
+    with transaction.atomic():
+        project = _lock(change.project)
+        change = ChangeRequest.objects.select_for_update().get(pk=change.pk, project=project)
+        if change.decision != ChangeRequest.Decision.PENDING:
+            raise StaleState
+        if not approve and not comment.strip():
+            raise ActionRefused(_("Give the reasons for rejecting the change."))
+        change.decision = (
+            ChangeRequest.Decision.APPROVED if approve else ChangeRequest.Decision.REJECTED
+        )
+        change.decision_comment = comment
+        change.decided_by, change.decided_at = by, timezone.now()
+        change.save()
+        if approve and change.kind == ChangeRequest.Kind.EXTENSION:
+            project.ends_on = add_months(project.ends_on, change.months)
+            project.extended_months = change.months
+            for milestone in project.milestones.select_for_update().filter(
+                status__in=OPEN_MILESTONE
+            ):
+                milestone.due_on = add_months(milestone.due_on, change.months)
+                milestone.save(update_fields=["due_on"])
+        project.close_change()
+        project.save()
+        audit_record(
+            actor=by,
+            action="project.change_decide",
+            obj=project,
+            to_state=project.status,
+            payload={"change": change.pk, "approved": approve, "comment": comment},
+        )
+        _tell(project, "project.change_decided", decision=str(change.get_decision_display()))
+    return change
+
+
+# --- Acceptance and termination -----------------------------------------------------------
+
+
+def acceptance_apply(*, project, by):
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_project_team(by, project):
+            raise ActionRefused(_("Only the project team applies for acceptance."))
+        if project.status != ProjectStatus.ACTIVE:
+            raise StaleState
+        if project.milestones.exclude(status=MilestoneStatus.MET).exists():
+            raise ActionRefused(_("Every milestone must be met before applying for acceptance."))
+        project.apply_for_acceptance()
+        project.save()
+        audit_record(
+            actor=by, action="project.acceptance_apply", obj=project, to_state=project.status
+        )
+        _tell(project, "project.acceptance_applied")
+    return project
+
+
+def acceptance_start(*, project, by):
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_bureau_officer(by):
+            raise ActionRefused(_("Only the bureau organises the acceptance."))
+        if project.status != ProjectStatus.ACCEPTANCE_APPLIED:
+            raise StaleState
+        project.start_acceptance()
+        project.save()
+        audit_record(
+            actor=by, action="project.acceptance_start", obj=project, to_state=project.status
+        )
+    return project
+
+
+ACCEPTANCE_RESULTS = (ProjectStatus.PASSED, ProjectStatus.CLOSED_WITHOUT_PASS, ProjectStatus.FAILED)
+
+
+def acceptance_conclude(*, project, by, result, comment):
+    """The bureau records the acceptance panel's conclusion: passed (通过), closed without
+    full pass (结题) or failed (不通过)."""
+    if result not in ACCEPTANCE_RESULTS:
+        raise ActionRefused(_("Choose the acceptance result."))
+    if not comment.strip():
+        raise ActionRefused(_("Give the panel's conclusion."))
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_bureau_officer(by):
+            raise ActionRefused(_("Only the bureau records the acceptance result."))
+        if project.status != ProjectStatus.UNDER_ACCEPTANCE:
+            raise StaleState
+        project.conclude(result=result, at=timezone.now())
+        project.outcome_reason = comment
+        project.save()
+        audit_record(
+            actor=by,
+            action="project.acceptance",
+            obj=project,
+            from_state=ProjectStatus.UNDER_ACCEPTANCE,
+            to_state=project.status,
+            payload={"comment": comment},
+        )
+        _tell(project, "project.concluded", result=str(project.get_status_display()))
+    return project
+
+
+def project_terminate(*, project, by, outcome, reason):
+    """The bureau ends a project early. Diligent failure (尽职免责): no penalty, properly
+    spent funds are not recovered, future bids unaffected — no credit record. Misconduct:
+    what was paid is to be recovered and a credit record bars the lead unit and the PI from
+    bidding for ``JIEBANG["MISCONDUCT_SANCTION_YEARS"]`` years."""
+    if outcome not in TerminationOutcome.values:
+        raise ActionRefused(_("Choose the outcome of the termination."))
+    if not reason.strip():
+        raise ActionRefused(_("Give the reasons for the termination."))
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_bureau_officer(by):
+            raise ActionRefused(_("Only the bureau terminates a project."))
+        _require_running(project)
+        from_state = project.status
+        project.terminate(outcome=outcome, reason=reason, at=timezone.now())
+        project.save()
+        for tranche in Tranche.objects.select_for_update().filter(project=project):
+            if tranche.status in (TrancheStatus.PENDING, TrancheStatus.ELIGIBLE):
+                tranche.withhold()
+                tranche.save()
+            elif (
+                tranche.status == TrancheStatus.DISBURSED
+                and outcome == TerminationOutcome.MISCONDUCT
+            ):
+                tranche.recover()
+                tranche.save()
+        sanctions = []
+        if outcome == TerminationOutcome.MISCONDUCT:
+            today = timezone.localdate()
+            until = add_months(today, 12 * rules()["MISCONDUCT_SANCTION_YEARS"])
+            text = f"{project.challenge.ocid} {project.bid.reference}: {reason}"
+            sanctions.append(
+                CreditSanction(
+                    credit_code=project.bid.lead.credit_code,
+                    reason=text,
+                    starts_on=today,
+                    ends_on=until,
+                )
+            )
+            if project.bid.pi_id:
+                sanctions.append(
+                    CreditSanction(user=project.bid.pi, reason=text, starts_on=today, ends_on=until)
+                )
+            CreditSanction.objects.bulk_create(sanctions)
+        audit_record(
+            actor=by,
+            action="project.terminate",
+            obj=project,
+            from_state=from_state,
+            to_state=project.status,
+            payload={"outcome": outcome, "reason": reason, "credit_records": len(sanctions)},
+        )
+        _tell(
+            project, "project.terminated", outcome=str(project.get_outcome_display()), reason=reason
+        )
+    return project
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+def reminders_run(today=None) -> int:
+    """Scheduled daily (and safe to run twice): a reminder before a milestone's date (at
+    each of ``REMINDER_DAYS``, e.g. 14 and 3 days) and when it is overdue (then weekly),
+    to the team, the issuer and the bureau. At most one reminder per milestone per day:
+    the log row is written first, under a unique constraint."""
+    today = today or timezone.localdate()
+    thresholds = sorted(rules()["REMINDER_DAYS"])
+    horizon = today + timedelta(days=max(thresholds))
+    candidates = list(
+        ProjectMilestone.objects.filter(
+            status__in=OPEN_MILESTONE,
+            due_on__lte=horizon,
+            project__status__in=[ProjectStatus.ACTIVE, ProjectStatus.CHANGE_REQUESTED],
+        ).select_related("project__bid__lead", "project__challenge__issuer")
+    )
+    logs = {}
+    for log in ReminderLog.objects.filter(milestone__in=candidates).order_by("sent_on"):
+        logs.setdefault(log.milestone_id, []).append(log)
+    staff = {}
+    officers = bureau_officers()
+    sent = 0
+    for milestone in candidates:
+        days = (milestone.due_on - today).days
+        kind = _reminder_due(days, logs.get(milestone.pk, []), thresholds, today)
+        if kind is None:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(milestone=milestone, kind=kind, days=days, sent_on=today)
+                project = milestone.project
+                recipients = {u.pk: u for u in officers}
+                for org, role in (
+                    (project.bid.lead, Role.BIDDER),
+                    (project.challenge.issuer, Role.ISSUER),
+                ):
+                    if (org.pk, role) not in staff:
+                        staff[org.pk, role] = organization_staff(org, role=role)
+                    recipients.update((u.pk, u) for u in staff[org.pk, role])
+                notify(
+                    recipients=list(recipients.values()),
+                    kind=f"project.milestone_{kind}",
+                    params={
+                        "title": project.challenge.title,
+                        "number": milestone.number,
+                        "date": milestone.due_on.isoformat(),
+                        "days": abs(days),
+                    },
+                    url=project.get_absolute_url(),
+                )
+        except IntegrityError:
+            continue  # another run sent today's reminder
+        sent += 1
+    return sent
+
+
+def _reminder_due(days, logs, thresholds, today):
+    if days < 0:
+        last_overdue = max(
+            (log.sent_on for log in logs if log.kind == ReminderLog.Kind.OVERDUE), default=None
+        )
+        every = rules()["OVERDUE_REMINDER_EVERY_DAYS"]
+        if last_overdue is None or (today - last_overdue).days >= every:
+            return ReminderLog.Kind.OVERDUE
+        return None
+    for threshold in thresholds:  # ascending: the nearest threshold that applies
+        if days <= threshold:
+            done = any(
+                log.kind == ReminderLog.Kind.BEFORE and log.days <= threshold for log in logs
+            )
+            return None if done else ReminderLog.Kind.BEFORE
+    return None
