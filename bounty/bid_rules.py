@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import COMMITTED_BID_STATUSES, Bid, CreditSanction, TeamMember
+from .models.project import ENDED_PROJECT_STATUSES
 
 
 def rules():
@@ -84,11 +85,19 @@ def bid_completeness_errors(bid) -> dict:
 def bid_limit_errors(bid) -> dict:
     """Limits across bids and sanctions, checked at submission (DOMAIN §3): code → message."""
     errors = {}
-    others = Bid.objects.filter(status__in=COMMITTED_BID_STATUSES).exclude(pk=bid.pk)
+    committed = Bid.objects.filter(status__in=COMMITTED_BID_STATUSES).exclude(pk=bid.pk)
+    # The per-call count takes every bid of the call; the PI and participation limits take
+    # a won bid only while its project runs (an accepted, closed or terminated project —
+    # diligent failure included — no longer counts).
+    others = committed.exclude(project__status__in=ENDED_PROJECT_STATUSES)
     year = (bid.challenge.published_at or timezone.now()).year
     led_here = Q(lead=bid.lead, challenge__published_at__year=year)
-    as_pi_here = Q(pi_id=bid.pi_id) if bid.pi_id else Q(pk__in=[])
-    counts = others.filter(led_here | as_pi_here).aggregate(
+    as_pi_here = (
+        Q(pi_id=bid.pi_id) & ~Q(project__status__in=ENDED_PROJECT_STATUSES)
+        if bid.pi_id
+        else Q(pk__in=[])
+    )
+    counts = committed.filter(led_here | as_pi_here).aggregate(
         led=Count("pk", filter=led_here), as_pi=Count("pk", filter=as_pi_here)
     )
     led = counts["led"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bid_views, views, views_board
+from . import bid_views, views, views_board, views_projects
 
 app_name = "bounty"
 
@@ -45,4 +45,9 @@ urlpatterns = [
     path("bids/<str:reference>/receipts/<int:number>/", bid_views.bid_receipt, name="bid_receipt"),
     path("bids/<str:reference>/check/", bid_views.formal_check, name="formal_check"),
     path("challenges/<str:ocid>/", views.challenge_detail, name="challenge_detail"),
+    # Projects (the three parties).
+    path("projects/", views_projects.project_list, name="projects"),
+    path("projects/<int:pk>/", views_projects.project_detail, name="project"),
+    path("projects/<int:pk>/act/", views_projects.project_action, name="project_action"),
+    path("projects/files/<int:pk>/", views_projects.report_attachment, name="report_attachment"),
 ]

@@ -51,6 +51,7 @@ __all__ = [
     "ACTIVE_BID_STATUSES",
     "COMMITTED_BID_STATUSES",
     "EDITABLE_STATUSES",
+    "OPEN_MILESTONE",
     "PUBLIC_STATUSES",
     "RUNNING",
     "Amendment",

@@ -30,6 +30,12 @@ class TerminationOutcome(models.TextChoices):
     MISCONDUCT = "misconduct", _("Misconduct")
 
 
+ENDED_PROJECT_STATUSES = (
+    ProjectStatus.PASSED,
+    ProjectStatus.CLOSED_WITHOUT_PASS,
+    ProjectStatus.FAILED,
+    ProjectStatus.TERMINATED,
+)
 RUNNING = (
     ProjectStatus.ACTIVE,
     ProjectStatus.CHANGE_REQUESTED,

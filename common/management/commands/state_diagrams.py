@@ -26,7 +26,11 @@ def render() -> str:
                 continue
             edges = set()
             for t in field.get_all_transitions(model):
-                edges.add((str(t.source), str(t.target), t.name))
+                # A RETURN_VALUE target (the method's result decides) is drawn to each
+                # state it allows.
+                targets = getattr(t.target, "allowed_states", None) or [t.target]
+                for target in targets:
+                    edges.add((str(t.source), str(target), t.name))
             parts.append(f"\n## {model._meta.label}.{field.name}\n\n```mermaid\nstateDiagram-v2\n")
             parts.append(f"    [*] --> {_node(field.default)}\n")
             for value, label in field.choices:

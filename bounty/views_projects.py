@@ -1,0 +1,262 @@
+"""Project pages: the parties' list and one project's page, whose forms post to
+``project_action`` (one action per form; services decide and refuse)."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import OrganizationStatus, Role
+from common.views import get_visible_or_404, paginate
+
+from . import permissions as perms
+from . import projects
+from .exceptions import ActionRefused
+from .models import (
+    ChangeRequest,
+    MilestoneReport,
+    Project,
+    ProjectMilestone,
+    ProjectStatus,
+    ReportAttachment,
+    TerminationOutcome,
+    Tranche,
+)
+from .models.challenge import plain_decimal
+
+PROJECT_QS = Project.objects.select_related(
+    "bid__lead", "bid__pi", "challenge__issuer", "challenge__industry"
+)
+
+
+def visible_projects(user, queryset=PROJECT_QS):
+    """The projects of the user's organisations (team or issuer); every one for the bureau."""
+    if perms.is_bureau_officer(user):
+        return queryset
+    memberships = user.memberships.filter(organization__status=OrganizationStatus.VERIFIED)
+    return queryset.filter(
+        Q(bid__lead__in=memberships.filter(role=Role.BIDDER).values("organization"))
+        | Q(challenge__issuer__in=memberships.filter(role=Role.ISSUER).values("organization"))
+    )
+
+
+@login_required
+def project_list(request):
+    qs = visible_projects(request.user).exclude(status=ProjectStatus.AWAITING_CONTRACT)
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(
+            Q(challenge__title__icontains=query)
+            | Q(challenge__ocid__icontains=query)
+            | Q(bid__lead__name__icontains=query)
+        )
+    status = request.GET.get("status", "")
+    if status in ProjectStatus.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "bounty/project_list.html",
+        {
+            "page": paginate(request, qs.order_by("-started_on", "-pk")),
+            "q": query,
+            "status": status,
+            "statuses": ProjectStatus.choices,
+        },
+    )
+
+
+def _project(request, pk):
+    return get_visible_or_404(PROJECT_QS, perms.can_view_project, request.user, pk=pk)
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project(request, pk)
+    return render(request, "bounty/project_detail.html", _detail_context(request, project))
+
+
+def _detail_context(request, project):
+    user = request.user
+    milestones = list(
+        project.milestones.prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=MilestoneReport.objects.select_related("submitted_by").prefetch_related(
+                    "attachments", "assessments__assessed_by"
+                ),
+            )
+        )
+    )
+    tranches = list(
+        project.tranches.annotate(paid=Sum("disbursements__amount")).prefetch_related(
+            "disbursements"
+        )
+    )
+    for tranche in tranches:
+        tranche.remaining = tranche.amount - (tranche.paid or Decimal(0))
+    is_team = perms.is_project_team(user, project)
+    is_issuer = perms.is_issuer_staff(user, project.challenge)
+    is_bureau = perms.is_bureau_officer(user)
+    responses = project.bid.responses.select_related("indicator")
+    return {
+        "project": project,
+        "challenge": project.challenge,
+        "milestones": milestones,
+        "tranches": tranches,
+        "changes": list(project.changes.select_related("requested_by", "decided_by")),
+        "indicators": [
+            {
+                "pk": r.indicator_id,
+                "name": r.indicator.name,
+                "committed": plain_decimal(r.committed_value),
+                "unit": r.indicator.unit,
+            }
+            for r in responses
+        ],
+        "is_team": is_team,
+        "is_issuer": is_issuer,
+        "is_bureau": is_bureau,
+        "running": project.is_running,
+        "outcomes": TerminationOutcome.choices,
+        "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
+        "today": timezone.localdate(),
+        "typed": {},
+    }
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise ActionRefused(_("Enter a date as YYYY-MM-DD.")) from exc
+
+
+def _amount(value):
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError) as exc:
+        raise ActionRefused(_("Enter an amount in 10k yuan, e.g. 120.5.")) from exc
+
+
+def _act(request, project, action):
+    post, user = request.POST, request.user
+
+    def milestone():
+        return get_object_or_404(ProjectMilestone, pk=post.get("milestone"), project=project)
+
+    if action == "report":
+        measurements = [
+            {
+                "indicator": r.indicator.name,
+                "committed": plain_decimal(r.committed_value),
+                "measured": post.get(f"measured_{r.indicator_id}", "").strip(),
+            }
+            for r in project.bid.responses.select_related("indicator")
+        ]
+        projects.report_submit(
+            milestone=milestone(),
+            by=user,
+            text=post.get("text", ""),
+            measurements=measurements,
+            files=request.FILES.getlist("files"),
+        )
+        return _("Report submitted; the issuer and the bureau assess it.")
+    if action == "assess":
+        projects.milestone_assess(
+            milestone=milestone(),
+            by=user,
+            met=post.get("met") == "1",
+            comment=post.get("comment", ""),
+        )
+        return _("Assessment recorded.")
+    if action == "rectify":
+        projects.milestone_rectify(
+            milestone=milestone(),
+            by=user,
+            new_due_on=_date(post.get("due_on")),
+            comment=post.get("comment", ""),
+        )
+        return _("Rectification set.")
+    if action == "disburse":
+        tranche = get_object_or_404(Tranche, pk=post.get("tranche"), project=project)
+        projects.disbursement_record(
+            tranche=tranche,
+            by=user,
+            amount=_amount(post.get("amount")),
+            paid_on=_date(post.get("paid_on")),
+            reference=post.get("reference", "").strip(),
+        )
+        return _("Payment recorded.")
+    if action == "change":
+        months = post.get("months") or "0"
+        projects.change_request(
+            project=project,
+            by=user,
+            kind=post.get("kind", ""),
+            months=int(months) if months.isdigit() else 0,
+            description=post.get("description", ""),
+        )
+        return _("Change requested; the bureau decides.")
+    if action == "decide_change":
+        change = get_object_or_404(ChangeRequest, pk=post.get("change"), project=project)
+        projects.change_decide(
+            change=change,
+            by=user,
+            approve=post.get("approve") == "1",
+            comment=post.get("comment", ""),
+        )
+        return _("Decision recorded.")
+    if action == "acceptance_apply":
+        projects.acceptance_apply(project=project, by=user)
+        return _("Acceptance applied for.")
+    if action == "acceptance_start":
+        projects.acceptance_start(project=project, by=user)
+        return _("Acceptance started.")
+    if action == "acceptance_conclude":
+        projects.acceptance_conclude(
+            project=project, by=user, result=post.get("result", ""), comment=post.get("comment", "")
+        )
+        return _("Acceptance result recorded.")
+    if action == "terminate":
+        projects.project_terminate(
+            project=project, by=user, outcome=post.get("outcome", ""), reason=post.get("reason", "")
+        )
+        return _("Project terminated.")
+    raise Http404
+
+
+@login_required
+@require_POST
+def project_action(request, pk):
+    project = _project(request, pk)
+    try:
+        done = _act(request, project, request.POST.get("action", ""))
+    except ActionRefused as exc:
+        # Show the page again with what was typed (a long report is not lost).
+        context = _detail_context(request, project)
+        context.update(typed=request.POST, error=exc.message)
+        return render(request, "bounty/project_detail.html", context, status=400)
+    messages.success(request, done)
+    return redirect(project)
+
+
+@login_required
+def report_attachment(request, pk):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.select_related(
+            "report__milestone__project__bid__lead", "report__milestone__project__challenge__issuer"
+        ),
+        pk=pk,
+    )
+    if not perms.can_view_project(request.user, attachment.report.milestone.project):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )

@@ -1,0 +1,299 @@
+"""Project execution: milestones, reports, assessments, payments, changes, acceptance,
+termination with credit records, reminders."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.exceptions import ActionRefused
+from bounty import bid_services, projects
+from bounty.models import (
+    ChangeRequest,
+    MilestoneStatus,
+    ProjectMilestone,
+    ProjectStatus,
+    ReminderLog,
+    TrancheStatus,
+)
+from documents import contracts
+from documents.models import Party
+from notifications.models import Notification
+from tests.bounty.bid_helpers import complete_bid
+from tests.bounty.helpers import published
+from tests.documents.helpers import awarded_contract
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pw-for-tests-1"
+PDF = b"%PDF-1.4 measured results"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def active_project():
+    """An awarded project whose contract all three parties signed."""
+    contract, officer = awarded_contract()
+    team = contract.project.bid.created_by
+    issuer = contract.project.challenge.created_by
+    for party, user in ((Party.TEAM, team), (Party.ISSUER, issuer), (Party.BUREAU, officer)):
+        contracts.contract_sign(
+            contract=contract, party=party, by=user, method="online", password=PASSWORD
+        )
+    project = contract.project
+    project.refresh_from_db()
+    return project, team, issuer, officer
+
+
+def open_window(milestone):
+    """Move the milestone's date inside the reporting window and run the daily job."""
+    ProjectMilestone.objects.filter(pk=milestone.pk).update(
+        due_on=timezone.localdate() + timedelta(days=10)
+    )
+    projects.milestones_open_reporting()
+    milestone.refresh_from_db()
+    return milestone
+
+
+def report(milestone, team, text="完成小试，指标达到承诺值。"):
+    return projects.report_submit(
+        milestone=milestone,
+        by=team,
+        text=text,
+        measurements=[
+            {"indicator": "循环寿命容量保持率", "committed": "≥ 91 %", "measured": "92 %"}
+        ],
+        files=[SimpleUploadedFile("测试报告.pdf", PDF)],
+    )
+
+
+def test_activation_copies_milestones_and_schedule_from_the_contract():
+    project, *_ = active_project()
+    assert project.status == ProjectStatus.ACTIVE
+    assert project.ends_on is not None
+    milestones = list(project.milestones.order_by("number"))
+    assert [m.title for m in milestones] == ["小试", "中试"]
+    assert all(m.status == MilestoneStatus.PLANNED for m in milestones)
+    assert milestones[0].due_on < milestones[1].due_on
+    assert [t.milestone_no for t in project.tranches.order_by("number")] == [None, 1, 2]
+
+
+def test_journey_met_not_met_rectified_paid_accepted():
+    project, team, issuer, officer = active_project()
+    first, second = project.milestones.order_by("number")
+    # A report on a milestone that is not due is refused.
+    with pytest.raises(ActionRefused):
+        report(first, team)
+    first = open_window(first)
+    assert first.status == MilestoneStatus.DUE
+    # A file that is not what it says is refused, and nothing is half-saved.
+    with pytest.raises(ActionRefused):
+        projects.report_submit(
+            milestone=first, by=team, text="x", files=[SimpleUploadedFile("a.pdf", b"MZ exe")]
+        )
+    first.refresh_from_db()
+    assert first.status == MilestoneStatus.DUE
+    assert not first.reports.exists()
+    report(first, team)
+    # The bureau decides only after the issuer's opinion.
+    with pytest.raises(ActionRefused):
+        projects.milestone_assess(milestone=first, by=officer, met=True, comment="达到")
+    projects.milestone_assess(milestone=first, by=issuer, met=True, comment="同意")
+    projects.milestone_assess(milestone=first, by=officer, met=True, comment="达到要求")
+    first.refresh_from_db()
+    assert first.status == MilestoneStatus.MET
+    tranche = project.tranches.get(milestone_no=1)
+    assert tranche.status == TrancheStatus.ELIGIBLE
+    assert Notification.objects.filter(recipient=team, kind="project.milestone_met").exists()
+
+    # Payments: never more than the tranche (so never more than the contract).
+    first_payment = project.tranches.get(number=0)
+    with pytest.raises(ActionRefused):
+        projects.disbursement_record(
+            tranche=first_payment,
+            by=officer,
+            amount=first_payment.amount + 1,
+            paid_on=timezone.localdate(),
+            reference="X",
+        )
+    projects.disbursement_record(
+        tranche=first_payment,
+        by=officer,
+        amount=Decimal("100"),
+        paid_on=timezone.localdate(),
+        reference="BANK-1",
+    )
+    projects.disbursement_record(
+        tranche=first_payment,
+        by=officer,
+        amount=first_payment.amount - 100,
+        paid_on=timezone.localdate(),
+        reference="BANK-2",
+    )
+    first_payment.refresh_from_db()
+    assert first_payment.status == TrancheStatus.DISBURSED
+    with pytest.raises(ActionRefused):  # nothing left on it
+        projects.disbursement_record(
+            tranche=first_payment,
+            by=officer,
+            amount=Decimal("1"),
+            paid_on=timezone.localdate(),
+            reference="BANK-3",
+        )
+    with pytest.raises(ActionRefused):  # the team does not record payments
+        projects.disbursement_record(
+            tranche=tranche,
+            by=team,
+            amount=Decimal("1"),
+            paid_on=timezone.localdate(),
+            reference="X",
+        )
+
+    # Second milestone: not met, rectified, then met.
+    second = open_window(second)
+    report(second, team)
+    projects.milestone_assess(milestone=second, by=issuer, met=False, comment="指标未达到")
+    projects.milestone_assess(milestone=second, by=officer, met=False, comment="未达到")
+    second.refresh_from_db()
+    assert second.status == MilestoneStatus.NOT_MET
+    with pytest.raises(ActionRefused):  # a date in the past
+        projects.milestone_rectify(
+            milestone=second, by=officer, new_due_on=timezone.localdate(), comment="整改"
+        )
+    new_date = timezone.localdate() + timedelta(days=60)
+    projects.milestone_rectify(milestone=second, by=officer, new_due_on=new_date, comment="整改")
+    second.refresh_from_db()
+    assert second.status == MilestoneStatus.RECTIFICATION
+    assert second.due_on == new_date
+    report(second, team, text="整改后复测达标。")
+    projects.milestone_assess(milestone=second, by=issuer, met=True, comment="同意")
+    projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
+
+    # Acceptance.
+    projects.acceptance_apply(project=project, by=team)
+    projects.acceptance_start(project=project, by=officer)
+    with pytest.raises(ActionRefused):
+        projects.acceptance_conclude(project=project, by=officer, result="bogus", comment="x")
+    projects.acceptance_conclude(
+        project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
+    )
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PASSED
+    with pytest.raises(ActionRefused):  # an ended project accepts nothing more
+        projects.change_request(project=project, by=team, kind="other", months=0, description="x")
+
+
+def test_acceptance_needs_every_milestone_met():
+    project, team, _issuer, _officer = active_project()
+    with pytest.raises(ActionRefused):
+        projects.acceptance_apply(project=project, by=team)
+
+
+def test_one_extension_of_at_most_a_year():
+    project, team, _issuer, officer = active_project()
+    ends, first_due = project.ends_on, project.milestones.get(number=1).due_on
+    with pytest.raises(ActionRefused):
+        projects.change_request(
+            project=project, by=team, kind="extension", months=13, description="延期"
+        )
+    change = projects.change_request(
+        project=project, by=team, kind="extension", months=6, description="设备到货延迟"
+    )
+    with pytest.raises(ActionRefused):  # one pending change at a time
+        projects.change_request(project=project, by=team, kind="other", months=0, description="x")
+    projects.change_decide(change=change, by=officer, approve=True, comment="同意")
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ACTIVE
+    assert project.extended_months == 6
+    assert project.ends_on > ends
+    assert project.milestones.get(number=1).due_on > first_due
+    with pytest.raises(ActionRefused):  # a second extension
+        projects.change_request(
+            project=project, by=team, kind="extension", months=3, description="再延期"
+        )
+    other = projects.change_request(
+        project=project, by=team, kind="other", months=0, description="更换一名核心成员"
+    )
+    with pytest.raises(ActionRefused):  # a rejection needs reasons
+        projects.change_decide(change=other, by=officer, approve=False, comment="")
+    projects.change_decide(change=other, by=officer, approve=False, comment="理由不充分")
+    assert ChangeRequest.objects.filter(project=project).count() == 2  # every version kept
+
+
+def _new_bid_submittable(project):
+    """Can the same lead unit and PI submit a new bid now?"""
+    challenge = published()
+    try:
+        bid = complete_bid(challenge, user=project.bid.created_by, org=project.bid.lead)
+        bid_services.bid_submit(bid=bid, by=bid.created_by)
+    except ActionRefused:
+        return False
+    return True
+
+
+def test_diligent_failure_terminates_without_a_credit_record():
+    project, _team, _issuer, officer = active_project()
+    with pytest.raises(ActionRefused):  # reasons required
+        projects.project_terminate(
+            project=project, by=officer, outcome="diligent_failure", reason=""
+        )
+    projects.project_terminate(
+        project=project, by=officer, outcome="diligent_failure", reason="技术路线经充分验证不可行"
+    )
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.TERMINATED
+    assert project.outcome == "diligent_failure"
+    from bounty.models import CreditSanction
+
+    assert not CreditSanction.objects.exists()
+    assert set(project.tranches.values_list("status", flat=True)) == {TrancheStatus.WITHHELD}
+    with pytest.raises(ActionRefused):  # terminated: nothing more
+        projects.project_terminate(project=project, by=officer, outcome="misconduct", reason="x")
+    # The ended project no longer counts against the PI's limit: the team can bid again.
+    assert _new_bid_submittable(project)
+
+
+def test_misconduct_creates_a_credit_record_that_blocks_bids_during_its_period():
+    project, _team, _issuer, officer = active_project()
+    projects.disbursement_record(
+        tranche=project.tranches.get(number=0),
+        by=officer,
+        amount=project.tranches.get(number=0).amount,
+        paid_on=timezone.localdate(),
+        reference="B",
+    )
+    projects.project_terminate(project=project, by=officer, outcome="misconduct", reason="数据造假")
+    from bounty.models import CreditSanction
+
+    sanctions = CreditSanction.objects.all()
+    assert {bool(s.credit_code) for s in sanctions} == {True, False}  # the unit and the PI
+    assert project.tranches.get(number=0).status == TrancheStatus.RECOVERED
+    assert not _new_bid_submittable(project)
+    # After the period the record no longer blocks.
+    CreditSanction.objects.update(ends_on=timezone.localdate() - timedelta(days=1))
+    assert _new_bid_submittable(project)
+
+
+def test_reminders_once_per_milestone_per_day_even_if_run_twice():
+    project, team, _issuer, officer = active_project()
+    first = project.milestones.get(number=1)
+    today = timezone.localdate()
+    ProjectMilestone.objects.filter(pk=first.pk).update(due_on=today + timedelta(days=14))
+    assert projects.reminders_run(today) == 1
+    assert projects.reminders_run(today) == 0  # the schedule ran twice
+    assert Notification.objects.filter(recipient=team, kind="project.milestone_before").count() == 1
+    assert projects.reminders_run(today + timedelta(days=5)) == 0  # 9 days left: already told
+    assert projects.reminders_run(today + timedelta(days=11)) == 1  # 3 days left
+    # Overdue: at once, then weekly.
+    assert projects.reminders_run(today + timedelta(days=15)) == 1
+    assert projects.reminders_run(today + timedelta(days=18)) == 0
+    assert projects.reminders_run(today + timedelta(days=22)) == 1
+    assert ReminderLog.objects.filter(milestone=first).count() == 4
+    for user in (team, officer):
+        assert Notification.objects.filter(
+            recipient=user, kind="project.milestone_overdue"
+        ).exists()
