@@ -297,3 +297,61 @@ def test_reminders_once_per_milestone_per_day_even_if_run_twice():
         assert Notification.objects.filter(
             recipient=user, kind="project.milestone_overdue"
         ).exists()
+
+
+def test_project_pages_are_for_the_parties_and_keep_typed_text(
+    client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from tests.factories import OrganizationFactory, member_of
+
+    project, team, issuer, officer = active_project()
+    url = project.get_absolute_url()
+    outsider = member_of(OrganizationFactory(verified=True), Role.BIDDER)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert project.challenge.title not in client.get(reverse("bounty:projects")).content.decode()
+    for user in (team, issuer, officer):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+        assert project.challenge.title in client.get(reverse("bounty:projects")).content.decode()
+    client.force_login(team)
+    with django_assert_max_num_queries(16):
+        client.get(url)
+    first = project.milestones.get(number=1)
+    action = reverse("bounty:project_action", args=[project.pk])
+    first = open_window(first)
+    # A refused file: the page comes back with the long text typed, nothing is saved.
+    response = client.post(
+        action,
+        {
+            "action": "report",
+            "milestone": first.pk,
+            "text": "很长的一份进展报告",
+            "files": SimpleUploadedFile("r.pdf", b"not a pdf at all"),
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "很长的一份进展报告" in body
+    assert "errorbox" in body
+    assert not first.reports.exists()
+    page = client.get(url).content.decode()
+    assert "提交报告" in page
+    response = client.post(
+        action,
+        {
+            "action": "report",
+            "milestone": first.pk,
+            "text": "按期完成",
+            "files": SimpleUploadedFile("r.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    attachment = first.reports.get().attachments.get()
+    download = reverse("bounty:report_attachment", args=[attachment.pk])
+    assert client.get(download).status_code == 200
+    client.force_login(outsider)
+    assert client.get(download).status_code == 404
