@@ -21,6 +21,46 @@ def _signer(contract, party):
     return bureau_officers()[0]
 
 
+def _run_first_milestone(contract):
+    """The signed demo project: milestone 1 reported, assessed as met, the first payment
+    and milestone 1's tranche paid; milestone 2 still ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bounty import projects
+    from bounty.models import ProjectMilestone, TrancheStatus
+
+    project = contract.project
+    project.refresh_from_db()
+    first = project.milestones.get(number=1)
+    today = timezone.localdate()
+    # Demo shaping: bring milestone 1's date into its reporting window.
+    ProjectMilestone.objects.filter(pk=first.pk).update(due_on=today + timedelta(days=10))
+    projects.milestones_open_reporting(today)
+    team = _signer(contract, Party.TEAM)
+    issuer = _signer(contract, Party.ISSUER)
+    officer = _signer(contract, Party.BUREAU)
+    projects.report_submit(
+        milestone=first,
+        by=team,
+        text="完成样件试制与台架测试，关键指标达到任务书承诺值，详见测试报告。",
+        measurements=[],
+    )
+    projects.milestone_assess(milestone=first, by=issuer, met=True, comment="样件满足要求。")
+    projects.milestone_assess(
+        milestone=first, by=officer, met=True, comment="经核查达到里程碑要求。"
+    )
+    for tranche in project.tranches.filter(status=TrancheStatus.ELIGIBLE):
+        projects.disbursement_record(
+            tranche=tranche,
+            by=officer,
+            amount=tranche.amount,
+            paid_on=today,
+            reference=f"DEMO-{contract.number}-{tranche.number}",
+        )
+
+
 def seed(context):
     touched = 0
     drafts = Contract.objects.filter(status=ContractStatus.DRAFT).select_related(
@@ -41,5 +81,7 @@ def seed(context):
             )
             if not fully:
                 break  # left for the issuer and the bureau to sign in the demo
+        if fully:
+            _run_first_milestone(contract)
         touched += 1
     return f"{touched} contracts generated and signed (the first by all parties)" if touched else ""
