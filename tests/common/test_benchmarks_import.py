@@ -13,6 +13,7 @@ MODULES = [
     "benchmarks.seed_experts",
     "benchmarks.seed_scores",
     "benchmarks.documents",
+    "benchmarks.projects",
 ]
 
 
