@@ -31,6 +31,11 @@ def user_roles(user) -> set[str]:
     return set().union(*_roles_by_org(user).values()) if user.is_authenticated else set()
 
 
+def organization_ids_with_role(user, role) -> list[int]:
+    """Ids of the verified organisations where the user holds ``role``."""
+    return [org_id for org_id, roles in _roles_by_org(user).items() if role in roles]
+
+
 def belongs_to(user, organization) -> bool:
     """Member of this verified organisation in any role (no query after the first)."""
     return organization.pk in _roles_by_org(user)

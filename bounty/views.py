@@ -29,15 +29,6 @@ from .forms import (
 from .models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Clarification
 
 
-def home(request):
-    latest = (
-        Challenge.objects.open_for_bids()
-        .select_related("industry", "issuer")
-        .order_by("bid_deadline")[:6]
-    )
-    return render(request, "home.html", {"latest": latest})
-
-
 def _challenge(request, ocid, predicate=perms.can_view_challenge):
     return get_visible_or_404(
         Challenge.objects.select_related("issuer", "industry", "created_by"),

@@ -15,13 +15,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from audit.services import audit_record
 from common.views import paginate
+from common.xlsx import XLSX_TYPE, xlsx_cell, xlsx_header
 
 from .models import ChallengeStatus
 from .permissions import can_export_challenges
@@ -176,37 +174,18 @@ def _csv_response(challenges, filename):
     return response
 
 
-def _xlsx_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
-
-
 def _xlsx_response(challenges, filename):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Challenges")))
     for index, (_header, width, _value) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for label, _width, _value in COLUMNS:
-        cell = _xlsx_cell(sheet, str(label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(xlsx_header(sheet, [label for label, _width, _value in COLUMNS]))
     for row in _rows(challenges):
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -106,6 +106,7 @@ def _detail_context(request, project):
     is_bureau = perms.is_bureau_officer(user)
     responses = project.bid.responses.select_related("indicator")
     return {
+        "timeline": _timeline(project, milestones),
         "project": project,
         "challenge": project.challenge,
         "milestones": milestones,
@@ -128,6 +129,34 @@ def _detail_context(request, project):
         "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
         "today": timezone.localdate(),
         "typed": {},
+    }
+
+
+def _timeline(project, milestones):
+    """Milestones placed along the project's period (percent from the start), for the
+    Gantt-like strip on the project page; None before the project starts."""
+    start, end = project.started_on, project.ends_on
+    if not start or not end or end <= start:
+        return None
+    span = (end - start).days
+
+    def at(day):
+        return max(0, min(100, round(100 * (day - start).days / span, 1)))
+
+    today = timezone.localdate()
+    return {
+        "start": start,
+        "end": end,
+        "now": at(today) if start <= today <= end else None,
+        "ticks": [
+            {
+                "left": at(m.due_on),
+                "label": f"M{m.number}",
+                "date": m.due_on,
+                "state": "met" if m.status == "met" else ("late" if m.due_on < today else ""),
+            }
+            for m in milestones
+        ],
     }
 
 

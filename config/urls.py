@@ -2,17 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bounty import views as bounty_views
+from dashboard import views as dashboard_views
 
 admin.site.site_header = _("Challenge & Bid Platform administration")
 admin.site.site_title = _("Challenge & Bid Platform")
 
 urlpatterns = [
-    path("", bounty_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("", include("bounty.urls")),
     path("accounts/", include("accounts.urls")),
     path("review/", include("review.urls")),
     path("documents/", include("documents.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bounty",
     "review",
     "documents",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

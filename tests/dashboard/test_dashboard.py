@@ -1,0 +1,102 @@
+"""The bureau's dashboard and the roles' homes."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bounty import projects
+from bounty.models import ProjectMilestone
+from dashboard.selectors import bureau_figures
+from tests.bounty.test_projects import active_project, open_window, report
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def running_project():
+    """One met milestone (on time), one overdue; the first payment disbursed."""
+    project, team, issuer, officer = active_project()
+    first, second = project.milestones.order_by("number")
+    first = open_window(first)
+    report(first, team)
+    projects.milestone_assess(milestone=first, by=issuer, met=True, comment="同意")
+    projects.milestone_assess(milestone=first, by=officer, met=True, comment="达到")
+    ProjectMilestone.objects.filter(pk=second.pk).update(
+        due_on=timezone.localdate() - timedelta(days=3)
+    )
+    payment = project.tranches.get(number=0)
+    projects.disbursement_record(
+        tranche=payment,
+        by=officer,
+        amount=payment.amount,
+        paid_on=timezone.localdate(),
+        reference="B-1",
+    )
+    return project, team, issuer, officer
+
+
+def test_figures():
+    project, *_ = running_project()
+    figures = bureau_figures()
+    assert figures["totals"]["challenges"] == 1
+    assert figures["totals"]["committed"] == Decimal("800")
+    assert figures["totals"]["disbursed"] == project.tranches.get(number=0).amount
+    assert figures["totals"]["disbursed_rate"] == 15  # 120 of 800
+    m = figures["milestones"]
+    assert (m["total"], m["on_time"], m["late"], m["overdue"], m["rate"]) == (2, 1, 0, 1, 50)
+    assert figures["bids"]["bids"] == 1
+    assert figures["bids"]["average"] == 1.0
+    assert figures["to_contract"]["n"] == 1
+    assert figures["to_contract"]["days"] is not None
+    industry = figures["industries"][0]
+    assert industry["n"] == 1
+    assert industry["awarded"] == 1  # contracted
+    # Filters: another year or industry shows nothing.
+    assert bureau_figures(year=timezone.localdate().year - 3)["totals"]["challenges"] == 0
+    assert bureau_figures(industry="no-such-industry")["industries"] == []
+
+
+def test_dashboard_page_export_and_query_count(client, django_assert_max_num_queries):
+    _project, team, _issuer, officer = running_project()
+    url = reverse("dashboard:bureau")
+    client.force_login(team)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("dashboard:export")).status_code == 404
+    client.force_login(officer)
+    with django_assert_max_num_queries(14):
+        page = client.get(url, {"year": timezone.localdate().year})
+    assert page.status_code == 200
+    assert "高镍正极材料循环寿命提升" in page.content.decode()
+    export = client.get(reverse("dashboard:export"))
+    assert export.status_code == 200
+    workbook = load_workbook(io.BytesIO(export.content))
+    assert len(workbook.sheetnames) == 2
+    rows = list(workbook.worksheets[0].values)
+    assert rows[1][1] == 1  # one challenge in its industry
+
+
+def test_home_shows_each_role_its_work(client):
+    project, team, issuer, officer = running_project()
+    client.force_login(team)
+    body = client.get(reverse("home")).content.decode()
+    assert "下一个里程碑" in body or "M2" in body
+    assert project.get_absolute_url() in body
+    client.force_login(issuer)
+    body = client.get(reverse("home")).content.decode()
+    assert project.challenge.get_absolute_url() in body
+    client.force_login(officer)
+    assert reverse("dashboard:bureau") in client.get(reverse("home")).content.decode()
+    client.force_login(UserFactory())
+    assert client.get(reverse("home")).status_code == 200
+    client.logout()
+    assert client.get(reverse("home")).status_code == 200
