@@ -35,3 +35,27 @@ class Notification(models.Model):
     @property
     def body(self):
         return render(self.kind, self.params)[1]
+
+
+class EmailPreference(models.Model):
+    """How a user wants email: some kinds switched off, and optionally one daily digest
+    instead of an email per notification. The inbox always gets everything."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+    )
+    muted_kinds = models.JSONField(default=list, blank=True)
+    daily_digest = models.BooleanField(
+        _("one daily digest instead of an email each time"), default=False
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_now(self, kind) -> bool:
+        return not self.daily_digest and kind not in self.muted_kinds

@@ -22,6 +22,17 @@ def register(kind: str, *, title, body) -> None:
     _KINDS[kind] = Kind(title=title, body=body)
 
 
+def kinds() -> list[tuple[str, str]]:
+    """(kind, a label for the preferences page: its title with the blanks shown as …)."""
+    import re
+
+    return sorted(
+        (kind, re.sub(r"%\(\w+\)s", "…", str(spec.title)))
+        for kind, spec in _KINDS.items()
+        if kind != "system.message"
+    )
+
+
 def is_registered(kind: str) -> bool:
     return kind in _KINDS
 
