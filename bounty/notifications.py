@@ -145,3 +145,8 @@ register(
         "Milestone %(number)s of “%(title)s” was due on %(date)s (%(days)s days ago) and has no report yet."
     ),
 )
+register(
+    "project.midterm",
+    title=_("Mid-term review: %(title)s"),
+    body=_("The mid-term review of “%(title)s” concluded: %(result)s."),
+)

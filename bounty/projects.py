@@ -32,6 +32,7 @@ from .models import (
     ChangeRequest,
     CreditSanction,
     Disbursement,
+    MidtermReview,
     MilestoneAssessment,
     MilestoneReport,
     MilestoneStatus,
@@ -465,6 +466,38 @@ def change_decide(*, change, by, approve, comment):
     return change
 
 
+# --- Mid-term review, acceptance and termination ------------------------------------------
+
+
+def midterm_record(*, project, by, passed, comment):
+    """The bureau records the mid-term review's conclusion — at most once per project. A
+    failed review is a ground the bureau may then use to terminate."""
+    if not comment.strip():
+        raise ActionRefused(_("Give the conclusion of the mid-term review."))
+    with transaction.atomic():
+        project = _lock(project)
+        if not perms.is_bureau_officer(by):
+            raise ActionRefused(_("Only the bureau records the mid-term review."))
+        _require_running(project)
+        if MidtermReview.objects.filter(project=project).exists():
+            raise ActionRefused(_("This project has had its mid-term review; there is only one."))
+        review = MidtermReview.objects.create(
+            project=project,
+            passed=passed,
+            comment=comment,
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+        )
+        audit_record(
+            actor=by,
+            action="project.midterm",
+            obj=project,
+            payload={"passed": passed, "comment": comment},
+        )
+        _tell(project, "project.midterm", result=str(_("passed") if passed else _("not passed")))
+    return review
+
+
 # --- Acceptance and termination -----------------------------------------------------------
 
 
@@ -539,6 +572,8 @@ def project_terminate(*, project, by, outcome, reason):
     bidding for ``JIEBANG["MISCONDUCT_SANCTION_YEARS"]`` years."""
     if outcome not in TerminationOutcome.values:
         raise ActionRefused(_("Choose the outcome of the termination."))
+    if outcome == TerminationOutcome.ELIMINATED and not project.challenge.is_horse_race:
+        raise ActionRefused(_("Only a project of a horse-race challenge can be eliminated."))
     if not reason.strip():
         raise ActionRefused(_("Give the reasons for the termination."))
     with transaction.atomic():

@@ -47,6 +47,7 @@ urlpatterns = [
     path("challenges/<str:ocid>/", views.challenge_detail, name="challenge_detail"),
     # Projects (the three parties).
     path("projects/", views_projects.project_list, name="projects"),
+    path("projects/acceptances/", views_projects.acceptances, name="acceptances"),
     path("projects/<int:pk>/", views_projects.project_detail, name="project"),
     path("projects/<int:pk>/act/", views_projects.project_action, name="project_action"),
     path("projects/files/<int:pk>/", views_projects.report_attachment, name="report_attachment"),

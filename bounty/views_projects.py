@@ -21,6 +21,7 @@ from . import projects
 from .exceptions import ActionRefused
 from .models import (
     ChangeRequest,
+    MidtermReview,
     MilestoneReport,
     Project,
     ProjectMilestone,
@@ -70,6 +71,12 @@ def project_list(request):
             "statuses": ProjectStatus.choices,
         },
     )
+
+
+def acceptances(request):
+    """Public: the acceptance results of concluded projects, each with its notice (PDF)."""
+    qs = PROJECT_QS.filter(status__in=projects.ACCEPTANCE_RESULTS).order_by("-closed_at", "-pk")
+    return render(request, "bounty/acceptances.html", {"page": paginate(request, qs)})
 
 
 def _project(request, pk):
@@ -125,7 +132,14 @@ def _detail_context(request, project):
         "is_issuer": is_issuer,
         "is_bureau": is_bureau,
         "running": project.is_running,
-        "outcomes": TerminationOutcome.choices,
+        "outcomes": [
+            (value, label)
+            for value, label in TerminationOutcome.choices
+            if value != TerminationOutcome.ELIMINATED or project.challenge.is_horse_race
+        ],
+        "midterm": MidtermReview.objects.filter(project=project)
+        .select_related("reviewed_by")
+        .first(),
         "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
         "today": timezone.localdate(),
         "typed": {},
@@ -242,6 +256,14 @@ def _act(request, project, action):
             comment=post.get("comment", ""),
         )
         return _("Decision recorded.")
+    if action == "midterm":
+        projects.midterm_record(
+            project=project,
+            by=user,
+            passed=post.get("passed") == "1",
+            comment=post.get("comment", ""),
+        )
+        return _("Mid-term review recorded.")
     if action == "acceptance_apply":
         projects.acceptance_apply(project=project, by=user)
         return _("Acceptance applied for.")

@@ -22,8 +22,8 @@ class DocumentKind(models.TextChoices):
     PANEL_REPORT = "panel_report", _("Panel report")
     DRAW_RECORD = "draw_record", _("Draw record")
     NOTICE = "notice", _("Public notice")
-    # Declared for the execution issue (milestone acceptance certificates).
-    ACCEPTANCE = "acceptance", _("Acceptance certificate")
+    # The public notice of a project's acceptance result.
+    ACCEPTANCE = "acceptance", _("Acceptance result notice")
 
 
 # The short code each kind puts in its document numbers.

@@ -43,9 +43,23 @@ def can_view_receipt(user, version) -> bool:
     return bounty_perms.can_view_bid(user, version.bid)
 
 
+def can_read_acceptance_notice(user, project) -> bool:
+    """An acceptance result, once concluded, is announced publicly."""
+    from bounty.models import ProjectStatus
+
+    return project.status in (
+        ProjectStatus.PASSED,
+        ProjectStatus.CLOSED_WITHOUT_PASS,
+        ProjectStatus.FAILED,
+    )
+
+
 # kind → predicate(user, subject) for documents that are not contracts. Apps above
 # documents register theirs in AppConfig.ready (review: panel report, notice, draw record).
-READERS = {DocumentKind.RECEIPT: can_view_receipt}
+READERS = {
+    DocumentKind.RECEIPT: can_view_receipt,
+    DocumentKind.ACCEPTANCE: can_read_acceptance_notice,
+}
 
 
 def can_view_document(user, document) -> bool:

@@ -23,12 +23,34 @@ def sample_receipt():
     }
 
 
+def sample_acceptance():
+    return {
+        "acceptance": {
+            "challenge_title": "12英寸晶圆级键合设备国产化",
+            "ocid": "ocds-jbgs01-2026-000001",
+            "issuer": "示范市华晶集成电路制造有限公司",
+            "team": "示范理工大学",
+            "contract_number": "HT-2026-000012",
+            "started_on": "2026年12月1日",
+            "ends_on": "2028年11月30日",
+            "result": "通过",
+            "conclusion": "项目完成任务书规定的全部考核指标，同意通过验收。",
+            "milestones": [
+                {"number": 1, "title": "整机方案设计与关键部件研制", "met_on": "2027年6月1日"},
+                {"number": 2, "title": "工程样机集成与工艺开发", "met_on": "2028年3月1日"},
+            ],
+            "bureau": "示范市科学技术局",
+        }
+    }
+
+
 def sample_for(kind, *, template_version=0) -> dict:
     """Sample data of a kind (contracts and receipts have their own; the other kinds are
     previewed with the contract sample, which their templates ignore)."""
     from .sample import sample_snapshot
 
-    snapshot = sample_receipt() if kind == DocumentKind.RECEIPT else sample_snapshot()
+    samples = {DocumentKind.RECEIPT: sample_receipt, DocumentKind.ACCEPTANCE: sample_acceptance}
+    snapshot = samples.get(kind, sample_snapshot)()
     snapshot["doc"] = doc_meta(
         kind=kind,
         series=f"SAMPLE-{KIND_CODES[kind]}",

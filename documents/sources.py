@@ -76,8 +76,49 @@ def _receipt(version):
     }
 
 
+def _acceptance(project):
+    from accounts.selectors import bureau_organization
+    from bounty.models import ProjectStatus
+
+    from .services import cn_date
+
+    contract = getattr(project, "contract", None)
+    bureau = bureau_organization()
+    stem = contract.number if contract else f"{project.challenge.ocid}-{project.bid.reference}"
+    return {
+        "series": series_code(DocumentKind.ACCEPTANCE, stem),
+        "public_label": f"{project.challenge.ocid} · {project.bid.lead.name}",
+        "snapshot": {
+            "acceptance": {
+                "challenge_title": project.challenge.title,
+                "ocid": project.challenge.ocid,
+                "issuer": project.challenge.issuer.name,
+                "team": project.bid.lead.name,
+                "contract_number": contract.number if contract else "",
+                "started_on": cn_date(project.started_on),
+                "ends_on": cn_date(project.ends_on),
+                "result": _label_zh(ProjectStatus, project.status),
+                "conclusion": project.outcome_reason,
+                "milestones": [
+                    {"number": m.number, "title": m.title, "met_on": cn_date(m.met_on)}
+                    for m in project.milestones.order_by("number")
+                ],
+                "bureau": bureau.name if bureau else "",
+            }
+        },
+    }
+
+
+def _label_zh(choices, value):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(choices(value).label)
+
+
 def register_builtin():
     """Called from DocumentsConfig.ready (models are loaded by then)."""
-    from bounty.models import BidVersion
+    from bounty.models import BidVersion, Project
 
     register(DocumentKind.RECEIPT, BidVersion, _receipt)
+    register(DocumentKind.ACCEPTANCE, Project, _acceptance)

@@ -28,6 +28,8 @@ class ProjectStatus(models.TextChoices):
 class TerminationOutcome(models.TextChoices):
     DILIGENT_FAILURE = "diligent_failure", _("Diligent failure (no liability)")
     MISCONDUCT = "misconduct", _("Misconduct")
+    # 赛马制: a periodic assessment stops one of the parallel projects; no liability.
+    ELIMINATED = "eliminated", _("Eliminated in a horse-race assessment")
 
 
 ENDED_PROJECT_STATUSES = (
@@ -354,6 +356,25 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.tranche}: {self.amount}"
+
+
+class MidtermReview(models.Model):
+    """The mid-term review (中期评估): at most one per project."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="midterm")
+    passed = models.BooleanField(_("passed"))
+    comment = models.TextField(_("conclusion"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("mid-term review")
+        verbose_name_plural = _("mid-term reviews")
+
+    def __str__(self):
+        return f"{self.project} mid-term"
 
 
 class ChangeRequest(models.Model):

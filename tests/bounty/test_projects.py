@@ -355,3 +355,65 @@ def test_project_pages_are_for_the_parties_and_keep_typed_text(
     assert client.get(download).status_code == 200
     client.force_login(outsider)
     assert client.get(download).status_code == 404
+
+
+def test_midterm_review_at_most_once():
+    project, team, _issuer, officer = active_project()
+    with pytest.raises(ActionRefused):
+        projects.midterm_record(project=project, by=team, passed=True, comment="自评通过")
+    projects.midterm_record(project=project, by=officer, passed=False, comment="进度滞后，需整改")
+    with pytest.raises(ActionRefused):
+        projects.midterm_record(project=project, by=officer, passed=True, comment="再评")
+    assert project.midterm.passed is False
+
+
+def test_only_horse_race_projects_can_be_eliminated():
+    from bounty.models import Challenge, CreditSanction
+
+    project, _team, _issuer, officer = active_project()
+    with pytest.raises(ActionRefused):
+        projects.project_terminate(
+            project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
+        )
+    Challenge.objects.filter(pk=project.challenge_id).update(winners_allowed=2)
+    project.challenge.refresh_from_db()
+    projects.project_terminate(
+        project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
+    )
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.TERMINATED
+    assert not CreditSanction.objects.exists()
+
+
+def test_acceptance_result_notice_is_public_once_concluded(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from documents.models import Document
+    from tests.documents.helpers import pdf_text
+
+    project, team, _issuer, officer = active_project()
+    notice = reverse("documents:of", args=["acceptance", project.pk])
+    assert client.get(notice).status_code == 404  # not concluded yet
+    for milestone in project.milestones.all():
+        milestone = open_window(milestone)
+        report(milestone, team)
+        projects.milestone_assess(milestone=milestone, by=_issuer, met=True, comment="同意")
+        projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
+    projects.acceptance_apply(project=project, by=team)
+    projects.acceptance_start(project=project, by=officer)
+    projects.acceptance_conclude(
+        project=project,
+        by=officer,
+        result=ProjectStatus.CLOSED_WITHOUT_PASS,
+        comment="部分指标未达到，予以结题",
+    )
+    listing = client.get(reverse("bounty:acceptances")).content.decode()
+    assert project.challenge.title in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(notice)  # anonymous: generated on the first request
+    assert client.get(notice)["Content-Type"] == "application/pdf"
+    text = pdf_text(Document.objects.get(kind="acceptance").file.path)
+    assert "结题" in text
+    assert project.bid.lead.name in text
