@@ -1,8 +1,9 @@
 """Demo data of the documents app (run by seed_demo after review's): the awarded demo
-projects get their contracts rendered; the first is signed by all three parties in order
-(its project is active, its challenge contracted), the others by the team only, so the
-issuer (issuer1) and then the bureau can try signing. Idempotent: only contracts nobody
-has signed yet are touched."""
+projects get their contracts rendered and signed in order, then each project is taken to a
+different state (``AFTER_SIGNING``): running with milestone 1 met and paid, left with the
+team's signature only (issuer1 and the bureau can try signing), terminated as diligent
+failure, milestone 1 not met and in rectification. Idempotent: only contracts nobody has
+signed yet are touched."""
 
 from accounts.management.commands.seed_demo import PASSWORD
 from accounts.models import Role
@@ -61,16 +62,63 @@ def _run_first_milestone(contract):
         )
 
 
+def _rectification(contract):
+    """A signed demo project whose first milestone was assessed as not met and is being
+    rectified."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bounty import projects
+    from bounty.models import ProjectMilestone
+
+    project = contract.project
+    first = project.milestones.get(number=1)
+    today = timezone.localdate()
+    ProjectMilestone.objects.filter(pk=first.pk).update(due_on=today + timedelta(days=5))
+    projects.milestones_open_reporting(today)
+    projects.report_submit(
+        milestone=first,
+        by=_signer(contract, Party.TEAM),
+        text="膜电极耐久性测试完成 1,500 小时，未达到 2,000 小时的承诺值。",
+    )
+    projects.milestone_assess(
+        milestone=first, by=_signer(contract, Party.ISSUER), met=False, comment="耐久性未达标。"
+    )
+    officer = _signer(contract, Party.BUREAU)
+    projects.milestone_assess(milestone=first, by=officer, met=False, comment="未达到里程碑要求。")
+    projects.milestone_rectify(
+        milestone=first, by=officer, new_due_on=today + timedelta(days=60), comment="限期整改。"
+    )
+
+
+def _diligent_failure(contract):
+    from bounty import projects
+
+    projects.project_terminate(
+        project=contract.project,
+        by=_signer(contract, Party.BUREAU),
+        outcome="diligent_failure",
+        reason="经专家论证，现有技术路线在工程上不可行；团队已勤勉尽责，按尽职免责处理。",
+    )
+
+
+# What happens to each demo project after signing, in contract order; None: left with the
+# team's signature only, for the issuer and the bureau to try signing.
+AFTER_SIGNING = [_run_first_milestone, None, _diligent_failure, _rectification]
+
+
 def seed(context):
     touched = 0
     drafts = Contract.objects.filter(status=ContractStatus.DRAFT).select_related(
         "project__bid__lead", "project__challenge__issuer"
     )
-    for contract in drafts.order_by("pk"):
+    done = Contract.objects.exclude(status=ContractStatus.DRAFT).count()
+    for index, contract in enumerate(drafts.order_by("pk"), start=done):
         for document in contract.current_documents():
             if document.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING):
                 document_render(document.pk)  # no worker yet: render here
-        fully = not Contract.objects.filter(status=ContractStatus.SIGNED).exists()
+        after = AFTER_SIGNING[index] if index < len(AFTER_SIGNING) else _run_first_milestone
         while (party := next_party(contract)) is not None:
             contract_sign(
                 contract=contract,
@@ -79,9 +127,14 @@ def seed(context):
                 method=Signature.Method.ONLINE,
                 password=PASSWORD,
             )
-            if not fully:
+            if after is None:
                 break  # left for the issuer and the bureau to sign in the demo
-        if fully:
-            _run_first_milestone(contract)
+        if after is not None:
+            contract.project.refresh_from_db()
+            after(contract)
         touched += 1
-    return f"{touched} contracts generated and signed (the first by all parties)" if touched else ""
+    return (
+        f"{touched} contracts generated and signed; projects running, in rectification and terminated"
+        if touched
+        else ""
+    )

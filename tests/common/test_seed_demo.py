@@ -38,10 +38,17 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     } <= statuses
     from documents.models import Contract
 
-    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed", "signing"]
-    from bounty.models import ProjectMilestone, Tranche
+    assert sorted(Contract.objects.values_list("status", flat=True)) == [
+        "signed",
+        "signed",
+        "signed",
+        "signing",
+    ]
+    from bounty.models import Project, ProjectMilestone, Tranche
 
     assert ProjectMilestone.objects.filter(status="met").count() == 1
+    assert ProjectMilestone.objects.filter(status="rectification").count() == 1
     assert Tranche.objects.filter(status="disbursed").count() == 2  # first payment + milestone 1
+    assert Project.objects.filter(status="terminated", outcome="diligent_failure").count() == 1
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses
