@@ -100,3 +100,66 @@ def test_home_shows_each_role_its_work(client):
     assert client.get(reverse("home")).status_code == 200
     client.logout()
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_three_projects_their_ends_and_the_dashboard_shows_them():
+    """Issue 8's journey: one project accepted (one milestone met, one not met then
+    rectified, payments recorded), one terminated as diligent failure, one for misconduct —
+    and the dashboard's figures reflect all three."""
+    from bounty.models import CreditSanction, ProjectStatus
+    from tests.bounty.test_projects import _new_bid_submittable
+
+    accepted, team, issuer, officer = active_project()
+    first, second = accepted.milestones.order_by("number")
+    first = open_window(first)
+    report(first, team)
+    projects.milestone_assess(milestone=first, by=issuer, met=True, comment="同意")
+    projects.milestone_assess(milestone=first, by=officer, met=True, comment="达到")
+    second = open_window(second)
+    report(second, team)
+    projects.milestone_assess(milestone=second, by=issuer, met=False, comment="未达到")
+    projects.milestone_assess(milestone=second, by=officer, met=False, comment="未达到")
+    projects.milestone_rectify(
+        milestone=second,
+        by=officer,
+        new_due_on=timezone.localdate() + timedelta(days=30),
+        comment="整改",
+    )
+    report(second, team, text="整改完成")
+    projects.milestone_assess(milestone=second, by=issuer, met=True, comment="同意")
+    projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
+    for tranche in accepted.tranches.filter(status="eligible"):
+        projects.disbursement_record(
+            tranche=tranche,
+            by=officer,
+            amount=tranche.amount,
+            paid_on=timezone.localdate(),
+            reference=f"B-{tranche.number}",
+        )
+    projects.acceptance_apply(project=accepted, by=team)
+    projects.acceptance_start(project=accepted, by=officer)
+    projects.acceptance_conclude(
+        project=accepted, by=officer, result=ProjectStatus.PASSED, comment="通过"
+    )
+
+    diligent, *_rest = active_project()
+    projects.project_terminate(
+        project=diligent, by=officer, outcome="diligent_failure", reason="技术不可行"
+    )
+    assert _new_bid_submittable(diligent)
+
+    misconduct, *_rest = active_project()
+    projects.project_terminate(
+        project=misconduct, by=officer, outcome="misconduct", reason="数据造假"
+    )
+    assert not _new_bid_submittable(misconduct)
+    assert CreditSanction.objects.count() == 2
+
+    figures = bureau_figures()
+    assert figures["to_contract"]["n"] == 3
+    m = figures["milestones"]
+    assert (m["on_time"] + m["late"], m["total"]) == (2, 6)
+    assert figures["totals"]["disbursed"] == Decimal("800")  # the accepted one paid in full
+    assert figures["totals"]["committed"] == Decimal("2400")
+    groups = {g: sum(r[g] for r in figures["industries"]) for g in ("awarded", "ended", "open")}
+    assert groups["awarded"] == 3  # the three contracted challenges
