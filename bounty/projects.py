@@ -6,7 +6,7 @@ Every service runs in one transaction with the project row locked, checks its pr
 (bounty/permissions.py), calls a transition, audits and notifies — like bounty/services.py.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from . import permissions as perms
 from .exceptions import ActionRefused, StaleState
 from .models import (
     OPEN_MILESTONE,
+    Challenge,
     ChallengeStatus,
     ChangeRequest,
     CreditSanction,
@@ -73,10 +74,6 @@ def project_activate(*, project, signed_at, tranches, milestones, period_months)
     payment schedule of the contract are copied, the first payment falls due, and the
     challenge becomes contracted once every winner's project is active. ``tranches`` and
     ``milestones`` come from the contract snapshot (amounts as strings, dates ISO)."""
-    from datetime import date
-
-    from .models import Challenge
-
     started_on = timezone.localdate(signed_at)
     project.activate(
         signed_at=signed_at, started_on=started_on, ends_on=add_months(started_on, period_months)
@@ -439,11 +436,8 @@ def change_decide(*, change, by, approve, comment):
             raise StaleState
         if not approve and not comment.strip():
             raise ActionRefused(_("Give the reasons for rejecting the change."))
-        change.decision = (
-            ChangeRequest.Decision.APPROVED if approve else ChangeRequest.Decision.REJECTED
-        )
-        change.decision_comment = comment
-        change.decided_by, change.decided_at = by, timezone.now()
+        decide = change.approve if approve else change.reject
+        decide(by=by, at=timezone.now(), comment=comment)
         change.save()
         if approve and change.kind == ChangeRequest.Kind.EXTENSION:
             project.ends_on = add_months(project.ends_on, change.months)

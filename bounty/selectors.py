@@ -193,3 +193,19 @@ def challenge_list_for_bureau(*, params) -> tuple:
         .annotate(indicator_count=Coalesce(Subquery(indicator_count), 0))
     )
     return _apply_filters(qs, form, public_only=False), form
+
+
+def visible_projects(user, queryset):
+    """The projects of the user's organisations (team or issuer); every one for the bureau —
+    the parties of ``permissions.can_view_project``."""
+    from accounts.models import OrganizationStatus, Role
+
+    from .permissions import is_bureau_officer
+
+    if is_bureau_officer(user):
+        return queryset
+    memberships = user.memberships.filter(organization__status=OrganizationStatus.VERIFIED)
+    return queryset.filter(
+        Q(bid__lead__in=memberships.filter(role=Role.BIDDER).values("organization"))
+        | Q(challenge__issuer__in=memberships.filter(role=Role.ISSUER).values("organization"))
+    )

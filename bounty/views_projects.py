@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import OrganizationStatus, Role
 from common.views import get_visible_or_404, paginate
 
 from . import permissions as perms
@@ -31,26 +30,16 @@ from .models import (
     Tranche,
 )
 from .models.challenge import plain_decimal
+from .selectors import visible_projects
 
 PROJECT_QS = Project.objects.select_related(
     "bid__lead", "bid__pi", "challenge__issuer", "challenge__industry"
 )
 
 
-def visible_projects(user, queryset=PROJECT_QS):
-    """The projects of the user's organisations (team or issuer); every one for the bureau."""
-    if perms.is_bureau_officer(user):
-        return queryset
-    memberships = user.memberships.filter(organization__status=OrganizationStatus.VERIFIED)
-    return queryset.filter(
-        Q(bid__lead__in=memberships.filter(role=Role.BIDDER).values("organization"))
-        | Q(challenge__issuer__in=memberships.filter(role=Role.ISSUER).values("organization"))
-    )
-
-
 @login_required
 def project_list(request):
-    qs = visible_projects(request.user).exclude(status=ProjectStatus.AWAITING_CONTRACT)
+    qs = visible_projects(request.user, PROJECT_QS).exclude(status=ProjectStatus.AWAITING_CONTRACT)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import is_bureau_officer
 from audit.services import audit_record
 from bounty.models import Challenge, Industry
 from common.xlsx import xlsx_response
 
+from .permissions import can_view_dashboard
 from .selectors import STATUS_GROUPS, bureau_figures, home_sections
 
 GROUP_LABELS = {
@@ -40,7 +40,7 @@ def _filters(request):
 
 @require_safe
 def bureau(request):
-    if not is_bureau_officer(request.user):
+    if not can_view_dashboard(request.user):
         raise Http404
     year, industry = _filters(request)
     this_year = timezone.localdate().year
@@ -60,7 +60,7 @@ def bureau(request):
 
 @require_safe
 def bureau_export(request):
-    if not is_bureau_officer(request.user):
+    if not can_view_dashboard(request.user):
         raise Http404
     year, industry = _filters(request)
     figures = bureau_figures(year=year, industry=industry)

@@ -377,7 +377,7 @@ class MidtermReview(models.Model):
         return f"{self.project} mid-term"
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(FSMModelMixin, models.Model):
     """A requested change of a running project: an extension (at most once, at most 12
     months) or another change; every request and decision is kept (the versions)."""
 
@@ -394,7 +394,9 @@ class ChangeRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     months = models.PositiveSmallIntegerField(_("months"), default=0)
     description = models.TextField(_("what changes and why"))
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision = FSMField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, protected=True
+    )
     decision_comment = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -410,6 +412,14 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.kind} {self.decision}"
+
+    @transition(field=decision, source=Decision.PENDING, target=Decision.APPROVED)
+    def approve(self, *, by, at, comment):
+        self.decided_by, self.decided_at, self.decision_comment = by, at, comment
+
+    @transition(field=decision, source=Decision.PENDING, target=Decision.REJECTED)
+    def reject(self, *, by, at, comment):
+        self.decided_by, self.decided_at, self.decision_comment = by, at, comment
 
 
 class ReminderLog(models.Model):
