@@ -160,9 +160,17 @@ def is_project_team(user, project) -> bool:
     return has_role_in(user, project.bid.lead, Role.BIDDER)
 
 
+# Apps above bounty add readers here (review: cleared experts of a project's panel).
+# Each is ``predicate(user, project) -> bool``.
+EXTRA_PROJECT_READERS: list = []
+
+
 def can_view_project(user, project) -> bool:
     return (
         is_project_team(user, project)
         or is_issuer_staff(user, project.challenge)
         or is_bureau_officer(user)
+        or (
+            user.is_authenticated and any(reader(user, project) for reader in EXTRA_PROJECT_READERS)
+        )
     )

@@ -26,6 +26,7 @@ from notifications.services import notify
 
 from . import permissions as perms
 from .exceptions import ActionRefused, StaleState
+from .hooks import panel_for
 from .models import (
     OPEN_MILESTONE,
     Challenge,
@@ -244,6 +245,9 @@ def report_submit(*, milestone, by, text, measurements=(), files=()):
     return report
 
 
+MILESTONE_ASSESSABLE = (MilestoneStatus.REPORT_SUBMITTED, MilestoneStatus.UNDER_ASSESSMENT)
+
+
 def milestone_assess(*, milestone, by, met, comment):
     """The issuer gives its opinion on the latest report, then the bureau decides: met
     (the milestone's tranche becomes payable) or not met (rectification or termination)."""
@@ -253,18 +257,17 @@ def milestone_assess(*, milestone, by, met, comment):
         project = _lock(milestone.project)
         _require_running(project)
         milestone = _milestone(project, milestone)
-        if milestone.status not in (
-            MilestoneStatus.REPORT_SUBMITTED,
-            MilestoneStatus.UNDER_ASSESSMENT,
-        ):
+        if milestone.status not in MILESTONE_ASSESSABLE:
             raise StaleState(_("This milestone has no report waiting for assessment."))
         report = milestone.reports.order_by("-submitted_at").first()
         given = set(report.assessments.values_list("role", flat=True))
+        panel = panel_for(milestone)
         if perms.is_issuer_staff(by, project.challenge) and "issuer" not in given:
             role = MilestoneAssessment.Role.ISSUER
         elif perms.is_bureau_officer(by) and "bureau" not in given:
-            if "issuer" not in given:
+            if panel is None and "issuer" not in given:
                 raise ActionRefused(_("The issuing enterprise gives its opinion first."))
+            _require_panel_verdict(panel, "met" if met else "not_met")
             role = MilestoneAssessment.Role.BUREAU
         else:
             raise ActionRefused(_("You cannot assess this milestone (or already did)."))
@@ -528,6 +531,20 @@ def acceptance_start(*, project, by):
     return project
 
 
+def _require_panel_verdict(panel, verdict):
+    """When an expert panel assesses, the bureau records the panel's verdict: every
+    panel member has given an opinion, and the decision is the (or a tied) majority."""
+    if panel is None:
+        return
+    if not panel.complete:
+        raise ActionRefused(
+            _("The expert panel has not finished: %(pending)s opinion(s) outstanding.")
+            % {"pending": panel.pending}
+        )
+    if verdict not in panel.leading:
+        raise ActionRefused(_("The decision must follow the panel's majority opinion."))
+
+
 ACCEPTANCE_RESULTS = (ProjectStatus.PASSED, ProjectStatus.CLOSED_WITHOUT_PASS, ProjectStatus.FAILED)
 
 
@@ -544,6 +561,10 @@ def acceptance_conclude(*, project, by, result, comment):
             raise ActionRefused(_("Only the bureau records the acceptance result."))
         if project.status != ProjectStatus.UNDER_ACCEPTANCE:
             raise StaleState
+        panel = panel_for(project)
+        if panel is None and rules()["ACCEPTANCE_PANEL_REQUIRED"]:
+            raise ActionRefused(_("Draw the acceptance panel first: the panel decides."))
+        _require_panel_verdict(panel, result)
         project.conclude(result=result, at=timezone.now())
         project.outcome_reason = comment
         project.save()

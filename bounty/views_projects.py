@@ -18,10 +18,12 @@ from common.views import get_visible_or_404, paginate
 from . import permissions as perms
 from . import projects
 from .exceptions import ActionRefused
+from .hooks import panel_for
 from .models import (
     ChangeRequest,
     MidtermReview,
     MilestoneReport,
+    MilestoneStatus,
     Project,
     ProjectMilestone,
     ProjectStatus,
@@ -101,7 +103,14 @@ def _detail_context(request, project):
     is_issuer = perms.is_issuer_staff(user, project.challenge)
     is_bureau = perms.is_bureau_officer(user)
     responses = project.bid.responses.select_related("indicator")
+    for milestone in milestones:
+        milestone.panel = (
+            _panel(milestone) if milestone.status in projects.MILESTONE_ASSESSABLE else None
+        )
     return {
+        "acceptance_panel": _panel(project)
+        if project.status in (ProjectStatus.ACCEPTANCE_APPLIED, ProjectStatus.UNDER_ACCEPTANCE)
+        else None,
         "timeline": _timeline(project, milestones),
         "project": project,
         "challenge": project.challenge,
@@ -132,6 +141,24 @@ def _detail_context(request, project):
         "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
         "today": timezone.localdate(),
         "typed": {},
+    }
+
+
+VERDICT_LABELS = {
+    "met": MilestoneStatus.MET.label,
+    "not_met": MilestoneStatus.NOT_MET.label,
+    **{s: ProjectStatus(s).label for s in projects.ACCEPTANCE_RESULTS},
+}
+
+
+def _panel(subject):
+    """The expert panel assessing a milestone or an acceptance, for display (or None)."""
+    state = panel_for(subject)
+    if state is None:
+        return None
+    return {
+        "state": state,
+        "rows": [(VERDICT_LABELS.get(v, v), n) for v, n in sorted(state.counts.items())],
     }
 
 

@@ -24,6 +24,7 @@ from bounty.models import (
     Tranche,
 )
 from review.models import Seat, SeatStatus
+from review.panels import ACCEPTANCE_OPEN, MILESTONE_OPEN
 
 # The board of figures groups the challenge life cycle into a few columns.
 STATUS_GROUPS = {
@@ -210,7 +211,18 @@ def home_sections(user) -> dict:
     seats = list(
         Seat.objects.filter(expert__user=user, status__in=[SeatStatus.INVITED, SeatStatus.ACCEPTED])
         .filter(
-            Q(status=SeatStatus.INVITED) | Q(draw__challenge__status=ChallengeStatus.UNDER_REVIEW)
+            Q(status=SeatStatus.INVITED)
+            | Q(draw__purpose="bid_review", draw__challenge__status=ChallengeStatus.UNDER_REVIEW)
+            | Q(
+                draw__purpose="milestone",
+                draw__milestone__status__in=MILESTONE_OPEN,
+                opinion__isnull=True,
+            )
+            | Q(
+                draw__purpose="acceptance",
+                draw__project__status__in=ACCEPTANCE_OPEN,
+                opinion__isnull=True,
+            )
         )
         .select_related("draw__challenge")
         .order_by("respond_by")[:10]

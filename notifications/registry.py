@@ -13,13 +13,17 @@ from django.utils.translation import gettext_lazy as _
 class Kind:
     title: str
     body: str
+    # param → {code: lazy label}: params that are codes, shown in the reader's language.
+    labels: dict | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, *, title, body) -> None:
-    _KINDS[kind] = Kind(title=title, body=body)
+def register(kind: str, *, title, body, labels=None) -> None:
+    """``labels``: for params given as codes (a status, an outcome), the choices that
+    name them — so each reader sees the label in their own language, not the actor's."""
+    _KINDS[kind] = Kind(title=title, body=body, labels=labels)
 
 
 def kinds() -> list[tuple[str, str]]:
@@ -41,6 +45,11 @@ def render(kind: str, params: dict) -> tuple[str, str]:
     spec = _KINDS.get(kind)
     if spec is None:
         return str(kind), ""
+    if spec.labels:
+        params = {
+            key: str(dict(spec.labels[key]).get(value, value)) if key in spec.labels else value
+            for key, value in params.items()
+        }
     try:
         return str(spec.title) % params, str(spec.body) % params
     except (KeyError, TypeError, ValueError):

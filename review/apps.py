@@ -7,13 +7,18 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Expert review")
 
     def ready(self):
-        from bounty.permissions import EXTRA_BID_READERS
+        from bounty.hooks import register_panel_provider
+        from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS
 
         from . import conflicts, notifications  # noqa: F401  (signal receivers, kinds)
         from .documents import register_documents
-        from .permissions import expert_can_read_bid
+        from .panels import panel_state
+        from .permissions import expert_can_read_bid, expert_can_read_project
 
         register_documents()
+        register_panel_provider(panel_state)
 
         if expert_can_read_bid not in EXTRA_BID_READERS:
             EXTRA_BID_READERS.append(expert_can_read_bid)
+        if expert_can_read_project not in EXTRA_PROJECT_READERS:
+            EXTRA_PROJECT_READERS.append(expert_can_read_project)

@@ -85,7 +85,7 @@ def review_start(*, challenge, by):
         )
         if challenge.formal_check_done_at is None:
             raise ActionRefused(_("Finish the formal check of every bid first."))
-        if not challenge.draws.filter(status=DrawStatus.COMPLETED).exists():
+        if not challenge.draws.filter(status=DrawStatus.COMPLETED, purpose="bid_review").exists():
             raise ActionRefused(_("Draw the expert panel first."))
         challenge.start_review()
         challenge.save()

@@ -289,9 +289,10 @@ def live_bids(challenge):
     )
 
 
-def excluded_expert_ids(challenge):
-    """Experts with any hard conflict for this challenge (bid-level for its live bids)."""
-    live = live_bids(challenge)
+def excluded_expert_ids(challenge, bids=None):
+    """Experts with any hard conflict for this challenge (bid-level for its live bids, or
+    for ``bids`` — a project panel looks only at the winning bid)."""
+    live = live_bids(challenge) if bids is None else bids
     return Conflict.objects.filter(Q(challenge=challenge, bid=None) | Q(bid__in=live)).values(
         "expert_id"
     )

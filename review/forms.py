@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import VERDICTS_BY_PURPOSE, PanelVerdict
+
 
 class DrawForm(forms.Form):
     size = forms.IntegerField(label=_("Panel size"), min_value=5, max_value=25, initial=7)
@@ -64,3 +66,17 @@ class DeclarationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Explanation"), required=False, max_length=500)
+
+
+class OpinionForm(forms.Form):
+    """A milestone or acceptance panel expert's opinion (the verdicts depend on the panel)."""
+
+    verdict = forms.ChoiceField(label=_("Your verdict"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Opinion and reasons"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+
+    def __init__(self, purpose, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(PanelVerdict.choices)
+        self.fields["verdict"].choices = [(v, labels[v]) for v in VERDICTS_BY_PURPOSE[purpose]]

@@ -167,6 +167,15 @@ class DrawStatus(models.TextChoices):
 ACTIVE_DRAW_STATUSES = (DrawStatus.COMMITTING, DrawStatus.FROZEN)
 
 
+class DrawPurpose(models.TextChoices):
+    BID_REVIEW = "bid_review", _("Bid review")
+    MILESTONE = "milestone", _("Milestone assessment")
+    ACCEPTANCE = "acceptance", _("Final acceptance")
+
+
+OPEN_DRAW = Q(status__in=["committing", "frozen"])
+
+
 class Draw(FSMModelMixin, models.Model):
     """A verifiable random draw of a review panel (commit-reveal seed, HMAC ranks)."""
 
@@ -174,7 +183,20 @@ class Draw(FSMModelMixin, models.Model):
     supplementary_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supplements"
     )
-    purpose = models.CharField(max_length=30, default="bid_review")
+    purpose = models.CharField(
+        max_length=30, choices=DrawPurpose.choices, default=DrawPurpose.BID_REVIEW
+    )
+    # A milestone or acceptance panel assesses one project (and one of its milestones).
+    project = models.ForeignKey(
+        "bounty.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        "bounty.ProjectMilestone",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     algorithm = models.CharField(max_length=40, editable=False)
     params = models.JSONField(default=dict)
     public_value_source = models.CharField(
@@ -212,10 +234,26 @@ class Draw(FSMModelMixin, models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["challenge", "purpose"],
-                condition=Q(status__in=["committing", "frozen"]),
-                name="one_open_draw_per_challenge",
-            )
+                fields=["challenge"],
+                condition=OPEN_DRAW & Q(purpose="bid_review"),
+                name="one_open_review_draw_per_challenge",
+            ),
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=OPEN_DRAW & Q(purpose="milestone"),
+                name="one_open_draw_per_milestone",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=OPEN_DRAW & Q(purpose="acceptance"),
+                name="one_open_acceptance_draw_per_project",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="bid_review", project__isnull=True, milestone__isnull=True)
+                | Q(purpose="milestone", project__isnull=False, milestone__isnull=False)
+                | Q(purpose="acceptance", project__isnull=False, milestone__isnull=True),
+                name="draw_subject_matches_purpose",
+            ),
         ]
 
     def __str__(self):
@@ -223,6 +261,10 @@ class Draw(FSMModelMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("review:draw_detail", args=[self.pk])
+
+    @property
+    def for_project(self) -> bool:
+        return self.purpose != DrawPurpose.BID_REVIEW
 
     @transition(field=status, source=DrawStatus.COMMITTING, target=DrawStatus.FROZEN)
     def freeze(self, *, at):
@@ -453,3 +495,40 @@ class TieDecision(models.Model):
 
     def __str__(self):
         return f"{self.challenge.ocid} tie {self.order}"
+
+
+class PanelVerdict(models.TextChoices):
+    """An expert's verdict in a milestone (met / not met) or acceptance panel."""
+
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    PASSED = "passed", _("Passed")
+    CLOSED_WITHOUT_PASS = "closed_without_pass", _("Closed without full pass")
+    FAILED = "failed", _("Failed")
+
+
+VERDICTS_BY_PURPOSE = {
+    DrawPurpose.MILESTONE: (PanelVerdict.MET, PanelVerdict.NOT_MET),
+    DrawPurpose.ACCEPTANCE: (
+        PanelVerdict.PASSED,
+        PanelVerdict.CLOSED_WITHOUT_PASS,
+        PanelVerdict.FAILED,
+    ),
+}
+
+
+class PanelOpinion(models.Model):
+    """One panel expert's signed opinion on a milestone or an acceptance; final once given."""
+
+    seat = models.OneToOneField(Seat, on_delete=models.PROTECT, related_name="opinion")
+    verdict = models.CharField(_("verdict"), max_length=30, choices=PanelVerdict.choices)
+    comment = models.TextField(_("opinion"))
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("panel opinion")
+        verbose_name_plural = _("panel opinions")
+        ordering = ["seat__rank"]
+
+    def __str__(self):
+        return f"{self.seat} / {self.verdict}"

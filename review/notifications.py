@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import register
 
+from .models import DrawPurpose
+
 register(
     "review.invited",
     title=_("Invitation to review: %(title)s"),
@@ -60,4 +62,13 @@ register(
     body=_(
         "No bid for “%(title)s” reached the pass mark. %(comment)s You may publish the challenge again."
     ),
+)
+register(
+    "review.panel_complete",
+    title=_("Panel opinions complete: %(title)s"),
+    body=_(
+        "Every expert of the %(purpose)s panel for “%(title)s” has given an opinion. "
+        "Record the panel's verdict on the project page."
+    ),
+    labels={"purpose": DrawPurpose.choices},
 )

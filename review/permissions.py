@@ -20,6 +20,13 @@ def can_run_draw(user, challenge) -> bool:
     return can_vet_challenge(user, challenge) and challenge.deadline_passed
 
 
+def can_run_project_panel(user, project) -> bool:
+    """Bureau officers draw milestone and acceptance panels (not for their own organisation)."""
+    from bounty.permissions import can_vet_challenge
+
+    return can_vet_challenge(user, project.challenge)
+
+
 def can_view_draw(user, draw) -> bool:
     """The bureau and supervisors (the panel stays hidden from bidders and the issuer)."""
     return can_run_draw(user, draw.challenge) or is_supervisor(user)
@@ -53,6 +60,27 @@ def expert_can_read_bid(user, bid) -> bool:
             seat__on_panel=True,
             seat__draw__status=DrawStatus.COMPLETED,
             seat__draw__challenge_id=bid.challenge_id,
+            seat__draw__purpose="bid_review",
+        )
+        .only("outcome", "bureau_ruling")
+        .first()
+    )
+    return declaration is not None and declaration.clears_access
+
+
+def expert_can_read_project(user, project) -> bool:
+    """An accepted expert of one of the project's assessment panels, cleared of conflicts
+    with the winning bid."""
+    from .models import Declaration
+
+    declaration = (
+        Declaration.objects.filter(
+            bid_id=project.bid_id,
+            seat__expert__user=user,
+            seat__status=SeatStatus.ACCEPTED,
+            seat__on_panel=True,
+            seat__draw__status=DrawStatus.COMPLETED,
+            seat__draw__project_id=project.pk,
         )
         .only("outcome", "bureau_ruling")
         .first()
@@ -77,7 +105,10 @@ def can_view_ranking(user, challenge) -> bool:
     if not user.is_authenticated:
         return False
     seat = Seat.objects.filter(
-        expert__user=user, draw__challenge=challenge, status=SeatStatus.ACCEPTED
+        expert__user=user,
+        draw__challenge=challenge,
+        draw__purpose="bid_review",
+        status=SeatStatus.ACCEPTED,
     ).first()
     return seat is not None and has_submitted(seat)
 

@@ -215,7 +215,7 @@ def _lock_seat(seat, by):
         or not seat.on_panel
     ):
         raise ActionRefused
-    if seat.draw.status != DrawStatus.COMPLETED:
+    if seat.draw.status != DrawStatus.COMPLETED or seat.draw.for_project:
         raise ActionRefused
     return seat
 
@@ -382,6 +382,7 @@ def panel_report_save(*, challenge, by, consensus):
     chair = (
         Seat.objects.filter(
             draw__challenge=challenge,
+            draw__purpose="bid_review",
             draw__status=DrawStatus.COMPLETED,
             on_panel=True,
             status=SeatStatus.ACCEPTED,

@@ -16,7 +16,7 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import User
 from accounts.selectors import bureau_officers
 from audit.services import audit_record
-from bounty.models import Challenge, ChallengeStatus
+from bounty.models import Bid, Challenge, ChallengeStatus
 from bounty.services import challenge_close
 from notifications.services import notify
 
@@ -33,6 +33,7 @@ from .models import (
     Conflict,
     Declaration,
     Draw,
+    DrawPurpose,
     DrawStatus,
     Expert,
     ExpertStatus,
@@ -66,12 +67,13 @@ def validate_params(params):
         raise ActionRefused(_("At least one financial expert is either required or not."))
 
 
-def eligible_experts(challenge):
-    """The pool before freezing: active experts of the challenge's industry without conflicts."""
+def eligible_experts(challenge, bids=None):
+    """The pool before freezing: active experts of the challenge's industry without conflicts
+    (with ``bids``, only conflicts with those bids count besides the challenge's own)."""
     in_industry = Expert.industries.through.objects.filter(industry_id=challenge.industry_id)
     return (
         Expert.objects.filter(id__in=in_industry.values("expert_id"), status=ExpertStatus.ACTIVE)
-        .exclude(id__in=excluded_expert_ids(challenge))
+        .exclude(id__in=excluded_expert_ids(challenge, bids))
         .order_by()  # no join, so no DISTINCT; canonical_pool sorts
     )
 
@@ -101,7 +103,10 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
             raise ActionRefused(_("Only bureau officers can draw a panel, after the bid deadline."))
         if challenge.status not in DRAWABLE:
             raise ActionRefused(_("A panel can be drawn once bidding has closed."))
-        existing = Draw.objects.filter(challenge=challenge, status__in=ACTIVE_DRAW_STATUSES).first()
+        open_draws = Draw.objects.filter(
+            challenge=challenge, purpose=DrawPurpose.BID_REVIEW, status__in=ACTIVE_DRAW_STATUSES
+        )
+        existing = open_draws.first()
         if existing is not None:
             return existing
         try:
@@ -116,7 +121,7 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
                     salt=secrets.token_hex(32),
                 )
         except IntegrityError:  # a concurrent request created it first
-            return Draw.objects.get(challenge=challenge, status__in=ACTIVE_DRAW_STATUSES)
+            return open_draws.get()
         audit_record(
             actor=by,
             action="draw.create",
@@ -188,15 +193,19 @@ def draw_freeze(*, draw, by):
         if not (draw.bureau_commitment and draw.supervisor_commitment):
             raise ActionRefused(_("Both commitments are needed before the pool is frozen."))
         challenge = draw.challenge
+        # A project panel looks at the winning bid only; a review panel at every live bid.
+        bids = Bid.objects.filter(pk=draw.project.bid_id) if draw.for_project else None
         # Bid conflicts were precomputed at submission; refresh them for experts and
         # declarations added since, so the frozen pool reflects today's data.
         refresh_bid_conflicts(
-            live_bids(challenge).select_related("lead", "pi").prefetch_related("consortium", "team")
+            (live_bids(challenge) if bids is None else bids)
+            .select_related("lead", "pi")
+            .prefetch_related("consortium", "team")
         )
         compute_challenge_conflicts(challenge)
-        pool_qs = eligible_experts(challenge)
+        pool_qs = eligible_experts(challenge, bids)
         if draw.supplementary_of_id:
-            seated = Seat.objects.filter(draw__challenge=challenge).values("expert_id")
+            seated = Seat.objects.filter(draw__in=same_subject_draws(draw)).values("expert_id")
             pool_qs = pool_qs.exclude(id__in=seated)
         rows = list(pool_qs.values_list("code", "employer_code", "expert_type"))
         pool = algo.canonical_pool(
@@ -222,6 +231,16 @@ def draw_freeze(*, draw, by):
             payload={"pool_hash": draw.pool_hash, "pool_size": draw.pool_size},
         )
     return draw
+
+
+def same_subject_draws(draw):
+    """The draws for the same panel as ``draw`` (its challenge's review, or one
+    milestone's or acceptance's assessment)."""
+    if draw.for_project:
+        return Draw.objects.filter(
+            purpose=draw.purpose, project_id=draw.project_id, milestone_id=draw.milestone_id
+        )
+    return Draw.objects.filter(challenge_id=draw.challenge_id, purpose=DrawPurpose.BID_REVIEW)
 
 
 def _summary(challenge):
@@ -516,6 +535,9 @@ def bundle(draw):
         "algorithm": draw.algorithm,
         "draw": draw.pk,
         "challenge": draw.challenge.ocid,
+        "purpose": draw.purpose,
+        "project_bid": draw.project.bid.reference if draw.for_project else None,
+        "milestone": draw.milestone.number if draw.milestone_id else None,
         "supplementary_of": draw.supplementary_of_id,
         "params": draw.params,
         "pool": draw.pool,

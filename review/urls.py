@@ -16,6 +16,7 @@ urlpatterns = [
     path("challenges/<str:ocid>/draws/new/", views.draw_create, name="draw_create"),
     path("challenges/<str:ocid>/exclusions/", views.exclusions, name="exclusions"),
     path("declarations/<int:pk>/rule/", views.declaration_rule, name="declaration_rule"),
+    path("panels/<str:kind>/<int:pk>/draw/", views.panel_draw_create, name="panel_draw_create"),
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/step/", views.draw_step, name="draw_step"),
     path("draws/<int:pk>/bundle.json", views.draw_bundle, name="draw_bundle"),

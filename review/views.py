@@ -14,14 +14,15 @@ from accounts.exceptions import ActionRefused
 from bounty.models import Bid, BidStatus, Challenge
 from common.views import get_visible_or_404, paginate
 
+from . import panels, services
 from . import permissions as perms
-from . import services
 from .forms import (
     AcceptForm,
     CommitForm,
     DeclarationForm,
     DeclineForm,
     DrawForm,
+    OpinionForm,
     PublicValueForm,
     RevealForm,
 )
@@ -31,6 +32,7 @@ from .models import (
     DefenceSession,
     Draw,
     DrawStatus,
+    PanelOpinion,
     PanelReport,
     ScoreSheet,
     Seat,
@@ -50,7 +52,12 @@ def _challenge(request, ocid):
 def _draw(request, pk):
     return get_visible_or_404(
         Draw.objects.select_related(
-            "challenge__issuer", "challenge__industry", "bureau_officer", "supervisor"
+            "challenge__issuer",
+            "challenge__industry",
+            "bureau_officer",
+            "supervisor",
+            "project__bid",
+            "milestone",
         ),
         perms.can_view_draw,
         request.user,
@@ -599,21 +606,29 @@ def my_invitations(request):
 
 @login_required
 def invitation(request, pk):
-    seat = Seat.objects.select_related("draw__challenge", "expert").filter(pk=pk).first()
+    seat = (
+        Seat.objects.select_related(
+            "draw__challenge", "draw__project__bid__lead", "draw__milestone", "expert"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if (
         seat is None
         or not perms.is_seat_expert(request.user, seat)
         or seat.status == SeatStatus.WAITING
     ):
         raise Http404
-    challenge = seat.draw.challenge
-    bids = list(
+    draw = seat.draw
+    challenge = draw.challenge
+    bids = panels.panel_bids(draw) or list(
         Bid.objects.filter(challenge=challenge, submitted_at__isnull=False)
         .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
         .select_related("lead")
         .order_by("reference")
     )
     declarations = {d.bid_id: d for d in Declaration.objects.filter(seat=seat)}
+    typed_opinion = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -643,11 +658,25 @@ def invitation(request, pk):
                     note=form.cleaned_data["note"],
                 )
                 messages.success(request, _("Declaration recorded."))
+            elif action == "opinion" and draw.for_project:
+                form = OpinionForm(draw.purpose, request.POST)
+                if not form.is_valid():
+                    raise ActionRefused(_("Choose your verdict and write your opinion."))
+                panels.panel_opinion_submit(
+                    seat=seat,
+                    by=request.user,
+                    verdict=form.cleaned_data["verdict"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Your opinion was recorded. Thank you."))
             else:
                 raise Http404
         except ActionRefused as exc:
             messages.error(request, exc.message)
-        return redirect("review:invitation", pk=seat.pk)
+            if action == "opinion":  # show the form again with what was typed
+                typed_opinion = OpinionForm(draw.purpose, request.POST)
+        if typed_opinion is None:
+            return redirect("review:invitation", pk=seat.pk)
     sheets = {sh.bid_id: sh for sh in ScoreSheet.objects.filter(seat=seat)}
     rows = [
         {"bid": b, "declaration": declarations.get(b.pk), "sheet": sheets.get(b.pk)} for b in bids
@@ -662,5 +691,53 @@ def invitation(request, pk):
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
             "declaration_form": DeclarationForm(),
+            "opinion": PanelOpinion.objects.filter(seat=seat).first(),
+            "opinion_form": typed_opinion
+            or (OpinionForm(draw.purpose) if draw.for_project else None),
+            "can_opine": draw.for_project
+            and panels.can_give_opinion(request.user, seat)
+            and panels.subject_is_open(draw),
         },
     )
+
+
+@login_required
+@require_POST
+def panel_draw_create(request, kind, pk):
+    """Open the draw of a milestone (``kind`` "milestone") or acceptance ("acceptance")
+    panel from the project page; the draw then runs like a review draw."""
+    from bounty.models import Project, ProjectMilestone
+
+    if kind == "milestone":
+        subject = (
+            ProjectMilestone.objects.select_related("project__challenge").filter(pk=pk).first()
+        )
+        project = subject.project if subject else None
+    elif kind == "acceptance":
+        subject = project = Project.objects.select_related("challenge").filter(pk=pk).first()
+    else:
+        raise Http404
+    if project is None or not perms.can_run_project_panel(request.user, project):
+        raise Http404
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(project)
+    data = form.cleaned_data
+    try:
+        draw = panels.panel_draw_create(
+            subject=subject,
+            by=request.user,
+            params={
+                "size": data["size"],
+                "alternates": data["alternates"],
+                "min_financial": 1 if data["min_financial"] else 0,
+            },
+            public_value_source=data["public_value_source"],
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(project)
+    return redirect(draw)

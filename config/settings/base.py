@@ -200,6 +200,9 @@ JIEBANG.update(
         "OVERDUE_REMINDER_EVERY_DAYS": env.int("JIEBANG_OVERDUE_REMINDER_EVERY_DAYS", default=7),
         "MAX_EXTENSION_MONTHS": env.int("JIEBANG_MAX_EXTENSION_MONTHS", default=12),
         "MISCONDUCT_SANCTION_YEARS": env.int("JIEBANG_MISCONDUCT_SANCTION_YEARS", default=3),
+        # DOMAIN §7: final acceptance by an expert panel; False lets the bureau record
+        # the result of a panel held outside the system.
+        "ACCEPTANCE_PANEL_REQUIRED": env.bool("JIEBANG_ACCEPTANCE_PANEL_REQUIRED", default=True),
         # Contracts: the first payment on signing, as % of the government share (a city
         # plan: at least 60); where disputes go; the city named in the contracts.
         "FIRST_PAYMENT_PERCENT": env.float("JIEBANG_FIRST_PAYMENT_PERCENT", default=60),

@@ -24,6 +24,7 @@ from notifications.models import Notification
 from tests.bounty.bid_helpers import complete_bid
 from tests.bounty.helpers import published
 from tests.documents.helpers import awarded_contract
+from tests.review.draw_helpers import run_panel
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"
@@ -176,8 +177,17 @@ def test_journey_met_not_met_rectified_paid_accepted():
     # Acceptance.
     projects.acceptance_apply(project=project, by=team)
     projects.acceptance_start(project=project, by=officer)
+    with pytest.raises(ActionRefused):  # the acceptance panel decides: none drawn yet
+        projects.acceptance_conclude(
+            project=project, by=officer, result=ProjectStatus.PASSED, comment="x"
+        )
+    run_panel(project, officer, ["passed", "passed", "closed_without_pass", "passed", "passed"])
     with pytest.raises(ActionRefused):
         projects.acceptance_conclude(project=project, by=officer, result="bogus", comment="x")
+    with pytest.raises(ActionRefused):  # against the panel's majority
+        projects.acceptance_conclude(
+            project=project, by=officer, result=ProjectStatus.FAILED, comment="x"
+        )
     projects.acceptance_conclude(
         project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
     )
@@ -403,6 +413,7 @@ def test_acceptance_result_notice_is_public_once_concluded(
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
     projects.acceptance_apply(project=project, by=team)
     projects.acceptance_start(project=project, by=officer)
+    run_panel(project, officer, ["closed_without_pass"] * 3 + ["passed"] * 2)
     projects.acceptance_conclude(
         project=project,
         by=officer,

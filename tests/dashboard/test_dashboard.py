@@ -14,6 +14,7 @@ from bounty.models import ProjectMilestone
 from dashboard.selectors import bureau_figures
 from tests.bounty.test_projects import active_project, open_window, report
 from tests.factories import UserFactory
+from tests.review.draw_helpers import run_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,7 @@ def test_three_projects_their_ends_and_the_dashboard_shows_them():
         )
     projects.acceptance_apply(project=accepted, by=team)
     projects.acceptance_start(project=accepted, by=officer)
+    run_panel(accepted, officer, ["passed"] * 5)
     projects.acceptance_conclude(
         project=accepted, by=officer, result=ProjectStatus.PASSED, comment="通过"
     )

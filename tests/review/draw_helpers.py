@@ -63,10 +63,15 @@ def supervisor():
 
 
 def run_draw(challenge, officer, sup=None, *, params=None, public=""):
-    sup = sup or supervisor()
     draw = services.draw_create(
         challenge=challenge, by=officer, params=params, public_value_source=public
     )
+    return complete_draw(draw, officer, sup, public=public)
+
+
+def complete_draw(draw, officer, sup=None, *, public=""):
+    """Commit, freeze and reveal an open draw: its panel is invited."""
+    sup = sup or supervisor()
     services.draw_commit(
         draw=draw, by=officer, party="bureau", commitment=algo.commitment("officer-secret")
     )
@@ -79,6 +84,27 @@ def run_draw(challenge, officer, sup=None, *, params=None, public=""):
     if public:
         draw = services.draw_set_public_value(draw=draw, by=officer, value="07 12 19 23 31 33 + 05")
     draw.refresh_from_db()
+    return draw
+
+
+def run_panel(subject, officer, verdicts, *, comment="意见"):
+    """Draw a milestone or acceptance panel of ``len(verdicts)`` experts (pool made here),
+    have each accept, declare no conflict and give its verdict; returns the draw."""
+    from review import panels
+
+    for _ in range(len(verdicts) + 2):
+        make_expert(user=UserFactory())
+    draw = panels.panel_draw_create(
+        subject=subject, by=officer, params={"size": len(verdicts), "alternates": 2}
+    )
+    draw = complete_draw(draw, officer)
+    seats = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank")
+    for seat, verdict in zip(seats, verdicts, strict=True):
+        user = seat.expert.user
+        services.seat_accept(seat=seat, by=user, undertaking=True)
+        services.declaration_record(seat=seat, by=user, bid=draw.project.bid, outcome="none")
+        if verdict is not None:
+            panels.panel_opinion_submit(seat=seat, by=user, verdict=verdict, comment=comment)
     return draw
 
 

@@ -128,7 +128,6 @@ def accepted_seats(*experts, when=None):
     when = when or timezone.now()
     draw = Draw.objects.create(
         challenge=make_challenge(),
-        purpose=f"test-{next(_numbers)}",
         algorithm="test",
         salt="00",
     )

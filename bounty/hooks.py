@@ -1,0 +1,47 @@
+"""Extension points filled in by higher apps (bounty never imports them).
+
+An expert panel drawn in ``review`` may assess a milestone or a project's final
+acceptance. The project services ask ``panel_for(subject)`` what that panel concluded;
+``review`` registers the provider in its ``AppConfig.ready()``.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PanelState:
+    """What an assessment panel has said so far about one milestone or acceptance."""
+
+    url: str  # the draw's page (bureau and supervisors)
+    pending: int  # panel seats still invited, or accepted without an opinion
+    counts: dict = field(default_factory=dict)  # verdict → number of opinions
+
+    @property
+    def given(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.pending == 0 and self.given > 0
+
+    @property
+    def leading(self) -> set:
+        """The verdicts with the most opinions (several on a tie)."""
+        if not self.counts:
+            return set()
+        top = max(self.counts.values())
+        return {verdict for verdict, n in self.counts.items() if n == top}
+
+
+_panel_provider = None
+
+
+def register_panel_provider(provider):
+    """``provider(subject) -> PanelState | None``; subject is a ProjectMilestone (its
+    latest report) or a Project (its acceptance)."""
+    global _panel_provider
+    _panel_provider = provider
+
+
+def panel_for(subject) -> PanelState | None:
+    return _panel_provider(subject) if _panel_provider is not None else None
