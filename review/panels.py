@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import ActionRefused, StaleState
 from audit.services import audit_record
 from bounty.hooks import PanelState
-from bounty.models import MilestoneStatus, Project, ProjectMilestone, ProjectStatus
+from bounty.models import MilestoneReport, MilestoneStatus, Project, ProjectMilestone, ProjectStatus
 from notifications.services import notify
 
 from . import permissions as perms
@@ -42,9 +42,14 @@ def _subject_draws(subject):
     only those opened since its latest report (a rectified milestone gets a new panel)."""
     if isinstance(subject, ProjectMilestone):
         draws = Draw.objects.filter(purpose=DrawPurpose.MILESTONE, milestone=subject)
-        report = subject.reports.order_by("-submitted_at").only("submitted_at").first()
-        if report is not None:
-            draws = draws.filter(created_at__gte=report.submitted_at)
+        reported_at = (
+            MilestoneReport.objects.filter(milestone=subject)
+            .order_by("-submitted_at")
+            .values_list("submitted_at", flat=True)
+            .first()
+        )
+        if reported_at is not None:
+            draws = draws.filter(created_at__gte=reported_at)
     else:
         draws = Draw.objects.filter(purpose=DrawPurpose.ACCEPTANCE, project=subject)
     return draws.exclude(status=DrawStatus.CANCELLED)

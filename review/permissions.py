@@ -29,6 +29,8 @@ def can_run_project_panel(user, project) -> bool:
 
 def can_view_draw(user, draw) -> bool:
     """The bureau and supervisors (the panel stays hidden from bidders and the issuer)."""
+    if draw.for_project:
+        return can_run_project_panel(user, draw.project) or is_supervisor(user)
     return can_run_draw(user, draw.challenge) or is_supervisor(user)
 
 
