@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import register
 
+from .models import ChangeRequest, ProjectStatus, TerminationOutcome
+
 register(
     "challenge.submitted",
     title=_("Challenge to vet: %(title)s"),
@@ -117,6 +119,7 @@ register(
     "project.change_decided",
     title=_("Change %(decision)s: %(title)s"),
     body=_("The bureau decided on the change asked for “%(title)s”: %(decision)s."),
+    labels={"decision": ChangeRequest.Decision.choices},
 )
 register(
     "project.acceptance_applied",
@@ -127,11 +130,13 @@ register(
     "project.concluded",
     title=_("Acceptance result: %(title)s"),
     body=_("The acceptance of “%(title)s” concluded: %(result)s."),
+    labels={"result": ProjectStatus.choices},
 )
 register(
     "project.terminated",
     title=_("Project terminated: %(title)s"),
     body=_("“%(title)s” was terminated (%(outcome)s): %(reason)s"),
+    labels={"outcome": TerminationOutcome.choices},
 )
 register(
     "project.milestone_before",

@@ -43,6 +43,7 @@ from .models import (
     ProjectStatus,
     ReminderLog,
     ReportAttachment,
+    SanctionScope,
     TerminationOutcome,
     Tranche,
     TrancheStatus,
@@ -459,7 +460,7 @@ def change_decide(*, change, by, approve, comment):
             to_state=project.status,
             payload={"change": change.pk, "approved": approve, "comment": comment},
         )
-        _tell(project, "project.change_decided", decision=str(change.get_decision_display()))
+        _tell(project, "project.change_decided", decision=change.decision)
     return change
 
 
@@ -576,21 +577,24 @@ def acceptance_conclude(*, project, by, result, comment):
             to_state=project.status,
             payload={"comment": comment},
         )
-        _tell(project, "project.concluded", result=str(project.get_status_display()))
+        _tell(project, "project.concluded", result=project.status)
     return project
 
 
-def project_terminate(*, project, by, outcome, reason):
+def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BOTH):
     """The bureau ends a project early. Diligent failure (尽职免责): no penalty, properly
     spent funds are not recovered, future bids unaffected — no credit record. Misconduct:
     what was paid is to be recovered and a credit record bars the lead unit and the PI from
-    bidding for ``JIEBANG["MISCONDUCT_SANCTION_YEARS"]`` years."""
+    bidding for ``JIEBANG["MISCONDUCT_SANCTION_YEARS"]`` years (``sanction``: both, or only
+    the lead unit or only the PI)."""
     if outcome not in TerminationOutcome.values:
         raise ActionRefused(_("Choose the outcome of the termination."))
     if outcome == TerminationOutcome.ELIMINATED and not project.challenge.is_horse_race:
         raise ActionRefused(_("Only a project of a horse-race challenge can be eliminated."))
     if not reason.strip():
         raise ActionRefused(_("Give the reasons for the termination."))
+    if sanction not in SanctionScope.values:
+        raise ActionRefused(_("Choose whom the credit record bars."))
     with transaction.atomic():
         project = _lock(project)
         if not perms.is_bureau_officer(by):
@@ -614,15 +618,16 @@ def project_terminate(*, project, by, outcome, reason):
             today = timezone.localdate()
             until = add_months(today, 12 * rules()["MISCONDUCT_SANCTION_YEARS"])
             text = f"{project.challenge.ocid} {project.bid.reference}: {reason}"
-            sanctions.append(
-                CreditSanction(
-                    credit_code=project.bid.lead.credit_code,
-                    reason=text,
-                    starts_on=today,
-                    ends_on=until,
+            if sanction != SanctionScope.PI:
+                sanctions.append(
+                    CreditSanction(
+                        credit_code=project.bid.lead.credit_code,
+                        reason=text,
+                        starts_on=today,
+                        ends_on=until,
+                    )
                 )
-            )
-            if project.bid.pi_id:
+            if project.bid.pi_id and sanction != SanctionScope.ORGANISATION:
                 sanctions.append(
                     CreditSanction(user=project.bid.pi, reason=text, starts_on=today, ends_on=until)
                 )
@@ -633,11 +638,13 @@ def project_terminate(*, project, by, outcome, reason):
             obj=project,
             from_state=from_state,
             to_state=project.status,
-            payload={"outcome": outcome, "reason": reason, "credit_records": len(sanctions)},
+            payload={
+                "outcome": outcome,
+                "reason": reason,
+                "credit_records": [s.credit_code or f"user:{s.user_id}" for s in sanctions],
+            },
         )
-        _tell(
-            project, "project.terminated", outcome=str(project.get_outcome_display()), reason=reason
-        )
+        _tell(project, "project.terminated", outcome=project.outcome, reason=reason)
     return project
 
 

@@ -28,6 +28,7 @@ from .models import (
     ProjectMilestone,
     ProjectStatus,
     ReportAttachment,
+    SanctionScope,
     TerminationOutcome,
     Tranche,
 )
@@ -138,6 +139,7 @@ def _detail_context(request, project):
         "midterm": MidtermReview.objects.filter(project=project)
         .select_related("reviewed_by")
         .first(),
+        "sanctions": SanctionScope.choices,
         "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
         "today": timezone.localdate(),
         "typed": {},
@@ -293,7 +295,11 @@ def _act(request, project, action):
         return _("Acceptance result recorded.")
     if action == "terminate":
         projects.project_terminate(
-            project=project, by=user, outcome=post.get("outcome", ""), reason=post.get("reason", "")
+            project=project,
+            by=user,
+            outcome=post.get("outcome", ""),
+            reason=post.get("reason", ""),
+            sanction=post.get("sanction", SanctionScope.BOTH),
         )
         return _("Project terminated.")
     raise Http404

@@ -1,8 +1,10 @@
 """Demo data of the documents app (run by seed_demo after review's): the awarded demo
 projects get their contracts rendered and signed in order, then each project is taken to a
-different state (``AFTER_SIGNING``): running with milestone 1 met and paid, left with the
-team's signature only (issuer1 and the bureau can try signing), terminated as diligent
-failure, milestone 1 not met and in rectification. Idempotent: only contracts nobody has
+different state (``AFTER_SIGNING``): running with milestone 1 met and paid and milestone 2
+overdue, left with the team's signature only (issuer1 and the bureau can try signing),
+terminated as diligent failure, milestone 1 not met and in rectification, ready for its
+acceptance (review's ``seed_after`` draws the panel that passes it), terminated for
+misconduct. Idempotent: only contracts nobody has
 signed yet are touched."""
 
 from accounts.management.commands.seed_demo import PASSWORD
@@ -24,7 +26,7 @@ def _signer(contract, party):
 
 def _run_first_milestone(contract):
     """The signed demo project: milestone 1 reported, assessed as met, the first payment
-    and milestone 1's tranche paid; milestone 2 still ahead."""
+    and milestone 1's tranche paid; milestone 2 overdue (its report not filed)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -60,6 +62,10 @@ def _run_first_milestone(contract):
             paid_on=today,
             reference=f"DEMO-{contract.number}-{tranche.number}",
         )
+    second = project.milestones.filter(number=2).first()
+    if second is not None:  # demo shaping: milestone 2's date passed without a report
+        ProjectMilestone.objects.filter(pk=second.pk).update(due_on=today - timedelta(days=5))
+        projects.milestones_open_reporting(today)
 
 
 def _rectification(contract):
@@ -103,9 +109,78 @@ def _diligent_failure(contract):
     )
 
 
+def _ready_for_acceptance(contract):
+    """Every milestone reported and met, every tranche paid, acceptance applied for and
+    started (review's ``seed_after`` then draws the panel that passes it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bounty import projects
+    from bounty.models import ProjectMilestone, TrancheStatus
+
+    project = contract.project
+    team, issuer = _signer(contract, Party.TEAM), _signer(contract, Party.ISSUER)
+    officer = _signer(contract, Party.BUREAU)
+    today = timezone.localdate()
+    for milestone in project.milestones.order_by("number"):
+        # Demo shaping: bring the milestone's date into its reporting window.
+        ProjectMilestone.objects.filter(pk=milestone.pk).update(due_on=today + timedelta(days=10))
+        projects.milestones_open_reporting(today)
+        milestone.refresh_from_db()
+        projects.report_submit(
+            milestone=milestone, by=team, text=f"里程碑{milestone.number}任务完成，详见测试报告。"
+        )
+        projects.milestone_assess(milestone=milestone, by=issuer, met=True, comment="同意。")
+        projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到要求。")
+    for tranche in project.tranches.filter(status=TrancheStatus.ELIGIBLE):
+        projects.disbursement_record(
+            tranche=tranche,
+            by=officer,
+            amount=tranche.amount,
+            paid_on=today,
+            reference=f"DEMO-{contract.number}-{tranche.number}",
+        )
+    projects.acceptance_apply(project=project, by=team)
+    projects.acceptance_start(project=project, by=officer)
+
+
+def _misconduct(contract):
+    """Terminated for misconduct: the first payment is to be recovered and the PI (only —
+    the demo team's unit can still try bidding) is barred for the sanction period."""
+    from django.utils import timezone
+
+    from bounty import projects
+    from bounty.models import TrancheStatus
+
+    officer = _signer(contract, Party.BUREAU)
+    for tranche in contract.project.tranches.filter(status=TrancheStatus.ELIGIBLE):
+        projects.disbursement_record(
+            tranche=tranche,
+            by=officer,
+            amount=tranche.amount,
+            paid_on=timezone.localdate(),
+            reference=f"DEMO-{contract.number}-{tranche.number}",
+        )
+    projects.project_terminate(
+        project=contract.project,
+        by=officer,
+        outcome="misconduct",
+        reason="核查发现项目负责人伪造测试数据，依约终止并追回已拨资金。",
+        sanction="pi",
+    )
+
+
 # What happens to each demo project after signing, in contract order; None: left with the
 # team's signature only, for the issuer and the bureau to try signing.
-AFTER_SIGNING = [_run_first_milestone, None, _diligent_failure, _rectification]
+AFTER_SIGNING = [
+    _run_first_milestone,
+    None,
+    _diligent_failure,
+    _rectification,
+    _ready_for_acceptance,
+    _misconduct,
+]
 
 
 def seed(context):
@@ -134,7 +209,8 @@ def seed(context):
             after(contract)
         touched += 1
     return (
-        f"{touched} contracts generated and signed; projects running, in rectification and terminated"
+        f"{touched} contracts generated and signed; projects running, overdue, in rectification, "
+        "under acceptance and terminated both ways"
         if touched
         else ""
     )

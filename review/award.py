@@ -277,7 +277,7 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
             kind="review.objection_decided",
             params={
                 "title": challenge.title,
-                "outcome": objection.get_status_display(),
+                "outcome": objection.status,
                 "reason": reason,
             },
             url=reverse("review:notice", args=[challenge.ocid]),

@@ -121,6 +121,8 @@ REVIEW_DEMOS = [
     ("氢燃料电池膜电极寿命提升", "awarded"),
     ("车用碳化硅功率模块封装可靠性", "awarded"),
 ]
+# 赛马制 demos: both bids win, so six demo projects come from four awarded challenges.
+HORSE_RACES = ("氢燃料电池膜电极寿命提升", "车用碳化硅功率模块封装可靠性")
 
 
 def _account(expert):
@@ -172,6 +174,7 @@ def seed_review_demos(context):
             "eligibility": "高校、科研院所或企业",
             "ip_terms": "shared",
             "contact_name": issuer.full_name,
+            "winners_allowed": 2 if title in HORSE_RACES else 1,
         }
         rows = [
             {
@@ -270,7 +273,8 @@ def seed_review_demos(context):
                 )
             scoring.scores_submit(seat=seat, by=user)
         if state in ("in_notice", "awarded"):
-            award.award_propose(challenge=challenge, by=issuer, bids=[bids[0]])
+            chosen = bids if title in HORSE_RACES else [bids[0]]
+            award.award_propose(challenge=challenge, by=issuer, bids=chosen)
             award.award_confirm(challenge=challenge, by=officer)
         if state == "awarded":
             Challenge.objects.filter(pk=challenge.pk).update(
@@ -279,3 +283,55 @@ def seed_review_demos(context):
             award.awards_due()
         made += 1
     return made
+
+
+# --- Acceptance panels (issue 8 demo; after documents' seed signed the contracts) ---------
+
+
+def seed_after(context):
+    """Demo projects waiting for their acceptance get a panel that finds them passed."""
+    from bounty import projects
+    from bounty.models import Project, ProjectStatus
+
+    from . import panels
+    from .models import DrawPurpose
+
+    officer, supervisor = context["officer"], context["supervisor"]
+    waiting = Project.objects.filter(
+        status=ProjectStatus.UNDER_ACCEPTANCE,
+        challenge__title__in=[title for title, _state in REVIEW_DEMOS],
+    ).exclude(pk__in=Draw.objects.filter(purpose=DrawPurpose.ACCEPTANCE).values("project_id"))
+    done = 0
+    for project in waiting:
+        draw = panels.panel_draw_create(
+            subject=project, by=officer, params={"size": 5, "alternates": 3}
+        )
+        secrets = (f"demo-acc-o-{project.pk}", f"demo-acc-s-{project.pk}")
+        services.draw_commit(
+            draw=draw, by=officer, party="bureau", commitment=algo.commitment(secrets[0])
+        )
+        services.draw_commit(
+            draw=draw, by=supervisor, party="supervisor", commitment=algo.commitment(secrets[1])
+        )
+        services.draw_freeze(draw=draw, by=officer)
+        services.draw_reveal(draw=draw, by=officer, party="bureau", secret=secrets[0])
+        services.draw_reveal(draw=draw, by=supervisor, party="supervisor", secret=secrets[1])
+        seats = Draw.objects.get(pk=draw.pk).seats.filter(on_panel=True).select_related("expert")
+        for seat in seats:
+            user = _account(seat.expert)
+            services.seat_accept(seat=seat, by=user, undertaking=True)
+            services.declaration_record(seat=seat, by=user, bid=project.bid, outcome="none")
+            panels.panel_opinion_submit(
+                seat=seat,
+                by=user,
+                verdict="passed",
+                comment="各项指标达到任务书要求，同意通过验收。",
+            )
+        projects.acceptance_conclude(
+            project=project,
+            by=officer,
+            result=ProjectStatus.PASSED,
+            comment="专家组一致同意通过验收。",
+        )
+        done += 1
+    return f"{done} projects accepted by their panels" if done else ""

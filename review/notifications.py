@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import register
 
-from .models import DrawPurpose
+from .models import DrawPurpose, Objection
 
 register(
     "review.invited",
@@ -38,6 +38,7 @@ register(
     "review.objection_decided",
     title=_("Your objection: %(outcome)s"),
     body=_("Your objection concerning “%(title)s” was %(outcome)s. Reasons: %(reason)s"),
+    labels={"outcome": Objection.Status.choices},
 )
 register(
     "review.bid_won",

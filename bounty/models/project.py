@@ -32,6 +32,14 @@ class TerminationOutcome(models.TextChoices):
     ELIMINATED = "eliminated", _("Eliminated in a horse-race assessment")
 
 
+class SanctionScope(models.TextChoices):
+    """Whom a misconduct credit record bars (DOMAIN §7: organisation and/or PI)."""
+
+    BOTH = "both", _("The lead unit and the PI")
+    ORGANISATION = "organisation", _("The lead unit only")
+    PI = "pi", _("The PI only")
+
+
 ENDED_PROJECT_STATUSES = (
     ProjectStatus.PASSED,
     ProjectStatus.CLOSED_WITHOUT_PASS,

@@ -24,6 +24,7 @@ from notifications.models import Notification
 from tests.bounty.bid_helpers import complete_bid
 from tests.bounty.helpers import published
 from tests.documents.helpers import awarded_contract
+from tests.factories import member_of
 from tests.review.draw_helpers import run_panel
 
 pytestmark = pytest.mark.django_db
@@ -286,6 +287,45 @@ def test_misconduct_creates_a_credit_record_that_blocks_bids_during_its_period()
     # After the period the record no longer blocks.
     CreditSanction.objects.update(ends_on=timezone.localdate() - timedelta(days=1))
     assert _new_bid_submittable(project)
+
+
+def test_misconduct_record_can_bar_only_the_pi():
+    from bounty.models import CreditSanction
+
+    project, _team, _issuer, officer = active_project()
+    with pytest.raises(ActionRefused):
+        projects.project_terminate(
+            project=project, by=officer, outcome="misconduct", reason="x", sanction="everyone"
+        )
+    projects.project_terminate(
+        project=project, by=officer, outcome="misconduct", reason="负责人学术不端", sanction="pi"
+    )
+    sanction = CreditSanction.objects.get()
+    assert sanction.user == project.bid.pi
+    assert not sanction.credit_code
+    assert not _new_bid_submittable(project)  # same PI
+    # The unit may bid again with another PI.
+    colleague = member_of(project.bid.lead, "bidder")
+    bid = complete_bid(published(), user=colleague, org=project.bid.lead)
+    bid_services.bid_submit(bid=bid, by=colleague)
+
+
+def test_termination_notice_is_in_each_readers_language():
+    project, team, _issuer, officer = active_project()
+    team.preferred_language = "en"
+    team.save()
+    projects.project_terminate(
+        project=project, by=officer, outcome="diligent_failure", reason="路线不可行"
+    )
+    note = Notification.objects.filter(kind="project.terminated", recipient=team).get()
+    from django.utils import translation
+
+    from notifications.registry import render
+
+    with translation.override("en"):
+        assert "Diligent failure" in render(note.kind, note.params)[1]
+    with translation.override("zh-hans"):
+        assert "Diligent failure" not in render(note.kind, note.params)[1]
 
 
 def test_reminders_once_per_milestone_per_day_even_if_run_twice():

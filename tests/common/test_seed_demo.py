@@ -38,17 +38,28 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     } <= statuses
     from documents.models import Contract
 
-    assert sorted(Contract.objects.values_list("status", flat=True)) == [
-        "signed",
-        "signed",
-        "signed",
-        "signing",
+    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed"] * 5 + [
+        "signing"
     ]
-    from bounty.models import Project, ProjectMilestone, Tranche
+    from bounty.models import CreditSanction, Project, ProjectMilestone, Tranche
 
-    assert ProjectMilestone.objects.filter(status="met").count() == 1
+    # Running (1 met, 1 overdue), rectification, accepted (2 met), terminated both ways.
+    assert ProjectMilestone.objects.filter(status="met").count() == 3
+    assert ProjectMilestone.objects.filter(status="due").count() == 1
     assert ProjectMilestone.objects.filter(status="rectification").count() == 1
-    assert Tranche.objects.filter(status="disbursed").count() == 2  # first payment + milestone 1
-    assert Project.objects.filter(status="terminated", outcome="diligent_failure").count() == 1
+    statuses = sorted(Project.objects.values_list("status", "outcome"))
+    assert statuses == [
+        ("active", ""),
+        ("active", ""),
+        ("awaiting_contract", ""),
+        ("passed", ""),
+        ("terminated", "diligent_failure"),
+        ("terminated", "misconduct"),
+    ]
+    passed = Project.objects.get(status="passed")
+    assert set(passed.tranches.values_list("status", flat=True)) == {"disbursed"}
+    # The misconduct record bars the PI only: the demo teams can still try bidding.
+    assert CreditSanction.objects.get().user_id is not None
+    assert Tranche.objects.filter(status="recovered").exists()
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses

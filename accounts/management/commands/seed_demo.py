@@ -176,17 +176,22 @@ class Command(BaseCommand):
         teams = team_rows
         # Apps above accounts contribute their own demo data through a ``demo``
         # module with ``seed(context)``; accounts never imports them.
+        # A module may also have ``seed_after(context)``, run once every app has seeded
+        # (e.g. review's acceptance panels need the contracts signed by documents' seed).
         context = {"officer": officer, "supervisor": supervisor, "issuers": issuers, "teams": teams}
+        modules = []
         for config in apps.get_app_configs():
             if config.name == "accounts":
                 continue
             try:
-                module = import_module(f"{config.name}.demo")
+                modules.append((config, import_module(f"{config.name}.demo")))
             except ModuleNotFoundError:
                 continue
-            summary = module.seed(context)
-            if summary:
-                self.stdout.write(f"{config.verbose_name}: {summary}")
+        for step in ("seed", "seed_after"):
+            for config, module in modules:
+                summary = getattr(module, step, lambda context: "")(context)
+                if summary:
+                    self.stdout.write(f"{config.verbose_name}: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))
         self.stdout.write(f"  {'username':<12} {'password':<10} role / organisation")
         for username, person, org, role in rows:
