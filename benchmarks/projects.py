@@ -99,6 +99,25 @@ def dashboard_figures():
     return statistics.median(timings), percentile(timings, 0.95), len(ctx.captured_queries)
 
 
+def daily_run_figures():
+    """(seconds, result) of the daily project job from a clean day, then again that day."""
+    from django.utils import timezone
+
+    from bounty.models import ReminderLog
+    from bounty.tasks import project_daily
+    from notifications.models import Notification
+
+    today = timezone.localdate()
+    ReminderLog.objects.filter(sent_on=today).delete()
+    Notification.objects.filter(kind__startswith="project.milestone_").delete()
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        result = project_daily()
+        runs.append((time.perf_counter() - started, result))
+    return runs
+
+
 def main():
     import django
     from django.conf import settings
@@ -110,28 +129,16 @@ def main():
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from benchmarks import seed_bids
-    from bounty.models import ReminderLog
-    from bounty.tasks import project_daily
-    from notifications.models import Notification
 
     call_command("migrate", interactive=False, verbosity=0)
     seed_bids.seed()
     seed()
-    today = timezone.localdate()
-    ReminderLog.objects.filter(sent_on=today).delete()
-    Notification.objects.filter(kind__startswith="project.milestone_").delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    started = time.perf_counter()
-    first = project_daily()
-    first_s = time.perf_counter() - started
-    started = time.perf_counter()
-    second = project_daily()
-    second_s = time.perf_counter() - started
+    (first_s, first), (second_s, second) = daily_run_figures()
     ok = first_s <= TARGET_S
     dashboard_ms, p95_ms, queries = dashboard_figures()
     dashboard_ok = dashboard_ms <= DASHBOARD_TARGET_MS

@@ -44,6 +44,11 @@ def parse_args(argv):
         default=3,
         help="untimed requests or calls first (fewer where a scenario sets fewer)",
     )
+    parser.add_argument(
+        "--no-volume",
+        action="store_true",
+        help="skip the background volume (98,000 more bids; benchmarks/seed_volume.py)",
+    )
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
     parser.add_argument(
         "--explain",
@@ -257,6 +262,19 @@ def print_table(results):
     return all(row[-1] == "yes" for row in rows)
 
 
+def seed_all(challenges, *, volume=True):
+    """Everything the scenarios need (each step does nothing when already seeded)."""
+    from benchmarks import projects, seed, seed_bids, seed_experts, seed_scores, seed_volume
+
+    seed.seed(challenges)
+    seed_bids.seed()
+    seed_experts.seed()
+    seed_scores.seed()
+    projects.seed()
+    if volume:
+        seed_volume.seed()
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     import django
@@ -279,14 +297,10 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection
 
-    from benchmarks import seed, seed_bids, seed_experts, seed_scores
     from benchmarks.scenarios import SCENARIOS
 
     call_command("migrate", interactive=False, verbosity=0)
-    seed.seed(args.challenges)
-    seed_bids.seed()
-    seed_experts.seed()
-    seed_scores.seed()
+    seed_all(args.challenges, volume=not args.no_volume)
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility map: plans (and index-only scans) as in a
         # database that autovacuum looks after.

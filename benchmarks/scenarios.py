@@ -163,4 +163,12 @@ SCENARIOS = [
         target_ms=30.0,
         max_queries=12,
     ),
+    # --- Projects (benchmarks/projects.py): 1,000 active projects, 5,000 milestones -------
+    Page(
+        "bureau dashboard, all years (1,000 projects)",
+        "dashboard:bureau",
+        user=seed_bids.OFFICER,
+        target_ms=50.0,
+        max_queries=14,
+    ),
 ]

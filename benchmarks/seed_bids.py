@@ -364,7 +364,17 @@ def _delete_bids(challenge):
     bids.delete()
 
 
-def _list_bids(rng, challenge, leads, pis, officer, *, ref="L", members=None):
+def _short_proposal(rng):
+    """Shorter texts for the background volume (the list challenge keeps full lengths)."""
+    return {
+        "summary": _text(rng, APPROACH_SENTENCES, 80),
+        "technical_approach": _text(rng, APPROACH_SENTENCES, 300),
+        "risk_plan": _text(rng, RISK_SENTENCES, 100),
+        "expected_results": _text(rng, RESULT_SENTENCES, 80),
+    }
+
+
+def _list_bids(rng, challenge, leads, pis, officer, *, ref="L", members=None, proposal=_proposal):
     """Submitted bids, one per (lead, PI); consortium members drawn from ``members``
     [(name, credit code)] (default: the ``MEMBER_PREFIX`` pool). References are
     B-<deadline date>-<ref><n>: give every challenge its own ``ref``."""
@@ -392,7 +402,7 @@ def _list_bids(rng, challenge, leads, pis, officer, *, ref="L", members=None):
                 created_by=pi,
                 pi=pi,
                 pi_title=rng.choice(["教授", "研究员", "副教授", "高级工程师"]),
-                **_proposal(rng),
+                **proposal(rng),
                 status=status,  # protected FSM field: constructor only
                 submitted_at=submitted,
             )

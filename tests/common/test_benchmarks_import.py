@@ -14,6 +14,9 @@ MODULES = [
     "benchmarks.seed_scores",
     "benchmarks.documents",
     "benchmarks.projects",
+    "benchmarks.load",
+    "benchmarks.report",
+    "benchmarks.seed_volume",
 ]
 
 

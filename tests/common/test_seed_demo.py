@@ -38,9 +38,7 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     } <= statuses
     from documents.models import Contract
 
-    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed"] * 5 + [
-        "signing"
-    ]
+    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed"] * 5 + ["signing"]
     from bounty.models import CreditSanction, Project, ProjectMilestone, Tranche
 
     # Running (1 met, 1 overdue), rectification, accepted (2 met), terminated both ways.
