@@ -15,6 +15,8 @@ challenge.open_notice     award                    proposed winners, award ``pen
 objection.decide (upheld) awardUpdate              the pending awards ``cancelled``
 challenge.award           award                    winners, award ``active``; tender complete
 project.activate          contract                 contract signed by all three parties
+project.change_decide     contractAmendment        an approved change (an extension moves the
+  (approved)                                       contract's end date)
 milestone.assess.bureau   implementationUpdate     milestone met / not met
 milestone.rectify         implementationUpdate     milestone rescheduled (rectification)
 tranche.disburse          implementationUpdate     a payment (transaction)
@@ -54,6 +56,7 @@ from bounty.models import (
     Bid,
     BidStatus,
     Challenge,
+    ChangeRequest,
     Clarification,
     Comparator,
     Project,
@@ -95,6 +98,7 @@ RELEASE_EVENTS = (
         object_type=PROJECT,
         action__in=["project.activate", "project.acceptance", "project.terminate"],
     )
+    | Q(object_type=PROJECT, action="project.change_decide", payload__approved=True)
     | Q(object_type=MILESTONE, action__in=["milestone.assess.bureau", "milestone.rectify"])
     | Q(object_type=TRANCHE, action="tranche.disburse")
 )
@@ -246,6 +250,12 @@ class _Records:
             }
             if references
             else {}
+        )
+        change_ids = [
+            e.payload.get("change") for e in events if e.action == "project.change_decide"
+        ]
+        self.changes = (
+            {c.pk: c for c in ChangeRequest.objects.filter(pk__in=change_ids)} if change_ids else {}
         )
         self.bureau = bureau_organization()
 
@@ -637,6 +647,39 @@ def _release_contract(event, challenge, records):
     return release
 
 
+def _release_change(event, challenge, records):
+    project = records.projects[int(event.object_id)]
+    change = records.changes.get(event.payload.get("change"))
+    release = _base(
+        challenge,
+        event,
+        records,
+        tags=["contractAmendment"],
+        n=event.seq,
+        suppliers=[project.bid.lead],
+    )
+    contract = _contract_ref(project, records)
+    if change is not None and change.kind == ChangeRequest.Kind.EXTENSION and project.started_on:
+        rationale = _("Extension of %(n)s months approved by the bureau.") % {"n": change.months}
+        contract["period"] = {
+            "startDate": _day(project.started_on),
+            "endDate": _day(
+                add_months(project.started_on, (challenge.period_months or 0) + change.months)
+            ),
+        }
+    else:
+        rationale = _("A change to the project was approved by the bureau.")
+    contract["amendments"] = [
+        {
+            "id": f"change-{event.payload.get('change')}",
+            "date": _dt(event.created_at),
+            "rationale": rationale,
+        }
+    ]
+    release["contracts"] = [contract]
+    return release
+
+
 def _release_milestone(event, challenge, records):
     milestone = records.milestones[int(event.object_id)]
     project = records.projects[milestone.project_id]
@@ -746,6 +789,7 @@ BUILDERS = {
     "objection.decide": _release_objection_upheld,
     "challenge.award": _release_award,
     "project.activate": _release_contract,
+    "project.change_decide": _release_change,
     "milestone.assess.bureau": _release_milestone,
     "milestone.rectify": _release_milestone,
     "tranche.disburse": _release_disbursement,

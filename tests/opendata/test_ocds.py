@@ -251,6 +251,29 @@ def test_terminated_project_for_misconduct():
     assert_no_private(serialized, challenge)
 
 
+def test_approved_extension_is_a_contract_amendment_moving_the_end():
+    challenge, _bids, officer, project = contracted()
+    change = projects.change_request(
+        project=project,
+        by=project.bid.created_by,
+        kind="extension",
+        months=6,
+        description="设备延期到货（内部说明）",
+    )
+    projects.change_decide(change=change, by=officer, approve=True, comment="同意延期")
+    project.refresh_from_db()
+    data = valid_package(challenge)
+    signed, amended = data["releases"][-2:]
+    assert amended["tag"] == ["contractAmendment"]
+    (contract,) = amended["contracts"]
+    assert contract["id"] == signed["contracts"][0]["id"]
+    before = signed["contracts"][0]["period"]["endDate"]
+    assert contract["period"]["endDate"] > before
+    assert contract["period"]["endDate"][:10] == project.ends_on.isoformat()  # 24 + 6 months
+    assert contract["amendments"][0]["rationale"]
+    assert "设备延期到货" not in text(data)
+
+
 def test_no_award_marks_the_tender_unsuccessful():
     from bounty import bid_services
     from tests.bounty.helpers import force_deadline
