@@ -18,6 +18,7 @@ from . import ocds
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+MAX_BIGINT = 2**63 - 1  # audit sequence numbers are 64-bit: a larger cursor is refused
 
 _PACKAGE_DESCRIPTION = (
     "An OCDS 1.1 release package (https://standard.open-contracting.org/1.1/en/schema/"
@@ -39,7 +40,10 @@ _EXAMPLE_RELEASE = {
 def _parse_since(value):
     if value in (None, ""):
         return None
-    when = parse_datetime(value.replace(" ", "+"))  # a "+" unencoded in a URL arrives as " "
+    try:  # a "+" unencoded in a URL arrives as " "
+        when = parse_datetime(value.replace(" ", "+"))
+    except ValueError:  # well formed but impossible, e.g. month 13
+        when = None
     if when is None:
         raise ValidationError(
             {"since": [_("Give an ISO 8601 date and time, e.g. 2026-01-31T08:00:00+08:00.")]}
@@ -56,14 +60,12 @@ def _parse_int(name, value, *, default, minimum, maximum=None):
         number = int(value)
     except (TypeError, ValueError):
         number = None
-    if number is None or number < minimum or (maximum is not None and number > maximum):
-        if maximum is None:
-            message = _("Give a whole number of at least %(min)s.") % {"min": minimum}
-        else:
-            message = _("Give a whole number from %(min)s to %(max)s.") % {
-                "min": minimum,
-                "max": maximum,
-            }
+    maximum = MAX_BIGINT if maximum is None else maximum
+    if number is None or number < minimum or number > maximum:
+        message = _("Give a whole number from %(min)s to %(max)s.") % {
+            "min": minimum,
+            "max": maximum,
+        }
         raise ValidationError({name: [message]})
     return number
 
@@ -165,7 +167,9 @@ class ChallengePackageView(APIView):
         tags=["ocds"],
     )
     def get(self, request, ocid):
-        challenge = Challenge.objects.public().filter(ocid=ocid).first()
+        challenge = (
+            Challenge.objects.public().filter(ocid=ocid).first() if "\x00" not in ocid else None
+        )
         if challenge is None:
             raise NotFound(_("No public challenge has this identifier."))
         return Response(ocds.release_package(challenge, request=request))

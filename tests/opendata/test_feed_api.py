@@ -103,6 +103,9 @@ def test_feed_since_keeps_only_later_releases(client):
         ({"since": "yesterday"}, "since"),
         ({"cursor": "abc"}, "cursor"),
         ({"cursor": "-1"}, "cursor"),
+        ({"cursor": str(2**63)}, "cursor"),
+        ({"since": "2026-13-45T00:00:00"}, "since"),
+        ({"since": "\x00"}, "since"),
         ({"limit": "0"}, "limit"),
         ({"limit": "501"}, "limit"),
     ],
@@ -171,7 +174,7 @@ def test_package_endpoint_and_404_for_what_is_not_public(client):
         ["tenderAmendment"],
         ["tenderAmendment"],
     ]
-    for ocid in [c.ocid for c in hidden] + ["ocds-jbgs01-2099-999999"]:
+    for ocid in [c.ocid for c in hidden] + ["ocds-jbgs01-2099-999999", "ocds\x00"]:
         assert client.get(reverse("opendata:package", args=[ocid])).status_code == 404
 
 
@@ -203,9 +206,20 @@ def test_export_command_prints_and_validates(capsys):
     call_command("ocds_export", challenge.ocid, "--validate")
     out, err = capsys.readouterr()
     assert json.loads(out)["releases"][0]["id"] == f"{challenge.ocid}-tender-1"
-    assert "Valid OCDS 1.1 release package (1 releases)" in err
+    assert f"{challenge.ocid}: valid OCDS 1.1 release package (1 releases)" in err
     with pytest.raises(CommandError):
         call_command("ocds_export", draft().ocid)
+    with pytest.raises(CommandError):
+        call_command("ocds_export")
+    other = published(title="第二个")
+    call_command("ocds_export", "--all", "--validate", "--indent", "0")
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert [json.loads(line)["releases"][0]["ocid"] for line in lines] == [
+        challenge.ocid,
+        other.ocid,
+    ]
+    assert err.count("valid OCDS") == 2
 
 
 def test_challenge_page_links_to_its_package(client):
