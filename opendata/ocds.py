@@ -43,6 +43,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Count, Prefetch, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -392,6 +393,14 @@ def _withheld_document() -> dict:
     }
 
 
+def _shown(field, value) -> str:
+    if value is None:
+        return "—"
+    if field == "bid_deadline" and isinstance(value, str) and parse_datetime(value):
+        return timezone.localtime(parse_datetime(value)).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
 def _changes_text(challenge, changes) -> str:
     items = []
     for field, change in changes.items():
@@ -401,10 +410,10 @@ def _changes_text(challenge, changes) -> str:
             continue
         try:
             label = str(Challenge._meta.get_field(field).verbose_name)
-        except Exception:  # a field renamed since the amendment: show its code
+        except FieldDoesNotExist:  # a field renamed since the amendment: show its code
             label = field
-        old, new = change.get("old"), change.get("new")
-        items.append(f"{label}: {'—' if old is None else old} → {'—' if new is None else new}")
+        old, new = (_shown(field, change.get(k)) for k in ("old", "new"))
+        items.append(f"{label}: {old} → {new}")
     return "；".join(items)
 
 

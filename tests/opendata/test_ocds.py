@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bounty import projects
 from bounty import services as bounty_services
-from bounty.models import Bid, ProjectStatus, TerminationOutcome
+from bounty.models import Bid, Challenge, ProjectStatus, TerminationOutcome
 from opendata import ocds
 from opendata.validation import package_errors, package_schema_ref, release_errors
 from review.models import Expert
@@ -272,6 +272,29 @@ def test_approved_extension_is_a_contract_amendment_moving_the_end():
     assert contract["period"]["endDate"][:10] == project.ends_on.isoformat()  # 24 + 6 months
     assert contract["amendments"][0]["rationale"]
     assert "设备延期到货" not in text(data)
+
+
+def test_horse_race_awards_split_the_bounty_between_the_winners():
+    from review import award
+    from tests.review.test_award import reviewed_challenge
+
+    challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [75] * 5], size=5)
+    Challenge.objects.filter(pk=challenge.pk).update(winners_allowed=2)  # 赛马制
+    challenge.refresh_from_db()
+    award.award_propose(challenge=challenge, by=challenge.created_by, bids=bids)
+    award.award_confirm(challenge=challenge, by=officer)
+    Challenge.objects.filter(pk=challenge.pk).update(
+        notice_ends_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert award.awards_due() == 1
+    data = valid_package(challenge)
+    final = data["releases"][-1]
+    assert [a["status"] for a in final["awards"]] == ["active", "active"]
+    assert [a["value"]["amount"] for a in final["awards"]] == [4000000, 4000000]
+    assert {a["suppliers"][0]["name"] for a in final["awards"]} == {b.lead.name for b in bids}
+    assert "horse race" in data["releases"][0]["tender"]["procurementMethodDetails"] or (
+        "赛马制" in data["releases"][0]["tender"]["procurementMethodDetails"]
+    )
 
 
 def test_no_award_marks_the_tender_unsuccessful():
