@@ -7,7 +7,9 @@ points to: one release per public event, so a release never changes once publish
 ========================  =======================  ===========================================
 audit event               release tag              what the release says
 ========================  =======================  ===========================================
-challenge.publish         tender                   the call as published (before amendments)
+challenge.publish         tender                   the call as published (before amendments);
+                                                   after 流榜, relatedProcesses names the earlier
+                                                   ocid (unsuccessfulProcess)
 challenge.amend           tenderAmendment          the call after amendment n, every amendment
 challenge.close           tenderUpdate             number of tenderers (bids at the deadline)
 challenge.no_award        tenderUpdate             tender unsuccessful (流榜)
@@ -258,6 +260,19 @@ class _Records:
         self.changes = (
             {c.pk: c for c in ChangeRequest.objects.filter(pk__in=change_ids)} if change_ids else {}
         )
+        # A challenge published again after 流榜 follows an unsuccessful process.
+        self.republished_from = {}
+        if "challenge.publish" in actions:
+            self.republished_from = {
+                int(object_id): payload.get("from")
+                for object_id, payload in AuditEvent.objects.filter(
+                    object_type=CHALLENGE,
+                    action="challenge.republish",
+                    object_id__in=[
+                        str(e.object_id) for e in events if e.action == "challenge.publish"
+                    ],
+                ).values_list("object_id", "payload")
+            }
         self.bureau = bureau_organization()
 
     def challenge_of(self, event):
@@ -553,6 +568,16 @@ def _release_tender(event, challenge, records):
     release["planning"] = _planning(state)
     if not release["planning"]:
         del release["planning"]
+    earlier = records.republished_from.get(challenge.pk)
+    if earlier and not amend:
+        release["relatedProcesses"] = [
+            {
+                "id": "1",
+                "relationship": ["unsuccessfulProcess"],
+                "scheme": "ocid",
+                "identifier": earlier,
+            }
+        ]
     return release
 
 

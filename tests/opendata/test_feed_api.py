@@ -135,8 +135,9 @@ def test_feed_page_query_count_does_not_grow_with_the_page():
     large, releases_large = _feed_queries(100)
     assert len(releases_small) == 3
     assert len(releases_large) == 12
-    # events, challenges + indicators + criteria + amendments + clarifications, bureau
-    assert small == large == 7
+    # events, challenges + indicators + criteria + amendments + clarifications, republished
+    # challenges, bureau
+    assert small == large == 8
 
 
 def test_feed_page_query_count_with_every_kind_of_release(settings, tmp_path):
@@ -158,7 +159,7 @@ def test_feed_page_query_count_with_every_kind_of_release(settings, tmp_path):
     }
     # + milestones, tranches, projects (+ their milestones and tranches), tenderer counts,
     # proposals and the bids they name.
-    assert count == 15
+    assert count == 16
 
 
 def test_package_endpoint_and_404_for_what_is_not_public(client):

@@ -311,6 +311,36 @@ def test_no_award_marks_the_tender_unsuccessful():
     assert data["releases"][2]["tender"]["status"] == "unsuccessful"
 
 
+def test_challenge_published_again_after_no_award_names_the_earlier_process():
+    from bounty import bid_services
+    from tests.bounty.helpers import force_deadline
+
+    officer = bureau_officer()
+    challenge = published(officer=officer)
+    force_deadline(challenge, timezone.now() - timedelta(seconds=1))
+    bid_services.formal_check_start(challenge=challenge, by=officer)  # no bid: 流榜
+    issuer = challenge.created_by
+    challenge.refresh_from_db()
+    copy = bounty_services.challenge_republish(challenge=challenge, by=issuer)
+    bounty_services.challenge_update(
+        challenge=copy, by=issuer, data={"bid_deadline": timezone.now() + timedelta(days=45)}
+    )
+    bounty_services.challenge_submit(challenge=copy, by=issuer)
+    for decision in ("start_vetting", "approve", "publish"):
+        bounty_services.challenge_decide(challenge=copy, by=officer, decision=decision)
+    copy.refresh_from_db()
+    (release,) = valid_package(copy)["releases"]
+    assert release["relatedProcesses"] == [
+        {
+            "id": "1",
+            "relationship": ["unsuccessfulProcess"],
+            "scheme": "ocid",
+            "identifier": challenge.ocid,
+        }
+    ]
+    assert "relatedProcesses" not in valid_package(challenge)["releases"][0]
+
+
 def test_release_ids_and_dates_do_not_change_when_built_again():
     challenge = published()
     amend(
