@@ -15,5 +15,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/v1/ocds/", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]

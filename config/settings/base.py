@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "review",
     "documents",
     "dashboard",
+    "rest_framework",
+    "drf_spectacular",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -242,3 +245,15 @@ JIEBANG.update(
         "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
     }
 )
+
+# Open data (DOMAIN §9): the OCDS publisher (empty: the verified bureau's name) and the
+# licence of the published data (a URL; empty: none stated).
+JIEBANG.update(
+    {
+        "OCDS_PUBLISHER": env("JIEBANG_OCDS_PUBLISHER", default=""),
+        "OCDS_LICENSE": env("JIEBANG_OCDS_LICENSE", default=""),
+    }
+)
+
+# The REST API (the api/ app owns the full settings; the OCDS views only need the schema).
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
