@@ -8,3 +8,10 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from django.core.signals import request_finished
+
+        from .middleware import clear_request_context
+
+        request_finished.connect(clear_request_context, dispatch_uid="ops-clear-request-context")

@@ -51,7 +51,9 @@ class RequestIdMiddleware:
         request_id = clean_request_id(incoming) or uuid.uuid4().hex
         request.request_id = request_id
         context = {"request_id": request_id, "method": request.method, "path": request.path}
-        token = request_context.set(context)
+        # Not reset on the way out: Django logs 4xx/5xx ("Not Found: …") after the middleware
+        # chain, and those lines belong to this request too. ``request_finished`` clears it.
+        request_context.set(context)
         started = time.perf_counter()
         status = 500
         try:
@@ -72,7 +74,11 @@ class RequestIdMiddleware:
                 duration,
                 extra={"status": status, "duration_ms": duration, "user_id": context["user_id"]},
             )
-            request_context.reset(token)
+
+
+def clear_request_context(**kwargs):
+    """``request_finished`` receiver: later log lines of this thread belong to no request."""
+    request_context.set(None)
 
 
 def content_security_policy():
