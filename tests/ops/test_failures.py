@@ -83,7 +83,7 @@ def _outage_backlog():
 
     # a running project: milestone 1 fell due 3 days ago (never reminded), milestone 2 is due
     # in 2 days (its 14-day and 3-day reminders were both missed)
-    project, team, _issuer, _officer = active_project()
+    project, _team, _issuer, _officer = active_project()
     first, second = project.milestones.order_by("number")[:2]
     ProjectMilestone.objects.filter(pk=first.pk).update(due_on=today - timedelta(days=3))
     ProjectMilestone.objects.filter(pk=second.pk).update(due_on=today + timedelta(days=2))
