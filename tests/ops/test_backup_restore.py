@@ -17,10 +17,8 @@ from tests.factories import OrganizationFactory, UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = [
-    pytest.mark.skipif("connection.vendor != 'postgresql'"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _url(name):
@@ -53,6 +51,8 @@ def scratch():
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@postgresql_only
+@transactional
 def test_backup_then_restore_into_a_scratch_database(tmp_path, scratch):
     user = UserFactory(username="backup-check")
     org = OrganizationFactory(name="备份测试单位", verified=True)
@@ -159,6 +159,8 @@ def test_backup_then_restore_into_a_scratch_database(tmp_path, scratch):
     assert list(tmp_path.glob("restored-media.before-restore-*"))  # old files kept aside
 
 
+@postgresql_only
+@transactional
 def test_damaged_backup_is_refused(tmp_path, scratch):
     UserFactory()
     made = _run(
@@ -193,6 +195,19 @@ def test_damaged_backup_is_refused(tmp_path, scratch):
             admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone()
             is None
         )
+
+
+def test_restore_refuses_an_odd_database_name(tmp_path):
+    result = _run(
+        "restore",
+        str(tmp_path),
+        "--database",
+        "x; DROP",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    )
+    assert result.returncode == 2
+    assert "database name must be" in result.stderr
 
 
 def test_backup_refuses_sqlite(tmp_path):
