@@ -91,7 +91,8 @@ class SecurityHeadersMiddleware:
     response that passes through Django (static files served by WhiteNoise earlier in the
     chain get only what SecurityMiddleware adds). Paths under ``CSP_EXEMPT_PREFIXES`` get ``CSP_EXEMPT_DIRECTIVES`` instead
     (e.g. API docs pages whose bundled UI needs inline scripts); a view can also set its
-    own header, which is then left alone."""
+    own header, which is then left alone. With DEBUG on, error responses get no policy
+    (Django's debug pages need inline code)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -105,6 +106,10 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if settings.DEBUG and response.status_code >= 400:
+            # Django's technical 404/500 pages (DEBUG only) are built with inline script and
+            # style; a developer should see them whole.
+            return response
         if "Content-Security-Policy" not in response.headers:
             exempt = any(request.path.startswith(p) for p in settings.CSP_EXEMPT_PREFIXES)
             policy = self.exempt_policy if exempt else self.policy

@@ -49,6 +49,14 @@ def test_exempt_prefix_gets_the_relaxed_policy(client, settings):
     assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
 
 
+def test_debug_error_pages_are_left_without_a_policy(client, settings):
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    assert "default-src 'self'" in client.get("/")["Content-Security-Policy"]
+    settings.DEBUG = False
+    assert "default-src 'self'" in client.get("/no-such-page/")["Content-Security-Policy"]
+
+
 def test_a_view_may_set_its_own_policy():
     from django.http import HttpResponse
     from django.test import RequestFactory
