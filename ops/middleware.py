@@ -4,6 +4,7 @@ import logging
 import re
 import time
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.utils.functional import empty
@@ -121,7 +122,6 @@ class SecurityHeadersMiddleware:
 def csp_override(policy):
     """View decorator: send this Content-Security-Policy instead of the site's (for a page
     that cannot live without inline code; prefer ``CSP_EXEMPT_PREFIXES`` for whole paths)."""
-    from functools import wraps
 
     def decorator(view):
         @wraps(view)

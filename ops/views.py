@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -23,9 +24,6 @@ def healthz(request):
 def server_error(request, template_name="500.html"):
     """``handler500``: the friendly error page, rendered without the database (no context
     processors, no user), with the request id to quote to the operators."""
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     try:
         template = loader.get_template(template_name)
         body = template.render({"request_id": getattr(request, "request_id", "")})

@@ -153,3 +153,28 @@ def test_production_settings_send_hsts_and_json_logs(tmp_path):
     assert out[:5] == ["31536000", "True", "True", "json", "DENY"]
     assert "healthz" in out[5]
     assert out[6].strip() == "True"
+
+
+def test_pages_with_bars_and_timelines_render_without_inline_code(client):
+    """The pages that used to carry style="…" and onsubmit="…": rendered, they have none,
+    and the classes that replaced them are there."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.dashboard.test_dashboard import running_project
+
+    project, team, _issuer, officer = running_project()
+    client.force_login(officer)
+    dashboard = client.get(reverse("dashboard:bureau"), {"year": timezone.localdate().year})
+    client.force_login(team)
+    detail = client.get(reverse("bounty:project", args=[project.pk]))
+    bid = client.get(project.bid.get_absolute_url())
+    for response in (dashboard, detail, bid):
+        assert response.status_code == 200
+        html = response.content.decode()
+        for what, pattern in INLINE.items():
+            assert not pattern.search(html), (response.request["PATH_INFO"], what)
+    assert re.search(r'<span class="w-(\d+)"></span>', dashboard.content.decode())
+    assert 'class="w-100"' in dashboard.content.decode()  # the largest industry fills the bar
+    assert re.search(r'class="tick [a-z ]*at-\d+"', detail.content.decode())
+    assert "js/site.js" in detail.content.decode()
