@@ -65,7 +65,12 @@ class RequestIdMiddleware:
         finally:
             duration = round((time.perf_counter() - started) * 1000, 1)
             context["user_id"] = _user_id(request)
-            level = logging.ERROR if status >= 500 else logging.INFO
+            if status >= 500:
+                level = logging.ERROR
+            elif status < 400 and request.path in settings.OPS_QUIET_PATHS:
+                level = logging.DEBUG
+            else:
+                level = logging.INFO
             logger.log(
                 level,
                 "%s %s %s %.1fms",

@@ -195,6 +195,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # ops.request writes the one line per request; django.server would repeat it.
         "django.server": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },
 }
 
@@ -206,6 +207,9 @@ OPS_HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("OPS_HEALTH_MIGRATIONS_CACHE_SECON
 # An incoming X-Request-ID longer than this (or with other characters than letters, digits
 # and - _ . :) is replaced by a fresh one.
 OPS_REQUEST_ID_MAX_LENGTH = 128
+# Successful requests to these paths are logged at DEBUG (load balancers probe every few
+# seconds); failures are logged as usual.
+OPS_QUIET_PATHS = ["/healthz"]
 
 # Security headers (ops.middleware.SecurityHeadersMiddleware). Only 'self': no inline
 # script, no inline style, no outside host, no framing. Templates must keep code in static/.

@@ -120,3 +120,16 @@ def test_logging_settings_switch_between_text_and_json(settings):
     assert handler["formatter"] == ("json" if settings.LOG_FORMAT == "json" else "text")
     assert settings.LOGGING["formatters"]["json"]["()"] == "ops.log.JsonFormatter"
     assert "%(request_id)s" in settings.LOGGING["formatters"]["text"]["format"]
+
+
+def test_health_probes_are_quiet_unless_they_fail(client, json_log, monkeypatch):
+    from ops import health
+
+    monkeypatch.setattr(health, "run_checks", lambda: (True, {}))
+    client.get("/healthz")
+    assert not [e for e in json_log() if e["logger"] == "ops.request"]
+    monkeypatch.setattr(health, "run_checks", lambda: (False, {}))
+    client.get("/healthz")
+    entries = [e for e in json_log() if e["logger"] == "ops.request"]
+    assert len(entries) == 1
+    assert entries[0]["status"] == 503
