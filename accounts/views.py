@@ -259,3 +259,30 @@ def invitation_accept(request, token):
             )
             return redirect(membership.organization)
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out answer (``AXES_LOCKOUT_CALLABLE``): the log-in page again, with
+    a translated explanation and status 429, instead of a bare 403 page. The form is
+    unbound so that showing it does not count as another attempt."""
+    from django.conf import settings
+    from django.contrib.auth.forms import AuthenticationForm
+
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": request.POST.get("next", request.GET.get("next", "")),
+            "locked_out": _(
+                "Too many failed log-in attempts for this account from your address. "
+                "Log-in is blocked for %(minutes)d minutes; try again later or reset your "
+                "password."
+            )
+            % {"minutes": minutes},
+        },
+        status=429,
+    )

@@ -17,7 +17,7 @@ from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from common.dbtime import db_now
 from common.hashing import file_sha256, sha256_hex
-from common.uploads import validate_document_upload
+from common.uploads import store_upload, validate_document_upload
 from notifications.services import notify
 
 from . import permissions as perms
@@ -222,7 +222,7 @@ def attachment_add(*, bid, by, upload, kind):
             sha256=digest,
             uploaded_by=by,
         )
-        attachment.file.save("upload", upload, save=False)
+        store_upload(attachment.file, "upload", upload)  # disk full: ValidationError, rollback
         attachment.save()
         audit_record(
             actor=by,

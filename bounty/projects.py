@@ -21,7 +21,7 @@ from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from common.dates import add_months
 from common.hashing import file_sha256
-from common.uploads import validate_document_upload
+from common.uploads import store_upload, validate_document_upload
 from notifications.services import notify
 
 from . import permissions as perms
@@ -233,7 +233,10 @@ def report_submit(*, milestone, by, text, measurements=(), files=()):
                 size=upload.size,
                 sha256=file_sha256(upload),
             )
-            attachment.file.save("report", upload, save=False)
+            try:
+                store_upload(attachment.file, "report", upload)
+            except ValidationError as exc:
+                raise ActionRefused(exc.messages[0]) from exc
             attachment.save()
         audit_record(
             actor=by,

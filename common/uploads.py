@@ -1,9 +1,13 @@
 """Upload checks by content, not by name: the first bytes must say what the file is."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 # kind → (magic prefixes, label). Office files: OOXML is a ZIP, legacy is OLE2.
 SIGNATURES = {
@@ -42,3 +46,21 @@ def validate_document_upload(upload, *, allowed, max_bytes=None):
             params={"types": ", ".join(SIGNATURES[k][1] for k in allowed)},
         )
     return kind
+
+
+def store_upload(field_file, name, upload):
+    """Write an upload to storage. A storage failure (disk full, permissions, a lost network
+    share: any ``OSError``) becomes a ``ValidationError`` with a message for the user, so
+    the service's transaction rolls back and the page says what happened instead of a 500."""
+    try:
+        field_file.save(name, upload, save=False)
+    except OSError as exc:
+        logger.error("upload not stored (%s): %s", getattr(upload, "name", "?"), exc)
+        raise ValidationError(
+            _(
+                "The file could not be stored: the server's storage is full or failing. "
+                "Nothing was changed; try again later, and tell the platform's operators "
+                "if it happens again."
+            ),
+            code="storage",
+        ) from exc

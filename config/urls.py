@@ -9,6 +9,7 @@ admin.site.site_title = _("Challenge & Bid Platform")
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("", include("ops.urls")),
     path("", include("bounty.urls")),
     path("accounts/", include("accounts.urls")),
     path("review/", include("review.urls")),
@@ -18,3 +19,5 @@ urlpatterns = [
     path("api/v1/ocds/", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "ops.views.server_error"

@@ -38,10 +38,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "opendata",
+    "ops",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestIdMiddleware",  # first: every log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
+    "ops.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -51,6 +55,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the login page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +95,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -163,17 +169,94 @@ JIEBANG = {
     "SITE_NAME": env("SITE_NAME", default=""),
 }
 
+# --- Logs -----------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (time, level, logger, message, request_id,
+# user_id, method, path, status, duration_ms) for a log collector — the production default;
+# "text": readable lines for a developer's console. Every record carries the request id.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ops.log.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "ops.log.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django-q": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # ops.request writes the one line per request; django.server would repeat it.
+        "django.server": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },
 }
+
+# --- Operations (ops/) -----------------------------------------------------------------------
+# /healthz: the worker heartbeat (schedule "ops-heartbeat", every minute) older than this
+# makes the site unhealthy.
+OPS_HEARTBEAT_STALE_SECONDS = env.int("OPS_HEARTBEAT_STALE_SECONDS", default=300)
+OPS_HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("OPS_HEALTH_MIGRATIONS_CACHE_SECONDS", default=60)
+# An incoming X-Request-ID longer than this (or with other characters than letters, digits
+# and - _ . :) is replaced by a fresh one.
+OPS_REQUEST_ID_MAX_LENGTH = 128
+# Successful requests to these paths are logged at DEBUG (load balancers probe every few
+# seconds); failures are logged as usual.
+OPS_QUIET_PATHS = ["/healthz"]
+
+# Security headers (ops.middleware.SecurityHeadersMiddleware). Only 'self': no inline
+# script, no inline style, no outside host, no framing. Templates must keep code in static/.
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Paths that get CSP_EXEMPT_DIRECTIVES instead: the bundled Swagger UI / Redoc pages
+# (drf-spectacular-sidecar) run inline scripts. Still no outside host and no framing.
+CSP_EXEMPT_PREFIXES = env.list("CSP_EXEMPT_PREFIXES", default=["/api/v1/docs/"])
+CSP_EXEMPT_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self' 'unsafe-inline'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "frame-ancestors": "'none'",
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes) ------------------------------------------------------------
+# After AXES_FAILURE_LIMIT failed log-ins for the same username from the same IP address,
+# that pair is locked out for AXES_COOLOFF_HOURS; a successful log-in resets the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "ops.clientip.client_ip"
+# Number of reverse proxies in front of the site that append to X-Forwarded-For (0: use
+# the connection's address). Set it behind nginx, or every user shares the proxy's address.
+OPS_TRUSTED_PROXY_COUNT = env.int("OPS_TRUSTED_PROXY_COUNT", default=0)
 
 # Challenge rules marked [default] in DOMAIN.md: change per city here (or in the environment).
 JIEBANG.update(

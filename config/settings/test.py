@@ -12,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Login throttling is off for the suite (client.login() has no request); the axes tests
+# switch it on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False
