@@ -312,8 +312,8 @@ def test_misconduct_record_can_bar_only_the_pi():
 
 def test_termination_notice_is_in_each_readers_language():
     project, team, _issuer, officer = active_project()
-    team.preferred_language = "en"
-    team.save()
+    team.language = "en"
+    team.save(update_fields=["language"])
     projects.project_terminate(
         project=project, by=officer, outcome="diligent_failure", reason="路线不可行"
     )

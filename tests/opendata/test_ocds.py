@@ -17,6 +17,7 @@ from review.models import Expert
 from tests.bounty.bid_helpers import team
 from tests.bounty.helpers import published
 from tests.factories import bureau_officer
+from tests.review.draw_helpers import run_panel
 
 from .helpers import (
     ASSESSMENT_COMMENT,
@@ -191,6 +192,7 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     meet_milestone(second, team=team_user, issuer=issuer, officer=officer)
     projects.acceptance_apply(project=project, by=team_user)
     projects.acceptance_start(project=project, by=officer)
+    run_panel(project, officer, ["passed"] * 5)
     projects.acceptance_conclude(
         project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
     )

@@ -10,7 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_q.models import Schedule, Task
 from django_q.scheduler import scheduler
@@ -220,6 +220,12 @@ def _drop_connection_on(table):
     return wrapper
 
 
+def _reads_english(user):
+    """The account's language wins over the browser's (UserLanguageMiddleware)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+
+
 def _friendly_500(response):
     assert response.status_code == 500
     page = response.content.decode()
@@ -238,6 +244,7 @@ def test_connection_lost_mid_submission_leaves_the_draft_as_it_was():
     audit_before = AuditEvent.objects.count()
     notes_before = Notification.objects.count()
     client = Client(raise_request_exception=False, headers={"accept-language": "en"})
+    _reads_english(bid.created_by)
     client.force_login(bid.created_by)
     with connection.execute_wrapper(_drop_connection_on("audit_auditevent")):
         response = client.post(f"/bids/{bid.reference}/submit/")
@@ -292,6 +299,7 @@ def test_full_disk_on_bid_upload_keeps_the_draft_and_tells_the_user(monkeypatch)
         "audit": AuditEvent.objects.count(),
     }
     client = Client(headers={"accept-language": "en"})
+    _reads_english(bid.created_by)
     client.force_login(bid.created_by)
 
     def full(self, name, content):
@@ -335,7 +343,7 @@ def test_full_disk_on_milestone_report_refuses_without_half_a_report(monkeypatch
         raise FULL_DISK
 
     monkeypatch.setattr(FileSystemStorage, "_save", full)
-    with pytest.raises(ActionRefused) as refused:
+    with pytest.raises(ActionRefused) as refused, translation.override("en"):
         projects.report_submit(
             milestone=milestone,
             by=team,
