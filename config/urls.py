@@ -15,5 +15,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.urls_web")),
     path("admin/", admin.site.urls),
 ]
