@@ -115,7 +115,7 @@ def test_second_submit_is_409_stale_state():
 
 def test_incomplete_bid_is_400_listing_what_is_missing():
     challenge = published()
-    user, org = team()
+    user, _org = team()
     client = token_client(user)
     created = client.post(f"/api/v1/challenges/{challenge.ocid}/bids/", {}, format="json")
     response = client.post(f"/api/v1/bids/{created.json()['reference']}/submit/")
