@@ -19,6 +19,7 @@ from documents.services import verify_hash
 
 from . import serializers as s
 from .errors import FieldErrors, form_errors
+from .permissions import Authenticated, TokenScope
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -198,6 +199,7 @@ class BureauChallengeList(generics.ListAPIView):
     challenge status): the bureau's export list. Others: 404."""
 
     serializer_class = s.BoardItemSerializer
+    permission_classes = [Authenticated, TokenScope]
 
     def get_queryset(self):
         if not bounty_perms.can_export_challenges(self.request.user):
