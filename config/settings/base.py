@@ -264,13 +264,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind N reverse proxies, anonymous clients are told apart by X-Forwarded-For.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
 }
 # Requests per period ("60/min", "1000/hour", "5000/day"): anonymous clients by address,
-# signed-in ones per token (per user for the browser's session).
+# signed-in ones per token (per user for the browser's session). Counters live in the
+# cache: per process by default, shared by every web process and host with REDIS_URL.
 API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="60/min"),
     "user": env("API_THROTTLE_USER", default="600/min"),
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Challenge & Bid Platform API",
     "DESCRIPTION": "Public data of the challenge board and authenticated access for "
