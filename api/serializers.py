@@ -114,7 +114,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
     government_funds = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     indicators = IndicatorSerializer(many=True)
     criteria = CriterionSerializer(many=True)
-    clarifications = ClarificationSerializer(many=True)
+    clarifications = ClarificationSerializer(many=True, source="clarifications_shown")
     amendments = AmendmentSerializer(many=True)
 
     class Meta:

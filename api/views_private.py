@@ -118,7 +118,7 @@ class OrganizationList(PrivateList):
 class OrganizationDetail(Private):
     """One organisation and its members: its members and the bureau (else 404)."""
 
-    @extend_schema(parameters=[_pk_param("pk")], responses=OrganizationDetailSerializer)
+    @extend_schema(parameters=[_pk_param("id")], responses=OrganizationDetailSerializer)
     def get(self, request, pk):
         org = get_visible_or_404(
             Organization.objects.all(),
@@ -332,7 +332,7 @@ class BidAttachments(Private):
 class BidAttachment(Private):
     """Remove a file from the draft."""
 
-    @extend_schema(parameters=[_pk_param("pk")], responses={204: None})
+    @extend_schema(parameters=[_pk_param("id")], responses={204: None})
     def delete(self, request, reference, pk):
         bid = _bid(request, reference, bounty_perms.is_bid_team)
         attachment = bid.attachments.filter(pk=pk_or_404(pk)).first()
@@ -420,7 +420,7 @@ def _project(request, pk):
 
 
 class ProjectDetail(Private):
-    @extend_schema(parameters=[_pk_param("pk")], responses=s.ProjectDetailSerializer)
+    @extend_schema(parameters=[_pk_param("id")], responses=s.ProjectDetailSerializer)
     def get(self, request, pk):
         return Response(s.ProjectDetailSerializer(_project(request, pk)).data)
 
@@ -430,7 +430,7 @@ class MilestoneReport(Private):
     ``measured_<indicator id>`` per committed indicator), as on the project page."""
 
     @extend_schema(
-        parameters=[_pk_param("pk"), _pk_param("number")],
+        parameters=[_pk_param("id"), _pk_param("number")],
         request={"multipart/form-data": s.ReportWriteSerializer},
         responses={201: s.ReportSerializer},
     )

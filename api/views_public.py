@@ -65,7 +65,7 @@ class Board(generics.ListAPIView):
         return _validated(challenge_board(params=self.request.query_params))
 
 
-def _challenge_qs(user):
+def _challenge_qs():
     return Challenge.objects.select_related("issuer", "industry").prefetch_related(
         "indicators", "criteria", "amendments"
     )
@@ -79,18 +79,14 @@ class ChallengeDetail(APIView):
     def get(self, request, ocid):
         user = request.user
         challenge = get_visible_or_404(
-            _challenge_qs(user), bounty_perms.can_view_challenge, user, ocid=ocid
+            _challenge_qs(), bounty_perms.can_view_challenge, user, ocid=ocid
         )
         clarifications = challenge.clarifications.order_by("asked_at", "pk")
         if not bounty_perms.can_answer_question(user, challenge):
             mine = Q(asked_by=user) if user.is_authenticated else Q(pk__in=[])
             clarifications = clarifications.filter(Q(answered_at__isnull=False) | mine)
         challenge.clarifications_shown = list(clarifications)
-        data = s.ChallengeSerializer(challenge).data
-        data["clarifications"] = s.ClarificationSerializer(
-            challenge.clarifications_shown, many=True
-        ).data
-        return Response(data)
+        return Response(s.ChallengeSerializer(challenge).data)
 
 
 WINNING = (BidStatus.PROPOSED_WINNER, BidStatus.WINNER)
@@ -190,7 +186,7 @@ class Verify(APIView):
                 party=signature.party,
                 signed_at=signature.signed_at,
             )
-        return Response(s.VerificationSerializer(data).data)
+        return Response(data)
 
 
 @extend_schema(parameters=_board_parameters())

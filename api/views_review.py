@@ -73,14 +73,14 @@ class InvitationList(Private):
 class InvitationDetail(Private):
     """One invitation with the challenge's bids, my declaration and my sheet for each."""
 
-    @extend_schema(parameters=[_pk_param("pk")], responses=s.InvitationDetailSerializer)
+    @extend_schema(parameters=[_pk_param("id")], responses=s.InvitationDetailSerializer)
     def get(self, request, pk):
         return Response(s.InvitationDetailSerializer(_detail(_seat(request, pk))).data)
 
 
 class InvitationAccept(Private):
     @extend_schema(
-        parameters=[_pk_param("pk")],
+        parameters=[_pk_param("id")],
         request=s.AcceptSerializer,
         responses=s.InvitationDetailSerializer,
     )
@@ -96,7 +96,7 @@ class InvitationAccept(Private):
 
 class InvitationDecline(Private):
     @extend_schema(
-        parameters=[_pk_param("pk")],
+        parameters=[_pk_param("id")],
         request=s.DeclineSerializer,
         responses=s.InvitationDetailSerializer,
     )
@@ -115,7 +115,7 @@ class InvitationDeclare(Private):
     reading it."""
 
     @extend_schema(
-        parameters=[_pk_param("pk")],
+        parameters=[_pk_param("id")],
         request=s.DeclareSerializer,
         responses=s.InvitationDetailSerializer,
     )
@@ -170,13 +170,13 @@ class ScoreSheetView(Private):
     """My score sheet for one bid I may read. PUT saves a draft (a null value clears it);
     submitting all sheets is POST …/scores/submit/."""
 
-    @extend_schema(parameters=[_pk_param("pk"), _pk_param("bid_pk")], responses=s.SheetSerializer)
+    @extend_schema(parameters=[_pk_param("id"), _pk_param("bid_pk")], responses=s.SheetSerializer)
     def get(self, request, pk, bid_pk):
         seat, bid = _scoring(request, pk, bid_pk)
         return Response(s.SheetSerializer(_sheet(seat, bid)).data)
 
     @extend_schema(
-        parameters=[_pk_param("pk"), _pk_param("bid_pk")],
+        parameters=[_pk_param("id"), _pk_param("bid_pk")],
         request=s.SheetWriteSerializer,
         responses=s.SheetSerializer,
     )
@@ -210,7 +210,7 @@ class ScoresSubmit(Private):
     """Submit and lock all my sheets of this panel at once (every bid fully scored)."""
 
     @extend_schema(
-        parameters=[_pk_param("pk")], request=None, responses=s.InvitationDetailSerializer
+        parameters=[_pk_param("id")], request=None, responses=s.InvitationDetailSerializer
     )
     def post(self, request, pk):
         seat = _seat(request, pk, accepted=True)

@@ -41,7 +41,7 @@ def scenarios():
         ("api board with a read token: all filters", board[-1].params, True),
     ]
     return [
-        run.Page(
+        Page(
             name,
             url_name="api:board",
             params=params,

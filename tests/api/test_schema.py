@@ -26,3 +26,21 @@ def test_docs_pages_use_no_cdn(client, path):
 def test_schema_endpoint_serves_openapi(client):
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+
+
+def test_path_parameters_match_the_path_templates(tmp_path):
+    import re
+
+    import yaml
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    wrong = []
+    for path, operations in schema["paths"].items():
+        names = set(re.findall(r"{(\w+)}", path))
+        for method, operation in operations.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            if declared != names:
+                wrong.append((method, path, declared))
+    assert wrong == []
