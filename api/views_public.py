@@ -3,6 +3,7 @@
 import re
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -54,6 +55,30 @@ def _validated(rows_and_form):
     return rows
 
 
+def _when(value):
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def board_rows(challenges):
+    """Board rows as ``BoardItemSerializer`` gives them, built directly: the endpoint has a
+    20 ms budget and the serializer's field machinery took a quarter of it."""
+    return [
+        {
+            "ocid": c.ocid,
+            "title": c.title,
+            "issuer": c.issuer.name,
+            "industry": {"code": c.industry.code, "name": c.industry.name}
+            if c.industry_id
+            else None,
+            "status": c.shown_status,
+            "bounty_total": None if c.bounty_total is None else f"{c.bounty_total:.2f}",
+            "bid_deadline": _when(c.bid_deadline),
+            "published_at": _when(c.published_at),
+        }
+        for c in challenges
+    ]
+
+
 @extend_schema(parameters=_board_parameters())
 class Board(generics.ListAPIView):
     """The public challenge board: the web board's search, filters, order and pages
@@ -63,6 +88,10 @@ class Board(generics.ListAPIView):
 
     def get_queryset(self):
         return _validated(challenge_board(params=self.request.query_params))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(board_rows(page))
 
 
 def _challenge_qs():

@@ -40,7 +40,16 @@ def scenarios():
         ("api board with a read token: no filter", {}, True),
         ("api board with a read token: all filters", board[-1].params, True),
     ]
-    return [
+    reference = [
+        # The web board on the same data and machine: a yardstick when the host is busy.
+        Page(
+            "web board: no filter, page 1 (reference)",
+            url_name="bounty:board",
+            target_ms=TARGET_MS,
+            max_queries=MAX_QUERIES,
+        )
+    ]
+    return reference + [
         Page(
             name,
             url_name="api:board",

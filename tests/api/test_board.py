@@ -96,3 +96,13 @@ def test_board_queries_with_a_token_add_only_the_token_lookup():
     few = _queries(api)
     _clone(challenge, 20)
     assert _queries(api) == few == 4
+
+
+def test_board_rows_are_what_the_documented_serializer_gives():
+    from api.serializers import BoardItemSerializer
+    from api.views_public import board_rows
+
+    _clone(published(), 3)
+    rows, _form = challenge_board(params={})
+    rows = list(rows)
+    assert board_rows(rows) == BoardItemSerializer(rows, many=True).data
