@@ -32,6 +32,7 @@ from common.views import get_visible_or_404
 
 from . import serializers as s
 from .errors import FieldErrors, form_errors
+from .pagination import PagePagination
 from .permissions import Authenticated, TokenScope
 
 PK_MAX = 2**63 - 1
@@ -175,10 +176,14 @@ class MyBids(PrivateList):
         )
 
 
-class ChallengeBids(Private):
+class ChallengeBids(generics.GenericAPIView):
     """GET: the submitted bids of a challenge — the bureau after the deadline, the issuer
     after the formal check (the web's bid list); others 404.
     POST: start a draft bid for my (given) bidder organisation."""
+
+    permission_classes = [Authenticated, TokenScope]
+    serializer_class = s.BidListSerializer
+    pagination_class = PagePagination
 
     @extend_schema(responses=s.BidListSerializer(many=True))
     def get(self, request, ocid):
@@ -191,15 +196,8 @@ class ChallengeBids(Private):
         )
         if not bounty_perms.sees_every_bid(request.user, challenge):
             qs = qs.exclude(status__in=[BidStatus.SUBMITTED, BidStatus.INELIGIBLE])
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, self)
-        return paginator.get_paginated_response(s.BidListSerializer(page, many=True).data)
-
-    @property
-    def pagination_class(self):
-        from .pagination import PagePagination
-
-        return PagePagination
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.BidListSerializer(page, many=True).data)
 
     @extend_schema(request=s.BidCreateSerializer, responses={201: s.BidDetailSerializer})
     def post(self, request, ocid):
