@@ -17,6 +17,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/ocds/", include("opendata.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.urls_web")),
     path("admin/", admin.site.urls),
 ]
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "opendata",
     "ops",
     "axes",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -338,5 +340,64 @@ JIEBANG.update(
     }
 )
 
-# The REST API (the api/ app owns the full settings; the OCDS views only need the schema).
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# --- REST API (api/, mounted at /api/v1/) -----------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its WWW-Authenticate header makes a missing login a 401.
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind N reverse proxies, anonymous clients are told apart by X-Forwarded-For.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+}
+# Requests per period ("60/min", "1000/hour", "5000/day"): anonymous clients by address,
+# signed-in ones per token (per user for the browser's session). Counters live in the
+# cache: per process by default, shared by every web process and host with REDIS_URL.
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="60/min"),
+    "user": env("API_THROTTLE_USER", default="600/min"),
+}
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Challenge & Bid Platform API",
+    "DESCRIPTION": "Public data of the challenge board and authenticated access for "
+    "organisations, teams, experts and the bureau. Errors: "
+    '{"error": {"code", "message", "fields"}}. See docs/api.md.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ChallengeStatusEnum": "api.enums.ChallengeStatus",
+        "BidStatusEnum": "api.enums.BidStatus",
+        "ProjectStatusEnum": "api.enums.ProjectStatus",
+        "MilestoneStatusEnum": "api.enums.MilestoneStatus",
+        "TrancheStatusEnum": "api.enums.TrancheStatus",
+        "TerminationOutcomeEnum": "api.enums.TerminationOutcome",
+        "OrganizationKindEnum": "api.enums.OrganizationKind",
+        "OrganizationStatusEnum": "api.enums.OrganizationStatus",
+        "RoleEnum": "api.enums.Role",
+        "AttachmentKindEnum": "api.enums.AttachmentKind",
+        "ExclusionKindEnum": "api.enums.ExclusionKind",
+        "DeclarationOutcomeEnum": "api.enums.DECLARATION_OUTCOMES",
+    },
+}

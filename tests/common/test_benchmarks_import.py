@@ -14,6 +14,7 @@ MODULES = [
     "benchmarks.seed_scores",
     "benchmarks.documents",
     "benchmarks.projects",
+    "benchmarks.api",
     "benchmarks.load",
     "benchmarks.report",
     "benchmarks.seed_volume",
