@@ -232,7 +232,7 @@ CSP_DIRECTIVES = {
 }
 # Paths that get CSP_EXEMPT_DIRECTIVES instead: the bundled Swagger UI / Redoc pages
 # (drf-spectacular-sidecar) run inline scripts. Still no outside host and no framing.
-CSP_EXEMPT_PREFIXES = env.list("CSP_EXEMPT_PREFIXES", default=["/api/v1/docs/"])
+CSP_EXEMPT_PREFIXES = env.list("CSP_EXEMPT_PREFIXES", default=["/api/v1/docs/", "/api/v1/redoc/"])
 CSP_EXEMPT_DIRECTIVES = {
     "default-src": "'self'",
     "script-src": "'self' 'unsafe-inline'",
