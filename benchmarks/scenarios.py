@@ -163,6 +163,9 @@ SCENARIOS = [
         target_ms=30.0,
         max_queries=12,
     ),
+    # --- The REST API's board (benchmarks/api.py has every filter, and a token) ----------
+    Page("API board: no filter, page 1", "api:board"),
+    Page("API board: search two words", "api:board", {"q": "高性能 良率"}),
     # --- Projects (benchmarks/projects.py): 1,000 active projects, 5,000 milestones -------
     Page(
         "bureau dashboard, all years (1,000 projects)",
