@@ -55,6 +55,7 @@ class World:
     users: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
     secrets: dict = field(default_factory=dict)  # text → roles that may read it
+    admin_manages: set = field(default_factory=set)
 
     def __getattr__(self, name):
         try:
@@ -128,6 +129,7 @@ def build_world() -> World:
     other_uni = OrganizationFactory(kind="university", verified=True, name="无关大学")
     member_of(other_uni, Role.BIDDER, user=other, is_admin=True)
     u["other"], o["other_org"] = other, other_ent
+    o["other_uni"] = other_uni
 
     su = UserFactory(is_superuser=True, is_staff=True)
     u["superuser"] = su
@@ -159,6 +161,9 @@ def build_world() -> World:
     o["open"], o["sealed"] = open_ch, sealed
     o["sealed_attachment"] = sealed.attachments.get()
     o["sealed_version"] = sealed.versions.order_by("number").last()
+    # A draft bid of the unrelated team on the same challenge: theirs alone.
+    o["other_draft"] = complete_bid(open_ch, other, other_uni)
+    o["other_draft_attachment"] = o["other_draft"].attachments.get()
     o["question"] = bounty_services.clarification_ask(
         challenge=open_ch, by=bidder, question="是否接受联合体中的境外单位？"
     )
@@ -240,8 +245,13 @@ def build_world() -> World:
     # Text that must not appear in any page served to a role outside the set.
     w.secrets = {
         sealed.reference: {"bidder"},  # a sealed bid: the team only
-        rival_bid.reference: {"bureau", "expert_declared"},  # ineligible: not the issuer
+        rival_bid.reference: {"bureau"},  # ineligible: not the issuer, nor the panel
         "评审专家甲": {"bureau", "supervisor", "expert_accepted"},  # the panel
         "评审专家乙": {"bureau", "supervisor", "expert_declared"},
+        o["draft"].title: {"issuer", "bureau"},  # drafts: the issuer's staff and the bureau
+        o["other_draft"].reference: {"other"},  # a draft bid: its team only
+        o["pending_org"].name: {"bureau"},  # a pending organisation (its registrant aside)
     }
+    # Secrets the Django admin shows its (superuser) staff by design: it manages them.
+    w.admin_manages = {o["draft"].title, o["pending_org"].name}
     return w

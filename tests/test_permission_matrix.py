@@ -216,6 +216,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "bounty:my_bids": (C({}, BIDDERS),),
     "bounty:bid_start": (
         P(kw(ocid="open.ocid"), BIDDERS, {"lead": ""}),
+        P(kw(ocid="draft.ocid"), NOBODY, label="draft"),
         P(kw(ocid="closed.ocid"), NOBODY, label="after the deadline"),
     ),
     # Before the deadline nobody lists bids, not even the bureau.
@@ -242,24 +243,36 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             {"bidder", "bureau", "expert_declared", "issuer"},
             label="eligible",
         ),
-        C(kw(reference="rival_bid.reference"), {"bureau", "expert_declared"}, label="ineligible"),
+        # Found ineligible: out of the review (not the issuer, nor the panel).
+        C(kw(reference="rival_bid.reference"), BUREAU, label="ineligible"),
         C(kw(reference="won_bid.reference"), {"bidder", "bureau"}, label="winner"),
+        C(kw(reference="other_draft.reference"), {"other"}, label="a draft of another team"),
     ),
     # Editing: the team; a submitted bid sends the team back to the bid page.
     "bounty:bid_edit": (
+        C(kw(reference="other_draft.reference"), {"other"}, label="draft"),
         C(kw(reference="sealed.reference"), {"bidder"}, ok=(302,), unknown={"reference": "B-x"}),
         C(kw(reference="closed_bid.reference"), {"bidder"}, ok=(302,), label="after deadline"),
     ),
     "bounty:bid_submit": (
+        C(kw(reference="other_draft.reference"), {"other"}, label="draft"),
         C(kw(reference="sealed.reference"), {"bidder"}, unknown={"reference": "B-x"}),
         C(kw(reference="closed_bid.reference"), {"bidder"}, label="after deadline"),
     ),
-    "bounty:bid_attach": (P(kw(reference="sealed.reference"), NOBODY, label="submitted"),),
+    "bounty:bid_attach": (
+        P(kw(reference="sealed.reference"), NOBODY, label="submitted"),
+        P(kw(reference="other_draft.reference"), {"other"}, label="draft"),
+    ),
     "bounty:bid_detach": (
         P(
             lambda w: {"reference": w.sealed.reference, "pk": w.sealed_attachment.pk},
             NOBODY,
             label="submitted",
+        ),
+        P(
+            lambda w: {"reference": w.other_draft.reference, "pk": w.other_draft_attachment.pk},
+            {"other"},
+            label="draft",
         ),
     ),
     "bounty:bid_reopen": (P(kw(reference="sealed.reference"), {"bidder"}),),
@@ -278,6 +291,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             lambda w: {"reference": w.closed_bid.reference, "pk": w.closed_attachment.pk},
             {"bidder", "bureau", "expert_declared", "issuer"},
             label="after deadline",
+        ),
+        C(
+            lambda w: {"reference": w.other_draft.reference, "pk": w.other_draft_attachment.pk},
+            {"other"},
+            label="draft of another team",
         ),
         C(  # an attachment id of another bid through a bid the user may read
             lambda w: {"reference": w.closed_bid.reference, "pk": w.sealed_attachment.pk},
@@ -378,6 +396,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             NOBODY,
             label="a sealed bid of another challenge",
         ),
+        C(  # found ineligible by the formal check: not for the panel
+            lambda w: {"pk": w.seat_declared.pk, "bid_pk": w.rival_bid.pk},
+            NOBODY,
+            label="ineligible bid",
+        ),
     ),
     "review:scores_submit": (P(kw(pk="seat_declared.pk"), {"expert_declared"}),),
     # Ranking: the bureau; the issuer only once the review runs; experts after scoring.
@@ -442,7 +465,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Django admin: one rule for every admin: pattern ----------------------------------
     # Every role of the site (none is staff) is redirected to the admin log-in, never 200;
     # the superuser (is_staff) gets 200 on the index and every changelist, and no 5xx on
-    # any other admin page. Bids, projects and contracts are not registered there.
+    # any other admin page. Bids are not registered there, and the audit list leaves out
+    # the events of bids and receipts: no sealed text (world.secrets) may show. Challenges
+    # (drafts included) and organisations (pending included) ARE managed in the admin:
+    # those texts (world.admin_manages) are exempt there.
     ADMIN_RULE: (),
 }
 
@@ -505,7 +531,7 @@ def _fingerprint():
     return state
 
 
-def _leaks(role, response, world):
+def _leaks(role, response, world, exempt=()):
     """Secrets of the world shown to a role outside their readers (text responses only)."""
     if response.status_code != 200 or response.streaming:
         return []
@@ -513,7 +539,11 @@ def _leaks(role, response, world):
     if not kind.startswith(("text/", "application/json")):
         return []
     body = response.content.decode(errors="replace")
-    return [text for text, readers in world.secrets.items() if role not in readers and text in body]
+    return [
+        text
+        for text, readers in world.secrets.items()
+        if role not in readers and text not in exempt and text in body
+    ]
 
 
 def _call(client, method, url, data):
@@ -623,7 +653,7 @@ def _run_admin_rule(world, clients, problems):
         url = _admin_url(key, route, pattern)
         for role, client in clients.items():
             response = _call(client, "GET", url, {})
-            for text in _leaks(role, response, world):
+            for text in _leaks(role, response, world, exempt=world.admin_manages):
                 problems.append((key, "GET", role, f"page shows {text!r}", "hidden"))
             code = response.status_code
             if role == "superuser":
