@@ -13,10 +13,12 @@ a signed-in role → 403, 404 or 405. Never 200, never 5xx. ``unknown=`` gives k
 naming no object: every role then gets 404 (anonymous may get the login redirect).
 
 ``post=True`` marks a POST-only action: a GET must be refused for everyone (405, or
-the login redirect / 404 first); and every role NOT in ``allowed`` POSTs ``data`` and
-must be refused — 403, 404, 405 or a 302 back with a message — and nothing in the
+the login redirect / 404 first). For every case (GET pages too, which often take a
+form's POST) every role NOT in ``allowed`` POSTs ``data`` and must be refused — 403,
+404, 405, a 302 back with a message or the form again with 400 — and nothing in the
 database may change (``_fingerprint``: row counts of every project model, every
 status field, the audit chain). Allowed roles do not POST (the state would move).
+``post_open=True`` skips that for a POST anyone may send (log-out, language).
 
 To add a row (e.g. for the REST API or /healthz), add the pattern's key with its
 cases, e.g.::
@@ -71,6 +73,7 @@ class Case:
     unknown: Any = None  # kwargs naming no object: 404 for every role
     query: str = ""
     refusal: tuple = ()  # further codes that count as a refusal for this case
+    post_open: bool = False  # a POST anyone may send (log-out, language): not checked
 
 
 def kw(**paths):
@@ -114,11 +117,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Accounts ---------------------------------------------------------------------
     "accounts:login": (C({}, PUBLIC),),
     # Django 5: log-out is POST only; everyone may log out (no domain state to protect).
-    "accounts:logout": (C({}, NOBODY, label="GET is 405 for everyone"),),
+    "accounts:logout": (C({}, NOBODY, label="GET is 405 for everyone", post_open=True),),
     "accounts:signup": (C({}, {"anonymous"}, refusal=(302,)),),  # signed-in: sent home
     "accounts:profile": (C({}, SIGNED_IN),),
     # Anyone may switch the language: a GET is refused; the POST is open to all.
-    "accounts:set_language": (C({}, NOBODY, label="GET is 405 for everyone"),),
+    "accounts:set_language": (C({}, NOBODY, label="GET is 405 for everyone", post_open=True),),
     "accounts:password_change": (C({}, SIGNED_IN),),
     "accounts:password_change_done": (C({}, SIGNED_IN),),
     "accounts:password_reset": (C({}, PUBLIC),),
@@ -612,7 +615,9 @@ def _run_case(key, case, world, clients, problems):
                 problems.append((label, "GET", role, _describe(response), f"one of {case.ok}"))
         elif not _refused(role, response, post=False, extra=case.refusal):
             problems.append((label, "GET", role, _describe(response), "refused"))
-    if case.post:
+    if not case.post_open:
+        # Every role refused the page must be refused its POST too (a form view, or a
+        # POST-only action): refused and nothing changed.
         data = _resolve(case.data, world)
         for role, client in clients.items():
             if role in case.allowed:
