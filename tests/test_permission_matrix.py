@@ -8,8 +8,8 @@ new URL cannot escape the matrix.
 
 A ``Case`` says how to build the URL's kwargs from the world (``tests/matrix_world.py``)
 and which roles (``ROLES`` there) may get a successful answer (``ok``, default 200).
-Every other role must be refused: anonymous → 302 to the login page, 403, 404 or 405;
-a signed-in role → 403, 404 or 405. Never 200, never 5xx. ``unknown=`` gives kwargs
+Every other role must be refused: anonymous → 302 to the login page, 401, 403, 404 or
+405; a signed-in role → 403, 404 or 405. Never 200, never 5xx. ``unknown=`` gives kwargs
 naming no object: every role then gets 404 (anonymous may get the login redirect).
 
 ``post=True`` marks a POST-only action: a GET must be refused for everyone (405, or
@@ -20,20 +20,30 @@ database may change (``_fingerprint``: row counts of every project model, every
 status field, the audit chain). Allowed roles do not POST (the state would move).
 ``post_open=True`` skips that for a POST anyone may send (log-out, language).
 
-To add a row (e.g. for the REST API or /healthz), add the pattern's key with its
-cases, e.g.::
+Beyond status codes, every 200 text response (HTML, JSON, CSV) is searched for the
+world's secrets (``world.secrets``: a sealed bid's reference, an ineligible bid's, a
+draft bid's, the panel experts' names, a draft challenge's title, a pending
+organisation's name), each with the roles that may read it; 401 also counts as a
+refusal (for API rows).
+
+HOW TO ADD A ROW (e.g. for the REST API or /healthz): add the pattern's key with its
+cases — ``C(kwargs, allowed, ...)`` for a page, ``P(kwargs, allowed, data, ...)`` for a
+POST-only action::
 
     "api:challenge-detail": (
-        Case(kw(ocid="open.ocid"), PUBLIC, label="published",
-             unknown={"ocid": "ocds-none"}),
-        Case(kw(ocid="draft.ocid"), {"issuer", "bureau"}, label="draft"),
+        C(kw(ocid="open.ocid"), PUBLIC, label="published", unknown={"ocid": "none"}),
+        C(kw(ocid="draft.ocid"), {"issuer", "bureau"}, label="draft"),
     ),
-    "healthz": (Case({}, PUBLIC),),
+    "api:bid-detail": (C(kw(reference="sealed.reference"), {"bidder"}, label="sealed"),),
+    "healthz": (C({}, PUBLIC),),
 
-``kw(name="objects.attr.path")`` reads the value from the world; a callable
-``lambda w: {...}`` works as well. The rules encoded here come from
-/work/shared/DOMAIN.md and the predicates in */permissions.py; each row's comment
-names the rule when it is not obvious.
+``kw(name="attr.path")`` reads the value from the world's objects (see the names in
+``tests/matrix_world.build_world``: draft, open, sealed, closed, closed_bid,
+rival_bid, draw, seat_*, awarded, won_bid, project, contract, milestone, …); a
+callable ``lambda w: {...}`` works as well. A whole namespace can be one explicit
+rule with a wildcard key (as ``"admin:*"`` below) when a single rule really covers it.
+The rules encoded here come from /work/shared/DOMAIN.md and the predicates in
+*/permissions.py; each row's comment names the rule when it is not obvious.
 """
 
 import fnmatch
@@ -570,7 +580,7 @@ def _to_login(response):
 
 def _refused(role, response, *, post, extra=()):
     code = response.status_code
-    if code in (403, 404, 405) or code in extra:
+    if code in (401, 403, 404, 405) or code in extra:
         return True
     if role == "anonymous" and _to_login(response):
         return True
