@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from .models import AuditEvent
+
+# Events that name sealed content (bids, their receipts) and their teams are read on
+# their own pages under the sealing rules, and by verify_audit — never in this list.
+# Apps above audit add a callable returning the Q of such events (AppConfig.ready).
+HIDDEN_EVENTS: list = [lambda: Q(object_type="bounty.bid")]
 
 
 @admin.register(AuditEvent)
@@ -19,9 +25,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_queryset(self, request):
-        # Bid events name sealed bids and their teams: they are read on the bid pages,
-        # under the sealing rules, and by verify_audit — not here.
-        return super().get_queryset(request).exclude(object_type="bounty.bid")
+        queryset = super().get_queryset(request)
+        for hidden in HIDDEN_EVENTS:
+            queryset = queryset.exclude(hidden())
+        return queryset
 
     def has_add_permission(self, request):
         return False

@@ -7,11 +7,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
+        from audit.admin import HIDDEN_EVENTS
         from bounty.signals import project_created
 
         from . import notifications  # noqa: F401  (notification kinds)
         from .contracts import on_project_created
+        from .permissions import receipt_audit_events
         from .sources import register_builtin
 
         register_builtin()
+        HIDDEN_EVENTS.append(receipt_audit_events)
         project_created.connect(on_project_created, dispatch_uid="documents.contract_prepare")

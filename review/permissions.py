@@ -51,8 +51,14 @@ def is_seat_expert(user, seat) -> bool:
 
 
 def expert_can_read_bid(user, bid) -> bool:
-    """An accepted panel expert who declared no conflict for this bid (or was cleared)."""
+    """An accepted panel expert who declared no conflict for this bid (or was cleared),
+    while the bid is in the review (a bid found ineligible leaves it, DOMAIN §3)."""
+    from bounty.models import BidStatus
+
     from .models import Declaration
+
+    if bid.status == BidStatus.INELIGIBLE:
+        return False
 
     declaration = (
         Declaration.objects.filter(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused, StaleState
 from audit.services import audit_record
-from bounty.models import RubricCriterion
+from bounty.models import BidStatus, RubricCriterion
 
 from . import permissions as perms
 from .models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
@@ -200,8 +200,13 @@ def tie_decide(*, challenge, by, order, reason):
 
 
 def scorable_bids(seat):
-    """Bids this accepted expert has declared no conflict with (or was cleared for)."""
-    declarations = Declaration.objects.filter(seat=seat).select_related("bid")
+    """Bids this accepted expert has declared no conflict with (or was cleared for) and
+    that are still in the review (not found ineligible by the formal check)."""
+    declarations = (
+        Declaration.objects.filter(seat=seat)
+        .exclude(bid__status=BidStatus.INELIGIBLE)
+        .select_related("bid")
+    )
     return [d.bid for d in declarations if d.clears_access]
 
 

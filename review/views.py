@@ -256,7 +256,11 @@ def score_bid(request, pk, bid_pk):
     declaration = (
         Declaration.objects.filter(seat=seat, bid_id=bid_pk).select_related("bid__lead").first()
     )
-    if declaration is None or not declaration.clears_access:
+    if (
+        declaration is None
+        or not declaration.clears_access
+        or declaration.bid.status == BidStatus.INELIGIBLE
+    ):
         raise Http404
     bid = declaration.bid
     criteria = list(
