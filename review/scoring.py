@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused, StaleState
 from audit.services import audit_record
-from bounty.models import BidStatus, RubricCriterion
+from bounty.models import Bid, BidStatus, RubricCriterion
 
 from . import permissions as perms
 from .models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
@@ -278,6 +278,24 @@ def scores_submit(*, seat, by):
     """Submit and lock every sheet of this expert at once (needs all bids fully scored)."""
     with transaction.atomic():
         seat = _lock_seat(seat, by)
+        # Every bid in the review needs the expert's declaration (and a ruling on a
+        # potential conflict) first: otherwise "all my scores" would skip it unnoticed.
+        undecided = (
+            Bid.objects.filter(challenge=seat.draw.challenge, submitted_at__isnull=False)
+            .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
+            .exclude(
+                pk__in=Declaration.objects.filter(seat=seat)
+                .exclude(outcome=Declaration.Outcome.POTENTIAL, bureau_ruling="")
+                .values("bid_id")
+            )
+        )
+        if undecided.exists():
+            raise ActionRefused(
+                _(
+                    "Declare for every bid first (a potential conflict waits for the "
+                    "bureau's ruling); then score and submit."
+                )
+            )
         bids = scorable_bids(seat)
         criteria = set(
             RubricCriterion.objects.filter(challenge=seat.draw.challenge).values_list(

@@ -475,6 +475,140 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "notifications:mark_all_read": (P({}, SIGNED_IN),),
     # Opening a notification marks it read and follows its link: the recipient only.
     "notifications:open": (C(kw(pk="notification.pk"), {"issuer"}, ok=(302,), unknown={"pk": 0}),),
+    # --- The REST API (/api/v1/): the same predicates as the web pages ------------------
+    # Anonymous callers get 401 (a Bearer challenge) where the web redirects to log-in; a
+    # service's refusal of a POST is 409 (or 400 with field errors). API = refusals too.
+    "api:schema": (C({}, PUBLIC),),
+    "api:docs": (C({}, PUBLIC),),
+    "api:redoc": (C({}, PUBLIC),),
+    "api:<api/v1/^(?!ocds/).*$>": (C({}, NOBODY, label="JSON 404 for any other path"),),
+    "api:industries": (C({}, PUBLIC),),
+    "api:board": (C({}, PUBLIC),),
+    "api:challenge": (
+        C(kw(ocid="draft.ocid"), {"issuer", "bureau"}, label="draft", unknown={"ocid": "x"}),
+        C(kw(ocid="open.ocid"), PUBLIC, label="published"),
+        C(kw(ocid="awarded.ocid"), PUBLIC, label="awarded"),
+    ),
+    "api:notices": (C({}, PUBLIC),),
+    "api:notice": (
+        C(kw(ocid="open.ocid"), NOBODY, label="published, no notice", unknown={"ocid": "x"}),
+        C(kw(ocid="draft.ocid"), NOBODY, label="draft"),
+    ),
+    "api:awards": (C({}, PUBLIC),),
+    # Verification answers every hash: "authentic" for ours, "not found" (200) otherwise.
+    "api:verify": (
+        C(kw(sha256="contract_document.sha256"), PUBLIC),
+        C({"sha256": "0" * 64}, PUBLIC, label="not ours: answered not found"),
+    ),
+    "api:me": (C({}, SIGNED_IN),),
+    "api:organizations": (C({}, SIGNED_IN),),
+    "api:organization": (
+        C(kw(pk="issuer_org.pk"), {"issuer", "bureau"}, unknown={"pk": NO_SUCH}),
+        C(kw(pk="pending_org.pk"), BUREAU, label="pending org"),
+    ),
+    "api:my_bids": (C({}, SIGNED_IN),),  # each sees the bids of their own organisations
+    "api:challenge_bids": (
+        C(kw(ocid="open.ocid"), NOBODY, label="before the deadline", unknown={"ocid": "x"}),
+        C(kw(ocid="closed.ocid"), {"bureau", "issuer"}, label="after the formal check"),
+    ),
+    "api:bid": (
+        C(
+            kw(reference="sealed.reference"),
+            {"bidder"},
+            label="sealed",
+            unknown={"reference": "B-x"},
+        ),
+        C(
+            kw(reference="closed_bid.reference"),
+            {"bidder", "bureau", "expert_declared", "issuer"},
+            label="eligible",
+        ),
+        C(kw(reference="rival_bid.reference"), BUREAU, label="ineligible"),
+        C(kw(reference="other_draft.reference"), {"other"}, label="a draft of another team"),
+    ),
+    "api:bid_attachments": (P(kw(reference="sealed.reference"), NOBODY, label="submitted"),),
+    "api:bid_attachment": (
+        C(
+            lambda w: {"reference": w.sealed.reference, "pk": w.sealed_attachment.pk},
+            NOBODY,
+            label="DELETE only; GET is 405",
+        ),
+    ),
+    "api:bid_submit": (
+        P(kw(reference="other_draft.reference"), {"other"}, label="a draft of another team"),
+    ),
+    "api:bid_withdraw": (
+        P(kw(reference="closed_bid.reference"), NOBODY, label="after the deadline"),
+    ),
+    "api:bid_reopen": (
+        P(kw(reference="closed_bid.reference"), NOBODY, label="after the deadline"),
+    ),
+    "api:bid_receipts": (
+        C(
+            kw(reference="sealed.reference"),
+            {"bidder"},
+            label="sealed",
+            unknown={"reference": "B-x"},
+        ),
+        C(
+            kw(reference="closed_bid.reference"),
+            {"bidder", "bureau", "expert_declared", "issuer"},
+            label="after deadline",
+        ),
+    ),
+    "api:bid_receipt": (
+        C(
+            lambda w: {"reference": w.sealed.reference, "number": w.sealed_version.number},
+            {"bidder"},
+            label="sealed",
+            unknown=lambda w: {"reference": w.sealed.reference, "number": 99},
+        ),
+    ),
+    "api:invitations": (C({}, SIGNED_IN),),  # each expert's own
+    "api:invitation": (
+        C(kw(pk="seat_accepted.pk"), {"expert_accepted"}, label="accepted", unknown={"pk": 0}),
+        C(kw(pk="seat_declared.pk"), {"expert_declared"}, label="declared"),
+        C(kw(pk="seat_waiting.pk"), NOBODY, label="alternate, not invited"),
+    ),
+    "api:accept": (P(kw(pk="seat_accepted.pk"), NOBODY, label="already accepted"),),
+    "api:decline": (P(kw(pk="seat_waiting.pk"), NOBODY, label="alternate, not invited"),),
+    "api:declare": (P(kw(pk="seat_waiting.pk"), NOBODY, label="alternate, not invited"),),
+    "api:score_sheet": (
+        C(
+            lambda w: {"pk": w.seat_declared.pk, "bid_pk": w.closed_bid.pk},
+            {"expert_declared"},
+            unknown=lambda w: {"pk": w.seat_declared.pk, "bid_pk": NO_SUCH},
+        ),
+        C(
+            lambda w: {"pk": w.seat_accepted.pk, "bid_pk": w.closed_bid.pk},
+            NOBODY,
+            label="not declared",
+        ),
+    ),
+    "api:scores_submit": (
+        P(kw(pk="seat_accepted.pk"), NOBODY, label="not declared", refusal=(409,)),
+    ),
+    "api:projects": (C({}, SIGNED_IN),),
+    "api:project": (C(kw(pk="project.pk"), PARTIES, unknown={"pk": NO_SUCH}),),
+    "api:milestone_report": (
+        P(
+            lambda w: {"pk": w.project.pk, "number": w.milestone.number},
+            NOBODY,
+            label="report already filed",
+        ),
+    ),
+    "api:bureau_challenges": (C({}, BUREAU),),
+    # --- Personal API tokens (web page) -------------------------------------------------
+    "api_tokens:list": (C({}, SIGNED_IN),),
+    "api_tokens:revoke": (P({"pk": NO_SUCH}, NOBODY, label="no such token"),),
+    # --- Open data (OCDS) ------------------------------------------------------------------
+    "opendata:releases": (C({}, PUBLIC),),
+    "opendata:package": (
+        C(kw(ocid="open.ocid"), PUBLIC, label="published", unknown={"ocid": "ocds-none"}),
+        C(kw(ocid="draft.ocid"), NOBODY, label="draft"),
+    ),
+    # --- Operations --------------------------------------------------------------------------
+    "ops:healthz": (C({}, PUBLIC, ok=(200, 503)),),
     # --- Django admin: one rule for every admin: pattern ----------------------------------
     # Every role of the site (none is staff) is redirected to the admin log-in, never 200;
     # the superuser (is_staff) gets 200 on the index and every changelist, and no 5xx on
@@ -584,9 +718,10 @@ def _refused(role, response, *, post, extra=()):
         return True
     if role == "anonymous" and _to_login(response):
         return True
-    # A refused action may answer with a redirect back and a message, or show its form
-    # again with 400; the fingerprint (checked separately) proves that nothing changed.
-    return post and code in (302, 400)
+    # A refused action may answer with a redirect back and a message, show its form
+    # again with 400, or (the API) say 409 when a service refuses; the fingerprint
+    # (checked separately) proves that nothing changed.
+    return post and code in (302, 400, 409)
 
 
 def _describe(response):
@@ -642,7 +777,10 @@ def _run_case(key, case, world, clients, problems):
         url = reverse(name, kwargs=_resolve(case.unknown, world))
         for role, client in clients.items():
             response = _call(client, "POST" if case.post else "GET", url, {})
-            if not (response.status_code == 404 or (role == "anonymous" and _to_login(response))):
+            anonymous_sent_away = role == "anonymous" and (
+                _to_login(response) or response.status_code == 401  # the API asks for a token
+            )
+            if not (response.status_code == 404 or anonymous_sent_away):
                 problems.append((label + " <unknown id>", "", role, _describe(response), "404"))
 
 

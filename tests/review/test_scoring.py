@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.exceptions import ActionRefused
+from audit.models import AuditEvent
 from review import scoring, services
 from review.models import ScoreSheet
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bureau_officer
 
 from .draw_helpers import closed_challenge_with_bids, make_expert, run_draw
 
@@ -318,3 +319,23 @@ def test_exact_tie_resolved_by_a_recorded_panel_decision():
     ranked = scoring.ranking(challenge)
     assert [r.bid_id for r in ranked] == [bids[1].pk, bids[0].pk]
     assert not ranked[0].tied_with_next
+
+
+def test_submitting_needs_a_declaration_on_every_bid():
+    """Found by the permission matrix: with no declaration at all, "submit all my scores"
+    went through (nothing to score) and was recorded."""
+    challenge, bids = closed_challenge_with_bids(2)[:2]
+    officer = bureau_officer()
+    for _ in range(9):
+        make_expert(user=UserFactory())
+    draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
+    seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
+    user = seat.expert.user
+    services.seat_accept(seat=seat, by=user, undertaking=True)
+    with pytest.raises(ActionRefused):
+        scoring.scores_submit(seat=seat, by=user)
+    services.declaration_record(seat=seat, by=user, bid=bids[0], outcome="none")
+    services.declaration_record(seat=seat, by=user, bid=bids[1], outcome="potential")
+    with pytest.raises(ActionRefused):  # the bureau has not ruled on the potential conflict
+        scoring.scores_submit(seat=seat, by=user)
+    assert not AuditEvent.objects.filter(action="scores.submit").exists()
