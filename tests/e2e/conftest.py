@@ -130,6 +130,15 @@ class Journey:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         page.screenshot(path=self.dir / f"{self.step:02d}-{slug}.png", full_page=True)
 
+    def save_failure(self):
+        """On failure: a screenshot of every open page, and the form errors it shows."""
+        for n, context in enumerate(self.contexts):
+            for page in context.pages:
+                page.screenshot(path=self.dir / f"failed-{n}.png", full_page=True)
+                errors = page.locator(".error, .errorbox, .msg-error").all_inner_texts()
+                if errors:
+                    print(f"{page.url}: {errors}")  # noqa: T201
+
     def close(self):
         for context in self.contexts:
             context.close()
@@ -160,7 +169,17 @@ def journey(browser, live_server, request):
         return made[-1]
 
     yield start
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for one in made:
+        if failed:
+            one.save_failure()
         one.close()
     for one in made:
         assert one.watch.problems == [], "\n".join(one.watch.problems)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -32,11 +32,83 @@ def nav(page, name):
     page.wait_for_load_state()
 
 
-def test_zh_journey(journey):
+def pdf_file(folder, name, text):
+    """A small, real PDF (rendered by WeasyPrint, as the platform's own documents are)."""
+    from weasyprint import HTML
+
+    path = folder / name
+    path.write_bytes(HTML(string=f"<html lang='zh-CN'><body><p>{text}</p></body></html>").write_pdf())
+    return path
+
+
+def bid_through_the_form(j, page, *, pi, title, tag, files, consortium=None):
+    """A team opens the challenge from the board, starts a bid, fills it in, uploads its
+    files, reviews and submits it; returns the bid's reference from its receipt page."""
+    nav(page, "榜单大厅")
+    page.fill("[name=q]", "高镍")
+    click(page, "搜索")
+    page.get_by_role("link", name=title).click()
+    j.shot(page, f"{tag}-challenge-on-board")
+    click(page, "揭榜申报")
+    expect(page.locator("h1 .status")).to_have_text("草稿")
+    page.fill("[name=pi_email]", pi.email)
+    page.fill("[name=pi_title]", "教授")
+    if consortium:
+        page.get_by_role("button", name="添加成员").click()
+        page.fill("[name=cons-0-name]", consortium.name)
+        page.fill("[name=cons-0-credit_code]", consortium.credit_code)
+        page.fill("[name=cons-0-work_share]", "30")
+        page.fill("[name=cons-0-responsibilities]", "中试放大")
+    page.fill("[name=summary]", "掺杂包覆协同")
+    page.fill("[name=technical_approach]", "Al/Zr 共掺杂 + 单晶化 + 原子层沉积包覆。")
+    page.fill("[name=resp-0-committed_value]", "92")
+    page.fill("[name=resp-0-note]", "见实施方案")
+    page.fill("[name=ms-0-title]", "小试")
+    page.fill("[name=ms-0-due_month]", "6")
+    page.fill("[name=ms-0-deliverables]", "小试样品")
+    page.fill("[name=ms-0-tranche_share]", "40")
+    page.get_by_role("button", name="添加里程碑").click()
+    page.fill("[name=ms-1-title]", "中试")
+    page.fill("[name=ms-1-due_month]", "18")
+    page.fill("[name=ms-1-deliverables]", "中试样品与报告")
+    page.fill("[name=ms-1-tranche_share]", "60")
+    page.select_option("[name=budget-0-category]", "materials")
+    page.fill("[name=budget-0-amount]", "300")
+    page.fill("[name=risk_plan]", "中试放大风险：预留两轮工艺迭代。")
+    page.fill("[name=expected_results]", "发明专利 3 项，工艺包 1 套。")
+    j.shot(page, f"{tag}-bid-form-filled")
+    click(page, "保存草稿")
+    expect(page.locator(".messages")).to_contain_text("草稿已保存")
+    for kind, path in files:
+        page.select_option("[name=kind]", label=kind)
+        page.set_input_files("[name=file]", path)
+        click(page, "上传")
+        expect(page.locator("#sec-attachments")).to_contain_text(path.name)
+    j.shot(page, f"{tag}-bid-attachments-uploaded")
+    click(page, "保存并在提交前检查")
+    j.shot(page, f"{tag}-bid-review-before-submit")
+    click(page, "立即提交")
+    expect(page.locator("h1")).to_have_text("揭榜申报提交回执")
+    expect(page.locator("main")).to_contain_text(files[0][1].name)
+    j.shot(page, f"{tag}-bid-receipt")
+    page.locator(".crumbs a").first.click()
+    expect(page.locator("h1 .status")).to_have_text("已提交")
+    return page.locator("h1 .mono").inner_text()
+
+
+def test_zh_journey(journey, tmp_path):
     # SETUP: the starting accounts and organisations (verified), as the bureau would have them.
     officer = bureau_officer()
     issuer_org = OrganizationFactory(kind="enterprise", verified=True, name="常州新能源电池有限公司")
     issuer = member_of(issuer_org, "issuer", is_admin=True)
+
+    # SETUP: two teams: a university bidding alone, and an institute leading a consortium
+    # with a verified enterprise.
+    univ = OrganizationFactory(kind="university", verified=True, name="江南理工大学")
+    team_a = member_of(univ, "bidder", is_admin=True)
+    institute = OrganizationFactory(kind="institute", verified=True, name="常州先进材料研究院")
+    team_b = member_of(institute, "bidder", is_admin=True)
+    partner = OrganizationFactory(kind="enterprise", verified=True, name="武进正极材料有限公司")
 
     j = journey("zh")
     as_issuer = j.actor(issuer)
@@ -89,3 +161,21 @@ def test_zh_journey(journey):
         click(as_bureau, button, within="form[action$='/decide/']")
         expect(as_bureau.locator("h1 .status")).to_have_text(status)
     j.shot(as_bureau, "bureau-published")
+
+    # 4. Two teams bid: one alone, one as a consortium; each uploads its files in the form.
+    plan_a = pdf_file(tmp_path, "实施方案-江南理工.pdf", "实施方案：掺杂包覆协同")
+    plan_b = pdf_file(tmp_path, "实施方案-先进材料院.pdf", "实施方案：单晶化")
+    agreement = pdf_file(tmp_path, "联合体协议.pdf", "联合体协议：牵头单位与成员单位")
+    as_team_a = j.actor(team_a)
+    as_team_b = j.actor(team_b)
+    title = "高镍正极材料循环寿命提升"
+    bid_through_the_form(j, as_team_a, pi=team_a, title=title, tag="team-a", files=[("实施方案", plan_a)])
+    bid_through_the_form(
+        j,
+        as_team_b,
+        pi=team_b,
+        title=title,
+        tag="team-b",
+        files=[("实施方案", plan_b), ("联合体协议", agreement)],
+        consortium=partner,
+    )
