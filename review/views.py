@@ -650,7 +650,14 @@ def invitation(request, pk):
         return redirect("review:invitation", pk=seat.pk)
     sheets = {sh.bid_id: sh for sh in ScoreSheet.objects.filter(seat=seat)}
     rows = [
-        {"bid": b, "declaration": declarations.get(b.pk), "sheet": sheets.get(b.pk)} for b in bids
+        {
+            "bid": b,
+            "declaration": declarations.get(b.pk),
+            "sheet": sheets.get(b.pk),
+            # One form per bid with its own ids: a label must check its own row's answer.
+            "form": DeclarationForm(auto_id=f"id_bid{b.pk}_%s"),
+        }
+        for b in bids
     ]
     return render(
         request,
@@ -661,6 +668,5 @@ def invitation(request, pk):
             "rows": rows,
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
-            "declaration_form": DeclarationForm(),
         },
     )
