@@ -421,6 +421,10 @@ def ranking(request, ocid):
                 "bid"
             ),
             "is_bureau": perms.can_run_draw(request.user, challenge),
+            "can_start_review": perms.can_start_review(request.user, challenge),
+            "can_propose": perms.can_propose_award(request.user, challenge),
+            "can_confirm": perms.can_confirm_award(request.user, challenge),
+            "can_no_award": perms.can_declare_no_award(request.user, challenge, ranked),
         },
     )
 
@@ -538,6 +542,10 @@ def award_step(request, ocid):
             award.award_return(
                 challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
             )
+        elif step == "no_award":
+            award.no_award(
+                challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
+            )
         else:
             raise Http404
     except ActionRefused as exc:
@@ -546,7 +554,7 @@ def award_step(request, ocid):
         messages.success(request, _("Done."))
     return (
         redirect("review:ranking", ocid=ocid)
-        if step in ("propose", "return", "start_review")
+        if step in ("propose", "return", "start_review", "no_award")
         else redirect("review:notice", ocid=ocid)
     )
 

@@ -137,7 +137,7 @@ class Journey:
                 page.screenshot(path=self.dir / f"failed-{n}.png", full_page=True)
                 errors = page.locator(".error, .errorbox, .msg-error").all_inner_texts()
                 if errors:
-                    print(f"{page.url}: {errors}")  # noqa: T201
+                    print(f"{page.url}: {errors}")
 
     def close(self):
         for context in self.contexts:

@@ -5,13 +5,16 @@ and experts, and (2) to let time pass: each such shortcut is marked ``# TIME:`` 
 ``# SETUP:`` below. Everything else is clicking and typing, as the users would.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import OrganizationFactory, bureau_officer, member_of
+from tests.bounty.helpers import force_deadline
+from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of
+from tests.review.draw_helpers import make_expert, supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,6 +29,17 @@ def click(page, name, *, within=None):
     page.wait_for_load_state()
 
 
+def sha256_hex(text):
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def nav_inbox(page):
+    page.locator(".usernav a.inbox").click()
+    page.wait_for_load_state()
+
+
 def nav(page, name):
     """Follow a link of the main navigation."""
     page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
@@ -37,7 +51,9 @@ def pdf_file(folder, name, text):
     from weasyprint import HTML
 
     path = folder / name
-    path.write_bytes(HTML(string=f"<html lang='zh-CN'><body><p>{text}</p></body></html>").write_pdf())
+    path.write_bytes(
+        HTML(string=f"<html lang='zh-CN'><body><p>{text}</p></body></html>").write_pdf()
+    )
     return path
 
 
@@ -99,7 +115,9 @@ def bid_through_the_form(j, page, *, pi, title, tag, files, consortium=None):
 def test_zh_journey(journey, tmp_path):
     # SETUP: the starting accounts and organisations (verified), as the bureau would have them.
     officer = bureau_officer()
-    issuer_org = OrganizationFactory(kind="enterprise", verified=True, name="常州新能源电池有限公司")
+    issuer_org = OrganizationFactory(
+        kind="enterprise", verified=True, name="常州新能源电池有限公司"
+    )
     issuer = member_of(issuer_org, "issuer", is_admin=True)
 
     # SETUP: two teams: a university bidding alone, and an institute leading a consortium
@@ -109,6 +127,10 @@ def test_zh_journey(journey, tmp_path):
     institute = OrganizationFactory(kind="institute", verified=True, name="常州先进材料研究院")
     team_b = member_of(institute, "bidder", is_admin=True)
     partner = OrganizationFactory(kind="enterprise", verified=True, name="武进正极材料有限公司")
+
+    # SETUP: the bureau's supervisor, and five experts of the new-energy pool with accounts.
+    sup = supervisor()
+    experts = [make_expert(user=UserFactory()) for _ in range(5)]
 
     j = journey("zh")
     as_issuer = j.actor(issuer)
@@ -157,7 +179,11 @@ def test_zh_journey(journey, tmp_path):
     nav(as_bureau, "榜单审核")
     as_bureau.get_by_role("link", name="高镍正极材料循环寿命提升").click()
     j.shot(as_bureau, "bureau-opens-challenge")
-    for button, status in (("开始审核", "审核中"), ("审核通过", "审核通过"), ("在榜单大厅发布", "揭榜中")):
+    for button, status in (
+        ("开始审核", "审核中"),
+        ("审核通过", "审核通过"),
+        ("在榜单大厅发布", "揭榜中"),
+    ):
         click(as_bureau, button, within="form[action$='/decide/']")
         expect(as_bureau.locator("h1 .status")).to_have_text(status)
     j.shot(as_bureau, "bureau-published")
@@ -169,8 +195,10 @@ def test_zh_journey(journey, tmp_path):
     as_team_a = j.actor(team_a)
     as_team_b = j.actor(team_b)
     title = "高镍正极材料循环寿命提升"
-    bid_through_the_form(j, as_team_a, pi=team_a, title=title, tag="team-a", files=[("实施方案", plan_a)])
-    bid_through_the_form(
+    ref_a = bid_through_the_form(
+        j, as_team_a, pi=team_a, title=title, tag="team-a", files=[("实施方案", plan_a)]
+    )
+    ref_b = bid_through_the_form(
         j,
         as_team_b,
         pi=team_b,
@@ -179,3 +207,96 @@ def test_zh_journey(journey, tmp_path):
         files=[("实施方案", plan_b), ("联合体协议", agreement)],
         consortium=partner,
     )
+
+    # 5. TIME: the bid deadline passes (moved into the past in the database).
+    from bounty.models import Challenge
+
+    challenge = force_deadline(Challenge.objects.get(), timezone.now() - timedelta(seconds=1))
+    ocid = challenge.ocid
+    as_bureau.goto(f"/challenges/{ocid}/")
+    expect(as_bureau.locator(".deadline-box")).to_contain_text("揭榜已截止")
+    j.shot(as_bureau, "deadline-passed")
+
+    # 6. The bureau runs the formal check: one bid through its checklist, one from the list.
+    click(as_bureau, "开始形式审查")
+    expect(as_bureau.locator("h1")).to_contain_text("揭榜申报")
+    as_bureau.locator("tr", has_text=ref_a).get_by_role("link", name="核查").click()
+    j.shot(as_bureau, "formal-check-form")
+    as_bureau.get_by_label("形式审查通过").check()
+    click(as_bureau, "记录形式审查结果")
+    expect(as_bureau.locator("tr", has_text=ref_a)).to_contain_text("形式审查通过")
+    as_bureau.get_by_label(ref_b).check()
+    click(as_bureau, "将所选申报标记为形式审查通过（仅限自动检查全部通过的申报）")
+    expect(as_bureau.locator("tr", has_text=ref_b)).to_contain_text("形式审查通过")
+    j.shot(as_bureau, "formal-check-done")
+
+    # 7. The bureau opens a draw; the bureau and the supervisor commit, freeze and reveal.
+    as_bureau.goto(f"/challenges/{ocid}/")
+    click(as_bureau, "专家抽取")
+    as_bureau.get_by_label("评审专家组人数").fill("5")
+    as_bureau.get_by_label("候补专家人数").fill("0")
+    click(as_bureau, "发起抽取")
+    expect(as_bureau.locator("h1")).to_contain_text("抽取")
+    draw_url = as_bureau.url
+    as_bureau.get_by_label("您的秘密值（仅保存在本浏览器中，请自行记录）").fill("officer-secret-42")
+    # The secret is hashed in the browser (static/js/commit.js); only the SHA-256 is sent.
+    expect(as_bureau.locator("[name=commitment]")).to_have_value(sha256_hex("officer-secret-42"))
+    click(as_bureau, "提交承诺值")
+    j.shot(as_bureau, "draw-bureau-committed")
+    as_sup = j.actor(sup)
+    nav_inbox(as_sup)
+    # (its Chinese text is in e2e-zh.json until the lead merges it into the catalogue)
+    as_sup.locator("main").get_by_role("link", name=re.compile(title)).first.click()
+    as_sup.get_by_label("您的秘密值（仅保存在本浏览器中，请自行记录）").fill("supervisor-secret-7")
+    expect(as_sup.locator("[name=commitment]")).to_have_value(sha256_hex("supervisor-secret-7"))
+    click(as_sup, "提交承诺值")
+    j.shot(as_sup, "draw-supervisor-committed")
+    as_bureau.goto(draw_url)
+    click(as_bureau, "2. 冻结合格专家池")
+    expect(as_bureau.locator("h1 .status")).to_have_text("合格专家池已冻结，等待揭示秘密值")
+    as_bureau.get_by_label("您的秘密值").fill("officer-secret-42")
+    click(as_bureau, "揭示")
+    as_sup.goto(draw_url)
+    as_sup.get_by_label("您的秘密值").fill("supervisor-secret-7")
+    click(as_sup, "揭示")
+    expect(as_sup.locator("h1 .status")).to_have_text("抽取已完成")
+    expect(as_sup.locator("table").last.locator("tbody tr")).to_have_count(5)
+    j.shot(as_sup, "draw-completed")
+
+    # 8. The bureau starts the review from the panel ranking page.
+    as_bureau.goto(f"/challenges/{ocid}/")
+    click(as_bureau, "评审专家组排名")
+    click(as_bureau, "启动对形式审查合格申报的评审")
+    as_bureau.goto(f"/challenges/{ocid}/")
+    expect(as_bureau.locator("h1 .status")).to_have_text("专家评审中")
+    j.shot(as_bureau, "review-started")
+
+    # 9. Each expert accepts, declares no conflict for each bid, scores both, submits.
+    for n, expert in enumerate(experts, start=1):
+        page = j.actor(expert.user)
+        nav(page, "评审邀请")
+        page.get_by_role("link", name=title).click()
+        page.get_by_label("本人承诺", exact=False).check()
+        click(page, "接受并签署")
+        for reference in (ref_a, ref_b):
+            row = page.locator("tr", has_text=reference)
+            row.get_by_text("无利益冲突").click()  # the label, as a user would
+            row.get_by_role("button", name="提交声明").click()
+            page.wait_for_load_state()
+            expect(page.locator("tr", has_text=reference)).to_contain_text("无利益冲突")
+        if n == 1:
+            j.shot(page, "expert-declared")
+        for reference, base in ((ref_a, 88), (ref_b, 76)):
+            page.locator("tr", has_text=reference).get_by_role("link", name="评分").click()
+            for k, box in enumerate(page.locator("input[type=number]").all()):
+                box.fill(str(base - k))
+            for box in page.locator("textarea").all():
+                box.fill("方案可行，指标承诺有依据。")
+            if n == 1 and reference == ref_a:
+                j.shot(page, "expert-scoring")
+            click(page, "保存草稿")
+            page.locator(".crumbs a").first.click()
+        click(page, "提交我的全部评分")
+        if n == 1:
+            j.shot(page, "expert-submitted")
+        page.context.close()
