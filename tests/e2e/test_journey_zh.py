@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.bounty.helpers import force_deadline
+from tests.e2e.conftest import PASSWORD
 from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of
 from tests.review.draw_helpers import make_expert, supervisor
 
@@ -300,3 +301,108 @@ def test_zh_journey(journey, tmp_path):
         if n == 1:
             j.shot(page, "expert-submitted")
         page.context.close()
+
+    # 10. The issuer reads the ranking and proposes the first-ranked bid.
+    as_issuer.goto(f"/challenges/{ocid}/")
+    click(as_issuer, "评审专家组排名")
+    expect(as_issuer.locator("table tbody tr").first).to_contain_text(ref_a)
+    as_issuer.locator("label", has_text=ref_a).locator("input[name=bids]").check()
+    j.shot(as_issuer, "issuer-ranking-propose")
+    click(as_issuer, "提交拟中榜方")
+    expect(as_issuer.locator(".messages")).to_contain_text("操作成功")
+
+    # 11. The bureau follows its notification and confirms: the public notice opens.
+    nav_inbox(as_bureau)
+    as_bureau.get_by_role("link", name=f"已提出拟中榜方：{title}").click()
+    click(as_bureau, "评审专家组排名")
+    click(as_bureau, "确认并开始公示")
+    expect(as_bureau.locator("h1")).to_contain_text("拟中榜方公示")
+    expect(as_bureau.locator("h1 .status")).to_have_text("公示中")
+    expect(as_bureau.locator(".facts")).to_contain_text("江南理工大学")
+    j.shot(as_bureau, "notice-open")
+
+    # 12. TIME: the notice ends (its end moved into the past) and the scheduled task the worker
+    # runs (schedule "award-after-notice") awards it; the contract's PDFs are rendered by the
+    # task it queues, inline here (Q_CLUSTER["sync"] in config/settings/test.py).
+    from review.tasks import award_due_challenges
+
+    Challenge.objects.filter(pk=challenge.pk).update(
+        notice_ends_at=timezone.now() - timedelta(seconds=1)
+    )
+    award_due_challenges()
+    anonymous = j.actor()
+    anonymous.goto("/")
+    nav(anonymous, "公示")
+    anonymous.get_by_role("link", name=title).first.click()
+    expect(anonymous.locator("h1 .status")).to_have_text("已中榜")
+    j.shot(anonymous, "notice-ended-awarded")
+
+    # 13. The contract PDFs are ready; the team, the issuer (by sealed scan) and the bureau sign.
+    scan = pdf_file(tmp_path, "合同签字盖章扫描件.pdf", "三方协议 签字盖章页")
+    for who, page, by_scan in (
+        ("team", as_team_a, False),
+        ("issuer", as_issuer, True),
+        ("bureau", as_bureau, False),
+    ):
+        nav(page, "合同")
+        page.locator("main table").get_by_role("link").first.click()
+        expect(page.locator("main table").first.locator("tbody tr")).to_have_count(2)
+        for row in page.locator("main table").first.locator("tbody tr").all():
+            expect(row).to_contain_text("已生成")
+        if who == "team":
+            j.shot(page, "contract-generated")
+        if by_scan:
+            page.get_by_label("上传签字盖章扫描件").check()
+            page.get_by_label("签字盖章扫描件（PDF）").set_input_files(scan)
+        else:
+            page.get_by_label("您的登录密码（在线签署时填写）").fill(PASSWORD)
+        page.get_by_label("我已阅读上列两份文书，并代表本单位签署。").check()
+        click(page, "签署合同")
+        j.shot(page, f"contract-signed-by-{who}")
+    expect(as_bureau.locator("h1 .status")).to_have_text("已签署")
+    expect(as_bureau.locator(".facts")).to_contain_text("在库")
+
+    # 14. TIME: the first milestone's date comes within the reporting window (moved in the
+    # database) and the daily task the worker runs (schedule "project-daily") opens it.
+    from bounty.models import ProjectMilestone
+    from bounty.tasks import project_daily
+
+    ProjectMilestone.objects.filter(number=1).update(
+        due_on=timezone.localdate() + timedelta(days=10)
+    )
+    project_daily()
+    report = pdf_file(tmp_path, "小试测试报告.pdf", "小试测试报告：容量保持率 92%")
+    nav(as_team_a, "项目")
+    as_team_a.get_by_role("link", name=title).first.click()
+    expect(as_team_a.locator("h1 .status")).to_have_text("在库")
+    as_team_a.get_by_label("进展报告").fill("完成小试，指标达到承诺值。")
+    as_team_a.get_by_label(re.compile("循环寿命容量保持率")).fill("92 %")
+    as_team_a.get_by_label(re.compile("附件")).set_input_files(report)
+    j.shot(as_team_a, "milestone-report-filled")
+    click(as_team_a, "提交报告")
+    expect(as_team_a.locator("main")).to_contain_text("已提交报告")
+    expect(as_team_a.locator("main")).to_contain_text(report.name)
+    j.shot(as_team_a, "milestone-report-submitted")
+
+    # 15. The issuer gives its opinion, then the bureau decides: met.
+    for page, comment in ((as_issuer, "同意，指标达到承诺值"), (as_bureau, "达到要求")):
+        nav(page, "项目")
+        page.get_by_role("link", name=title).first.click()
+        page.get_by_label("评估意见").fill(comment)
+        click(page, "已达成")
+        expect(page.locator("main")).to_contain_text(comment)
+    expect(as_bureau.locator("main table").first.locator("tbody tr").first).to_contain_text(
+        "已达成"
+    )
+    j.shot(as_bureau, "milestone-met")
+
+    # 16. The bureau's dashboard shows the challenge and the project.
+    nav(as_bureau, "数据看板")
+    expect(as_bureau.locator("main")).to_contain_text("申报最多的榜单")
+    expect(as_bureau.locator("main").get_by_role("link", name=title)).to_be_visible()
+    j.shot(as_bureau, "dashboard")
+    click(as_bureau, "全部项目 ›")
+    project_row = as_bureau.locator("tr", has_text=title)
+    expect(project_row).to_contain_text("江南理工大学")
+    expect(project_row).to_contain_text("在库")
+    j.shot(as_bureau, "dashboard-projects")
