@@ -12,50 +12,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bounty.models import Challenge, ProjectMilestone
+from bounty.tasks import project_daily
+from review.tasks import award_due_challenges
 from tests.bounty.helpers import force_deadline
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.browser import PASSWORD, click, nav, nav_inbox, pdf_file, sha256_hex
 from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of
 from tests.review.draw_helpers import make_expert, supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def click(page, name, *, within=None):
-    """Click the button (or link) a user would: by its visible text."""
-    scope = page.locator(within) if within else page
-    target = scope.get_by_role("button", name=name, exact=True)
-    if not target.count():
-        target = scope.get_by_role("link", name=name, exact=True)
-    target.first.click()
-    page.wait_for_load_state()
-
-
-def sha256_hex(text):
-    import hashlib
-
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def nav_inbox(page):
-    page.locator(".usernav a.inbox").click()
-    page.wait_for_load_state()
-
-
-def nav(page, name):
-    """Follow a link of the main navigation."""
-    page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
-    page.wait_for_load_state()
-
-
-def pdf_file(folder, name, text):
-    """A small, real PDF (rendered by WeasyPrint, as the platform's own documents are)."""
-    from weasyprint import HTML
-
-    path = folder / name
-    path.write_bytes(
-        HTML(string=f"<html lang='zh-CN'><body><p>{text}</p></body></html>").write_pdf()
-    )
-    return path
 
 
 def bid_through_the_form(j, page, *, pi, title, tag, files, consortium=None):
@@ -190,9 +155,9 @@ def test_zh_journey(journey, tmp_path):
     j.shot(as_bureau, "bureau-published")
 
     # 4. Two teams bid: one alone, one as a consortium; each uploads its files in the form.
-    plan_a = pdf_file(tmp_path, "实施方案-江南理工.pdf", "实施方案：掺杂包覆协同")
-    plan_b = pdf_file(tmp_path, "实施方案-先进材料院.pdf", "实施方案：单晶化")
-    agreement = pdf_file(tmp_path, "联合体协议.pdf", "联合体协议：牵头单位与成员单位")
+    plan_a = pdf_file(tmp_path, "实施方案-江南理工.pdf", "Implementation plan A")
+    plan_b = pdf_file(tmp_path, "实施方案-先进材料院.pdf", "Implementation plan B")
+    agreement = pdf_file(tmp_path, "联合体协议.pdf", "Consortium agreement")
     as_team_a = j.actor(team_a)
     as_team_b = j.actor(team_b)
     title = "高镍正极材料循环寿命提升"
@@ -210,8 +175,6 @@ def test_zh_journey(journey, tmp_path):
     )
 
     # 5. TIME: the bid deadline passes (moved into the past in the database).
-    from bounty.models import Challenge
-
     challenge = force_deadline(Challenge.objects.get(), timezone.now() - timedelta(seconds=1))
     ocid = challenge.ocid
     as_bureau.goto(f"/challenges/{ocid}/")
@@ -324,8 +287,6 @@ def test_zh_journey(journey, tmp_path):
     # 12. TIME: the notice ends (its end moved into the past) and the scheduled task the worker
     # runs (schedule "award-after-notice") awards it; the contract's PDFs are rendered by the
     # task it queues, inline here (Q_CLUSTER["sync"] in config/settings/test.py).
-    from review.tasks import award_due_challenges
-
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )
@@ -338,7 +299,7 @@ def test_zh_journey(journey, tmp_path):
     j.shot(anonymous, "notice-ended-awarded")
 
     # 13. The contract PDFs are ready; the team, the issuer (by sealed scan) and the bureau sign.
-    scan = pdf_file(tmp_path, "合同签字盖章扫描件.pdf", "三方协议 签字盖章页")
+    scan = pdf_file(tmp_path, "合同签字盖章扫描件.pdf", "Tri-party agreement, signed and sealed")
     for who, page, by_scan in (
         ("team", as_team_a, False),
         ("issuer", as_issuer, True),
@@ -364,14 +325,11 @@ def test_zh_journey(journey, tmp_path):
 
     # 14. TIME: the first milestone's date comes within the reporting window (moved in the
     # database) and the daily task the worker runs (schedule "project-daily") opens it.
-    from bounty.models import ProjectMilestone
-    from bounty.tasks import project_daily
-
     ProjectMilestone.objects.filter(number=1).update(
         due_on=timezone.localdate() + timedelta(days=10)
     )
     project_daily()
-    report = pdf_file(tmp_path, "小试测试报告.pdf", "小试测试报告：容量保持率 92%")
+    report = pdf_file(tmp_path, "小试测试报告.pdf", "Test report: capacity retention 92 percent")
     nav(as_team_a, "项目")
     as_team_a.get_by_role("link", name=title).first.click()
     expect(as_team_a.locator("h1 .status")).to_have_text("在库")
