@@ -28,6 +28,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_connection_per_thread():
+    """Keep Django's connections per thread while Playwright runs.
+
+    Playwright's sync API keeps an asyncio loop running in the main thread. asgiref's
+    thread-critical ``Local`` (Django's connection storage) then switches to context-variable
+    storage, i.e. fresh connection objects that lack the test database's serialized contents,
+    so ``serialized_rollback`` would silently restore nothing after another transactional
+    test flushed the database (migration data such as industries and document templates
+    gone). Plain thread-local storage is what sync code sees anyway.
+    """
+    from django.db import connections
+
+    critical_local = connections._connections
+    connections._connections = critical_local._storage  # the threading.local behind it
+    yield
+    connections._connections = critical_local
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's ``browser`` fixture launches the system Chromium, never a download."""

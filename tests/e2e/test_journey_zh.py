@@ -75,6 +75,8 @@ def bid_through_the_form(j, page, *, pi, title, tag, files, consortium=None):
     j.shot(page, f"{tag}-bid-receipt")
     page.locator(".crumbs a").first.click()
     expect(page.locator("h1 .status")).to_have_text("已提交")
+    if consortium:
+        expect(page.locator(".facts")).to_contain_text(f"{consortium.name} (30%)")
     return page.locator("h1 .mono").inner_text()
 
 
