@@ -1,15 +1,20 @@
 from .models import Organization, OrganizationKind, OrganizationStatus, Role, User
 
 
-def bureau_officers():
+def bureau_officers(role=Role.BUREAU):
     return list(
         User.objects.filter(
             is_active=True,
-            memberships__role=Role.BUREAU,
+            memberships__role=role,
             memberships__organization__kind=OrganizationKind.BUREAU,
             memberships__organization__status=OrganizationStatus.VERIFIED,
         ).distinct()
     )
+
+
+def supervisors():
+    """The bureau's supervisors (纪检监督): they co-sign every expert draw."""
+    return bureau_officers(role=Role.SUPERVISOR)
 
 
 def bureau_organization():

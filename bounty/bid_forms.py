@@ -96,7 +96,9 @@ class TeamForm(forms.Form):
     )
     employer = forms.CharField(label=_("Employer"), max_length=200)
     employer_code = CreditCodeField(label=_("Employer's credit code"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER
+    )
     email = forms.EmailField(label=_("Account email (optional)"), required=False)
 
 
@@ -118,7 +120,11 @@ class MilestoneForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=BudgetLine.Category.choices,
+        initial=BudgetLine.Category.EQUIPMENT,
+    )
     amount = forms.DecimalField(
         label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0.01
     )
@@ -126,7 +132,9 @@ class BudgetForm(forms.Form):
 
 
 class ExclusionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ExclusionRequest.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ExclusionRequest.Kind.choices, initial=ExclusionRequest.Kind.EXPERT
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     credit_code = CreditCodeField(label=_("Credit code"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500)

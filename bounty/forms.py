@@ -84,7 +84,9 @@ class ChallengeForm(forms.ModelForm):
 
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200)
-    comparator = forms.ChoiceField(label=_("Comparison"), choices=Comparator.choices)
+    comparator = forms.ChoiceField(
+        label=_("Comparison"), choices=Comparator.choices, initial=Comparator.GTE
+    )
     target_value = forms.DecimalField(label=_("Target value"), max_digits=16, decimal_places=4)
     target_upper = forms.DecimalField(
         label=_("Upper bound"), max_digits=16, decimal_places=4, required=False

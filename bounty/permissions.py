@@ -100,6 +100,14 @@ def can_edit_bid(user, bid, *, allow_submitted=False) -> bool:
 # Each is ``predicate(user, bid) -> bool``, consulted only after the deadline.
 EXTRA_BID_READERS: list = []
 
+# Apps above bounty add here who may open the panel ranking of a challenge (review's
+# ``can_view_ranking``), so the challenge page can link to it without importing review.
+RANKING_READERS: list = []
+
+
+def can_open_ranking(user, challenge) -> bool:
+    return user.is_authenticated and any(reader(user, challenge) for reader in RANKING_READERS)
+
 
 def can_view_bid(user, bid) -> bool:
     from .models import BidStatus

@@ -263,6 +263,8 @@ def _bid_panel(user, challenge):
         "orgs": startable,
         "can_list": perms.can_list_bids(user, challenge),
         "can_draw": perms.can_formal_check(user, challenge),
+        "can_rank": challenge.formal_check_done_at is not None
+        and perms.can_open_ranking(user, challenge),
         "can_start_check": perms.can_formal_check(user, challenge)
         and challenge.display_status == ChallengeStatus.CLOSED,
     }

@@ -8,12 +8,12 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from bounty.hooks import register_panel_provider
-        from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS
+        from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS, RANKING_READERS
 
         from . import conflicts, notifications  # noqa: F401  (signal receivers, kinds)
         from .documents import register_documents
         from .panels import panel_state
-        from .permissions import expert_can_read_bid, expert_can_read_project
+        from .permissions import can_view_ranking, expert_can_read_bid, expert_can_read_project
 
         register_documents()
         register_panel_provider(panel_state)
@@ -22,3 +22,5 @@ class ReviewConfig(AppConfig):
             EXTRA_BID_READERS.append(expert_can_read_bid)
         if expert_can_read_project not in EXTRA_PROJECT_READERS:
             EXTRA_PROJECT_READERS.append(expert_can_read_project)
+        if can_view_ranking not in RANKING_READERS:
+            RANKING_READERS.append(can_view_ranking)

@@ -13,7 +13,6 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from bounty import permissions as bounty_perms
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from bounty.projects import project_create_for_award
 from common.dbtime import db_now
@@ -106,10 +105,7 @@ def award_propose(*, challenge, by, bids, reason=""):
     reason = (reason or "").strip()
     with transaction.atomic():
         challenge = _lock(challenge)
-        if (
-            not bounty_perms.is_issuer_staff(by, challenge)
-            or challenge.status != ChallengeStatus.UNDER_REVIEW
-        ):
+        if not perms.can_propose_award(by, challenge):
             raise ActionRefused(
                 _("The issuer proposes the winner while the challenge is under review.")
             )

@@ -13,6 +13,14 @@ register(
     ),
 )
 register(
+    "review.draw_opened",
+    title=_("A draw waits for your commitment: %(title)s"),
+    body=_(
+        "The bureau opened draw %(draw)s for the expert panel of “%(title)s”. Commit to your "
+        "secret before the pool is frozen."
+    ),
+)
+register(
     "review.alternates_exhausted",
     title=_("Alternates exhausted: %(title)s"),
     body=_("Draw %(draw)s of “%(title)s” has no alternate left. Start a supplementary draw."),

@@ -121,6 +121,36 @@ def can_view_ranking(user, challenge) -> bool:
     return seat is not None and has_submitted(seat)
 
 
+def can_start_review(user, challenge) -> bool:
+    """The bureau, once the formal check of every bid is done (award.review_start)."""
+    return (
+        challenge.status == "formal_check"
+        and challenge.formal_check_done_at is not None
+        and can_run_draw(user, challenge)
+    )
+
+
+def can_propose_award(user, challenge) -> bool:
+    """The issuer's staff, while the challenge is under review (award.award_propose)."""
+    from bounty.permissions import is_issuer_staff
+
+    return challenge.status == "under_review" and is_issuer_staff(user, challenge)
+
+
+def can_confirm_award(user, challenge) -> bool:
+    """The bureau confirms or returns the issuer's proposal (award.award_confirm/return)."""
+    return challenge.status == "award_proposed" and can_run_draw(user, challenge)
+
+
+def can_declare_no_award(user, challenge, ranked) -> bool:
+    """The bureau, under review, when no bid of the ranking passes (award.no_award)."""
+    return (
+        challenge.status == "under_review"
+        and can_run_draw(user, challenge)
+        and not any(r.passes for r in ranked)
+    )
+
+
 def can_view_feedback(user, bid) -> bool:
     """The team, once the challenge is decided."""
     from bounty.permissions import is_bid_team

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import User
-from accounts.selectors import bureau_officers
+from accounts.selectors import bureau_officers, supervisors
 from audit.services import audit_record
 from bounty.models import Bid, Challenge, ChallengeStatus
 from bounty.services import challenge_close
@@ -128,6 +128,12 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
             obj=draw,
             to_state=draw.status,
             payload={"params": params},
+        )
+        notify(
+            recipients=supervisors(),
+            kind="review.draw_opened",
+            params={"title": challenge.title, "draw": f"#{draw.pk}"},
+            url=draw.get_absolute_url(),
         )
     return draw
 

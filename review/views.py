@@ -432,6 +432,10 @@ def ranking(request, ocid):
                 "bid"
             ),
             "is_bureau": perms.can_run_draw(request.user, challenge),
+            "can_start_review": perms.can_start_review(request.user, challenge),
+            "can_propose": perms.can_propose_award(request.user, challenge),
+            "can_confirm": perms.can_confirm_award(request.user, challenge),
+            "can_no_award": perms.can_declare_no_award(request.user, challenge, ranked),
         },
     )
 
@@ -549,6 +553,10 @@ def award_step(request, ocid):
             award.award_return(
                 challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
             )
+        elif step == "no_award":
+            award.no_award(
+                challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
+            )
         else:
             raise Http404
     except ActionRefused as exc:
@@ -557,7 +565,7 @@ def award_step(request, ocid):
         messages.success(request, _("Done."))
     return (
         redirect("review:ranking", ocid=ocid)
-        if step in ("propose", "return", "start_review")
+        if step in ("propose", "return", "start_review", "no_award")
         else redirect("review:notice", ocid=ocid)
     )
 
@@ -683,7 +691,14 @@ def invitation(request, pk):
             return redirect("review:invitation", pk=seat.pk)
     sheets = {sh.bid_id: sh for sh in ScoreSheet.objects.filter(seat=seat)}
     rows = [
-        {"bid": b, "declaration": declarations.get(b.pk), "sheet": sheets.get(b.pk)} for b in bids
+        {
+            "bid": b,
+            "declaration": declarations.get(b.pk),
+            "sheet": sheets.get(b.pk),
+            # One form per bid with its own ids: a label must check its own row's answer.
+            "form": DeclarationForm(auto_id=f"id_bid{b.pk}_%s"),
+        }
+        for b in bids
     ]
     return render(
         request,
@@ -694,7 +709,6 @@ def invitation(request, pk):
             "rows": rows,
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
-            "declaration_form": DeclarationForm(),
             "opinion": PanelOpinion.objects.filter(seat=seat).first(),
             "opinion_form": typed_opinion
             or (OpinionForm(draw.purpose) if draw.for_project else None),

@@ -6,7 +6,7 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 
 RUNTIME_APT=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext ca-certificates)
-TEST_APT=(poppler-utils zbar-tools)
+TEST_APT=(poppler-utils zbar-tools chromium)
 
 log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 
