@@ -95,7 +95,12 @@ def prepared_pages():
     from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
     from django.urls import reverse
 
     from accounts.models import User
@@ -105,7 +110,10 @@ def prepared_pages():
     officer = User.objects.get(username=seed_bids.OFFICER)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(officer.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # As Django's login(): the first backend that can load a user (not axes' own).
+    store[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
     store.create()
     bid = Bid.objects.filter(challenge__ocid=seed_bids.LIST_OCID).order_by("pk").first()

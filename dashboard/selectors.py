@@ -17,6 +17,7 @@ from bounty.models import (
     Challenge,
     ChallengeStatus,
     Disbursement,
+    Industry,
     MilestoneStatus,
     Project,
     ProjectMilestone,
@@ -66,17 +67,27 @@ def filtered_challenges(*, year=None, industry=None):
 
 def bureau_figures(*, year=None, industry=None) -> dict:
     challenges = filtered_challenges(year=year, industry=industry)
-    in_scope = Q(challenge__in=challenges.values("pk"))
-    project_scope = Q(project__challenge__in=challenges.values("pk"))
+    # Unfiltered, every row counts: no semi-join over every challenge (at 100,000 bids it
+    # doubles the cost of the bid count).
+    filtered = bool(year or industry)
+    in_scope = Q(challenge__in=challenges.values("pk")) if filtered else Q()
+    project_scope = Q(project__challenge__in=challenges.values("pk")) if filtered else Q()
 
     # 1. Counts and amounts by industry and status group.
     rows = defaultdict(lambda: {"n": 0, "amount": Decimal(0), **dict.fromkeys(STATUS_GROUPS, 0)})
     names = {}
-    for r in challenges.values(
-        "industry__code", "industry__name_zh", "industry__name_en", "status"
-    ).annotate(n=Count("pk"), amount=Sum("bounty_total")):
-        code = r["industry__code"] or ""
-        names[code] = (r["industry__name_zh"] or "—", r["industry__name_en"] or "—")
+    # Grouped on industry id and status only: an index-only scan of
+    # challenge_industry_status (a join to the industries makes it a table scan).
+    all_industries = list(Industry.objects.order_by("sort_order", "code"))
+    industry_rows = {i.pk: i for i in all_industries}
+    for r in (
+        challenges.values("industry_id", "status")
+        .annotate(n=Count("pk"), amount=Sum("bounty_total"))
+        .order_by()
+    ):
+        found = industry_rows.get(r["industry_id"])
+        code = found.code if found else ""
+        names[code] = (found.name_zh, found.name_en) if found else ("—", "—")
         row = rows[code]
         row["n"] += r["n"]
         row["amount"] += r["amount"] or 0
@@ -89,7 +100,9 @@ def bureau_figures(*, year=None, industry=None) -> dict:
         .annotate(s=Sum("amount"))
     )
     disbursed = dict(
-        Disbursement.objects.filter(Q(tranche__project__challenge__in=challenges.values("pk")))
+        Disbursement.objects.filter(
+            Q(tranche__project__challenge__in=challenges.values("pk")) if filtered else Q()
+        )
         .values_list("tranche__project__challenge__industry__code")
         .annotate(s=Sum("amount"))
     )
@@ -112,13 +125,28 @@ def bureau_figures(*, year=None, industry=None) -> dict:
         row["groups"] = [row[g] for g in STATUS_GROUPS]
 
     # 2. Bids per challenge.
-    submitted = Bid.objects.filter(in_scope, submitted_at__isnull=False)
-    bids = submitted.aggregate(bids=Count("pk"), challenges=Count("challenge", distinct=True))
-    most_bid = list(
-        submitted.values("challenge__ocid", "challenge__title")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "challenge__ocid")[:5]
+    # One pass over the bids (grouped on the covering index of challenge + submission),
+    # totals and the top five from its rows, then the top five's titles: at 100,000 bids
+    # two aggregates plus a joined GROUP BY cost four times as much.
+    per_challenge = dict(
+        Bid.objects.filter(in_scope, submitted_at__isnull=False)
+        .values_list("challenge_id")
+        .annotate(n=Count("*"))  # COUNT(*): answered from bid_submitted_per_challenge alone
+        .order_by()
     )
+    bids = {"bids": sum(per_challenge.values()), "challenges": len(per_challenge)}
+    counts = sorted(per_challenge.values(), reverse=True)
+    fifth = counts[4] if len(counts) >= 5 else 0
+    # Every challenge tied with the fifth, so the order (count, then ocid) is exact.
+    top = [pk for pk, n in per_challenge.items() if n >= fifth]
+    named = Challenge.objects.only("ocid", "title").in_bulk(top)
+    most_bid = sorted(
+        (
+            {"challenge__ocid": c.ocid, "challenge__title": c.title, "n": per_challenge[pk]}
+            for pk, c in named.items()
+        ),
+        key=lambda row: (-row["n"], row["challenge__ocid"]),
+    )[:5]
 
     # 3. Time from publication to contract.
     to_contract = Project.objects.filter(in_scope, contract_signed_at__isnull=False).aggregate(
@@ -138,7 +166,9 @@ def bureau_figures(*, year=None, industry=None) -> dict:
     milestones["rate"] = round(100 * milestones["on_time"] / decided) if decided else None
 
     # 5. Expert participation.
-    experts = Seat.objects.filter(Q(draw__challenge__in=challenges.values("pk"))).aggregate(
+    experts = Seat.objects.filter(
+        Q(draw__challenge__in=challenges.values("pk")) if filtered else Q()
+    ).aggregate(
         invited=Count("pk", filter=~Q(status=SeatStatus.WAITING)),
         accepted=Count("pk", filter=Q(status=SeatStatus.ACCEPTED)),
         declined=Count("pk", filter=Q(status__in=[SeatStatus.DECLINED, SeatStatus.EXPIRED])),
@@ -161,6 +191,7 @@ def bureau_figures(*, year=None, industry=None) -> dict:
     avg = to_contract["avg"]
     return {
         "industries": industries,
+        "industry_choices": all_industries,  # for the filter form
         "totals": totals,
         "bids": {
             **bids,

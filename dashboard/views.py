@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from audit.services import audit_record
-from bounty.models import Challenge, Industry
+from bounty.models import Challenge
 from common.xlsx import xlsx_response
 
 from .permissions import can_view_dashboard
@@ -48,11 +48,11 @@ def bureau(request):
         request,
         "dashboard/bureau.html",
         {
-            "figures": bureau_figures(year=year, industry=industry),
+            "figures": (figures := bureau_figures(year=year, industry=industry)),
             "year": year,
             "industry": industry,
             "years": list(range(this_year, this_year - 6, -1)),
-            "industries": Industry.objects.order_by("sort_order", "code"),
+            "industries": figures["industry_choices"],
             "groups": [(g, GROUP_LABELS[g]) for g in STATUS_GROUPS],
         },
     )

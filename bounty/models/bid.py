@@ -119,6 +119,12 @@ class Bid(FSMModelMixin, models.Model):
                 include=["status", "id"],
                 name="bid_challenge_submitted",
             ),
+            # The dashboard's bids per challenge: the smallest index that can count them.
+            models.Index(
+                fields=["challenge"],
+                name="bid_submitted_per_challenge",
+                condition=models.Q(submitted_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
