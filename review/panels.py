@@ -179,7 +179,9 @@ def panel_opinion_submit(*, seat, by, verdict, comment):
     comment = (comment or "").strip()
     with transaction.atomic():
         seat = (
-            Seat.objects.select_for_update()
+            # of=self: the draw's project and milestone are outer joins (nullable), which
+            # PostgreSQL cannot lock; only the seat needs the lock.
+            Seat.objects.select_for_update(of=("self",))
             .select_related("draw__project__bid", "draw__milestone", "expert")
             .get(pk=seat.pk)
         )
