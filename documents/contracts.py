@@ -5,7 +5,6 @@ team → issuer → bureau; the last signature activates the project."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -401,7 +400,10 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
                 _("The contract documents are not ready yet; sign when both have been generated.")
             )
         if method == Signature.Method.ONLINE:
-            if authenticate(username=by.get_username(), password=password) is None:
+            # The signer is the logged-in user: confirm their own password. (Not
+            # authenticate(): login throttling's backend needs the request, and a
+            # signature is no log-in.)
+            if not (by.is_active and by.check_password(password or "")):
                 raise ActionRefused(_("The password is not correct; nothing was signed."))
         elif method == Signature.Method.SCAN:
             if scan is None:

@@ -254,3 +254,21 @@ def test_contract_page_query_count_is_pinned(client, django_assert_max_num_queri
     client.force_login(officer)
     with django_assert_max_num_queries(11):
         assert client.get(contract.get_absolute_url()).status_code == 200
+
+
+def test_online_signature_works_with_login_throttling_on(settings, tmp_path):
+    """Found by seed_demo in CI: with django-axes on (every setting but the tests'), a
+    password check through authenticate() without a request raised; signing re-checks the
+    signer's own password instead."""
+    settings.AXES_ENABLED = True
+    settings.MEDIA_ROOT = tmp_path
+    contract, _officer = awarded_contract()
+    team = contract.project.bid.created_by
+    with pytest.raises(ActionRefused):
+        contracts.contract_sign(
+            contract=contract, party=Party.TEAM, by=team, method="online", password="wrong"
+        )
+    contracts.contract_sign(
+        contract=contract, party=Party.TEAM, by=team, method="online", password=PASSWORD
+    )
+    assert contract.signatures.filter(party=Party.TEAM).exists()
