@@ -27,6 +27,11 @@ from .selectors import bureau_officers, organization_staff
 
 INVITATION_DAYS = 14
 
+# Callables (user) → refusal message or None, consulted before any business role is
+# given. Apps above accounts add theirs in AppConfig.ready (security: an administrator
+# account holds no business role).
+MEMBERSHIP_GUARDS: list = []
+
 
 def _grant_membership_perms(membership: Membership) -> None:
     assign_perm("accounts.view_organization", membership.user, membership.organization)
@@ -40,6 +45,10 @@ def membership_add(*, organization, user, role, is_admin=False, by=None) -> Memb
             _("An organisation of this kind cannot give the role “%(role)s”.")
             % {"role": Role(role).label}
         )
+    for guard in MEMBERSHIP_GUARDS:
+        refusal = guard(user)
+        if refusal:
+            raise ActionRefused(refusal)
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, role=role, defaults={"is_admin": is_admin}
     )

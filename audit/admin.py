@@ -1,40 +1,16 @@
-from django.contrib import admin
+"""What the audit trail's readers are never shown (the list itself is in security.admin,
+the audit administrator's).
+
+Apps above audit add to these in their AppConfig.ready.
+"""
+
 from django.db.models import Q
 
-from .models import AuditEvent
-
 # Events that name sealed content (bids, their receipts) and their teams are read on
-# their own pages under the sealing rules, and by verify_audit — never in this list.
-# Apps above audit add a callable returning the Q of such events (AppConfig.ready).
+# their own pages under the sealing rules, and by verify_audit — never in the list.
+# Each entry is a callable returning the Q of such events.
 HIDDEN_EVENTS: list = [lambda: Q(object_type="bounty.bid")]
 
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = (
-        "seq",
-        "created_at",
-        "actor_label",
-        "action",
-        "object_label",
-        "from_state",
-        "to_state",
-    )
-    list_filter = ("action", "object_type")
-    search_fields = ("action", "object_label", "actor_label", "hash")
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        for hidden in HIDDEN_EVENTS:
-            queryset = queryset.exclude(hidden())
-        return queryset
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Actions whose actor is promised anonymity (a clarification question): the event is
+# listed, its actor is not.
+ANONYMOUS_ACTIONS: set = {"clarification.ask"}

@@ -1,11 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from dashboard import views as dashboard_views
-
-admin.site.site_header = _("Challenge & Bid Platform administration")
-admin.site.site_title = _("Challenge & Bid Platform")
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -19,6 +15,7 @@ urlpatterns = [
     path("api/v1/ocds/", include("opendata.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/api-tokens/", include("api.urls_web")),
+    path("accounts/two-factor/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,15 +15,17 @@ class Kind:
     body: str
     # param → {code: lazy label}: params that are codes, shown in the reader's language.
     labels: dict | None = None
+    # Mandatory kinds (security alerts) are always e-mailed at once and cannot be muted.
+    mandatory: bool = False
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, *, title, body, labels=None) -> None:
+def register(kind: str, *, title, body, labels=None, mandatory=False) -> None:
     """``labels``: for params given as codes (a status, an outcome), the choices that
     name them — so each reader sees the label in their own language, not the actor's."""
-    _KINDS[kind] = Kind(title=title, body=body, labels=labels)
+    _KINDS[kind] = Kind(title=title, body=body, labels=labels, mandatory=mandatory)
 
 
 def kinds() -> list[tuple[str, str]]:
@@ -33,8 +35,13 @@ def kinds() -> list[tuple[str, str]]:
     return sorted(
         (kind, re.sub(r"%\(\w+\)s", "…", str(spec.title)))
         for kind, spec in _KINDS.items()
-        if kind != "system.message"
+        if kind != "system.message" and not spec.mandatory
     )
+
+
+def is_mandatory(kind: str) -> bool:
+    spec = _KINDS.get(kind)
+    return spec is not None and spec.mandatory
 
 
 def is_registered(kind: str) -> bool:

@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import EmailPreference, Notification
+from .registry import is_mandatory
 
 
 def send_notification_emails(ids):
@@ -18,7 +19,11 @@ def send_notification_emails(ids):
         "recipient__email_preference"
     ):
         preference = getattr(note.recipient, "email_preference", None)
-        if preference is not None and not preference.wants_now(note.kind):
+        if (
+            preference is not None
+            and not is_mandatory(note.kind)
+            and not preference.wants_now(note.kind)
+        ):
             continue  # muted, or waiting for the digest
         with translation.override(note.recipient.language):
             title, body = note.title, note.body

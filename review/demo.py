@@ -37,7 +37,7 @@ EMPLOYERS = [
     ("天职国际会计师事务所", "91110108MA00AAAA1"),
     ("苏州纳米所", "12100000400008787"),
 ]
-PASSWORD = "demo-2026"
+PASSWORD = "Demo-2026!"
 
 
 def seed(context):

@@ -56,3 +56,13 @@ def bureau_officer(user=None):
 
 
 __all__ = ["OrganizationFactory", "UserFactory", "bureau_officer", "member_of"]
+
+
+def administrator(duty):
+    """An account holding one of the three administrator duties (三员), no business role."""
+    from security.duties import duty_grant
+
+    user = UserFactory()
+    duty_grant(user=user, duty=duty)
+    user.refresh_from_db()
+    return user

@@ -18,7 +18,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.SecureAdminConfig",  # django.contrib.admin with the duty-based site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "accounts",
     "audit",
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "opendata",
     "ops",
+    "security",
     "axes",
     "drf_spectacular_sidecar",
     "api",
@@ -54,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "security.sessions.SessionPolicyMiddleware",  # idle/absolute time-outs, one staff session
+    "security.middleware.SecondFactorMiddleware",  # officers and administrators: 2FA first
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,17 +111,47 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Password policy (等保 2.0: length and complexity): long enough, not like the account's
+# own names, not a common password, not all digits, three kinds of character.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "security.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CLASSES", default=3)},
+    },
 ]
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = (
     None  # no guardian anonymous user row: anonymous visitors get no object grants
 )
+
+# --- Staff security (security/; docs/security.md) ---------------------------------------------
+SECURITY = {
+    # Two-factor log-in required for officers, supervisors, administrators, admin access.
+    "TWO_FACTOR_ENFORCED": env.bool("SECURITY_2FA_ENFORCED", default=True),
+    "RECOVERY_CODES": 10,
+    # Idle time-out (staff: officers, supervisors, administrators; users: everybody else)
+    # and the absolute lifetime of any session.
+    "STAFF_IDLE_MINUTES": env.int("SECURITY_STAFF_IDLE_MINUTES", default=30),
+    "USER_IDLE_MINUTES": env.int("SECURITY_USER_IDLE_MINUTES", default=120),
+    "ABSOLUTE_HOURS": env.int("SECURITY_ABSOLUTE_HOURS", default=12),
+    # `manage.py check --deploy` warns when a superuser logged in during this many days.
+    "SUPERUSER_LOGIN_WARN_DAYS": env.int("SECURITY_SUPERUSER_LOGIN_WARN_DAYS", default=30),
+    # Audit events and log-in records are kept at least this long (等保: ≥ 180 days).
+    "AUDIT_RETENTION_DAYS": env.int("SECURITY_AUDIT_RETENTION_DAYS", default=180),
+}
+OTP_TOTP_ISSUER = env("SECURITY_OTP_ISSUER", default="揭榜挂帅")
+# The site's own log-in page, with its lock-out; the admin has no log-in of its own.
+AXES_ENABLE_ADMIN = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- I18n -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -328,6 +365,15 @@ JIEBANG.update(
         # public holidays skipped, make-up working days counted) or calendar days.
         "NOTICE_DAYS": env.int("JIEBANG_NOTICE_DAYS", default=7),
         "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
+        # Expert-pool import (review/pool_io.py): experts per file, and what the file may
+        # unpack to (a CSV file's size; a workbook's members together), both checked
+        # before the file is parsed. 20,000 rows of real data unpack to about 14 MB as
+        # .xlsx (3 MB as CSV); with every text near its length limit, about 35 MB.
+        # Parsing costs about 1 s per 15 MB of sheet XML, on a web worker.
+        "POOL_IMPORT_MAX_ROWS": env.int("JIEBANG_POOL_IMPORT_MAX_ROWS", default=20_000),
+        "POOL_IMPORT_MAX_UNPACKED_BYTES": env.int(
+            "JIEBANG_POOL_IMPORT_MAX_UNPACKED_BYTES", default=40 * 1024 * 1024
+        ),
     }
 )
 

@@ -15,3 +15,7 @@ STORAGES = {
 # Login throttling is off for the suite (client.login() has no request); the axes tests
 # switch it on with override_settings(AXES_ENABLED=True).
 AXES_ENABLED = False
+# Two-factor log-in is required of officers and administrators everywhere else; the suite
+# logs them in with force_login, so the requirement is switched on by the tests that are
+# about it (tests/security/) with override_settings / the `two_factor_enforced` fixture.
+SECURITY = {**SECURITY, "TWO_FACTOR_ENFORCED": False}  # noqa: F405

@@ -231,11 +231,16 @@ def test_language_switch_is_remembered_on_the_account(client):
     assert "Log out" in client.get(reverse("home")).content.decode()
 
 
-def test_admin_works_for_bureau_staff(client):
+def test_admin_belongs_to_the_administrators_not_to_a_superuser(client):
+    from tests.factories import administrator
+
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:index")).status_code == 302  # installation only
+    client.force_login(administrator("audit"))
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
-    assert client.get(reverse("admin:accounts_organization_changelist")).status_code == 200
+    # Organisations are business data: not in the admin at all.
+    assert client.get("/admin/accounts/organization/").status_code == 404
 
 
 def test_invitation_link_is_useless_to_another_account(client, django_capture_on_commit_callbacks):
@@ -260,7 +265,9 @@ def test_admin_audit_list_hides_bid_events(client):
 
     user, org = team(name="保密研究院")
     bid_services.bid_create(challenge=published(), by=user, lead=org)
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    from tests.factories import administrator
+
+    client.force_login(administrator("audit"))
     response = client.get(reverse("admin:audit_auditevent_changelist"))
     assert response.status_code == 200
     assert "bid.create" not in response.content.decode()

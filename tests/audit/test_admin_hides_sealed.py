@@ -7,7 +7,7 @@ from bounty import bid_services
 from documents.sources import document_ensure
 from tests.bounty.bid_helpers import complete_bid
 from tests.bounty.helpers import published
-from tests.factories import UserFactory
+from tests.factories import administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_a_receipt_requested_before_the_deadline_is_not_listed_in_the_admin(clie
     version = bid_services.bid_submit(bid=bid, by=bid.created_by)
     document = document_ensure(kind="receipt", subject_id=version.pk, by=bid.created_by)
     assert bid.reference in document.number  # the number names the sealed bid
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.force_login(administrator("audit"))
     page = client.get(reverse("admin:audit_auditevent_changelist"))
     assert page.status_code == 200
     assert bid.reference not in page.content.decode()

@@ -17,7 +17,7 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     call_command("verify_audit")
     out = capsys.readouterr().out
     assert "bureau" in out
-    assert "demo-2026" in out
+    assert "Demo-2026!" in out
     assert counts[1] == 10  # bureau + 3 enterprises + 6 teams
     statuses = set(Challenge.objects.values_list("status", flat=True))
     assert {

@@ -3,15 +3,17 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.contrib.auth.models import Permission
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.credit_code import make_credit_code
 from accounts.models import Organization, OrganizationKind, OrganizationStatus, Role, User
 from accounts.services import bureau_bootstrap, membership_add, organization_verify
+from security.duties import duty_grant
+from security.models import Duty, StaffDuty
 
-PASSWORD = "demo-2026"
+PASSWORD = "Demo-2026!"
 
 BUREAU = ("常州市科学技术局", "Changzhou Science and Technology Bureau", "11320400014117463")
 ENTERPRISES = [
@@ -89,19 +91,25 @@ TEAMS = [
 ]
 
 
-def _user(username, full_name, *, staff=False):
-    user, created = User.objects.get_or_create(
+def _user(username, full_name):
+    # The password is hashed before the first save: a new account, not a changed password.
+    user, _created = User.objects.get_or_create(
         username=username,
         defaults={
             "full_name": full_name,
             "email": f"{username}@demo.jiebang.local",
-            "is_staff": staff,
+            "password": make_password(PASSWORD),
         },
     )
-    if created:
-        user.set_password(PASSWORD)
-        user.save()
     return user
+
+
+# The three administrators (三员分立): separate accounts, no business role, no superuser.
+ADMINISTRATORS = [
+    ("sysadmin", "系统管理员", Duty.SYSTEM),
+    ("secadmin", "安全管理员", Duty.SECURITY),
+    ("auditadmin", "审计管理员", Duty.AUDIT),
+]
 
 
 def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
@@ -131,18 +139,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        officer = _user("bureau", "钱科长", staff=True)
-        officer.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=[
-                    "accounts",
-                    "audit",
-                    "notifications",
-                    "bounty",
-                    "django_q",
-                ]
-            )
-        )
+        # The officer works through the site's own pages: no admin access, no model
+        # permission (the admin belongs to the three administrators below).
+        officer = _user("bureau", "钱科长")
         bureau = bureau_bootstrap(
             name=BUREAU[0],
             name_en=BUREAU[1],
@@ -159,6 +158,11 @@ class Command(BaseCommand):
             ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
             ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
         ]
+        for username, person, duty in ADMINISTRATORS:
+            admin_user = _user(username, person)
+            if not StaffDuty.objects.filter(user=admin_user).exists():
+                duty_grant(user=admin_user, duty=duty)
+            rows.append((username, person, "—", Duty(duty).label))
         issuers = []
         for username, person, name, name_en, prefix in ENTERPRISES:
             user = _user(username, person)
@@ -196,3 +200,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<12} {'password':<10} role / organisation")
         for username, person, org, role in rows:
             self.stdout.write(f"  {username:<12} {PASSWORD:<10} {role} · {org} ({person})")
+        self.stdout.write(
+            "Officers, supervisors and the three administrators set up two-factor log-in "
+            "(an authenticator app on a phone) at their first log-in."
+        )
