@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from bounty.models import Bid, BidStatus, RubricCriterion
+from bounty.models import Bid, RubricCriterion
 from review import permissions as review_perms
 from review import scoring, services
 from review.models import Declaration, ScoreSheet, Seat, SeatStatus
@@ -27,10 +27,12 @@ def _seat(request, pk, *, accepted=False):
 
 
 def _bids(seat):
+    """The bids the panel sees: none before the formal check is complete, then those it
+    found eligible."""
     return list(
-        Bid.objects.filter(challenge=seat.draw.challenge, submitted_at__isnull=False)
-        .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
-        .order_by("reference")
+        Bid.objects.filter(
+            review_perms.bids_open_to_panel(), challenge=seat.draw.challenge
+        ).order_by("reference")
     )
 
 
@@ -143,7 +145,11 @@ def _scoring(request, pk, bid_pk):
         .select_related("bid")
         .first()
     )
-    if declaration is None or not declaration.clears_access:
+    if (
+        declaration is None
+        or not declaration.clears_access
+        or not review_perms.bid_open_to_panel(declaration.bid, seat.draw.challenge)
+    ):
         raise NotFound
     return seat, declaration.bid
 

@@ -85,9 +85,13 @@ def seed(*, out=print):
         ISSUER_CODE, "常州华晶电子陶瓷有限公司（基准）", OrganizationKind.ENTERPRISE
     )
     challenge = seed_bids._challenge(RANK_OCID, issuer, open_=False, title=RANK_TITLE)
-    if challenge.status != ChallengeStatus.UNDER_REVIEW:
-        # The FSM field is protected against assignment; a queryset update is not.
-        Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.UNDER_REVIEW)
+    if challenge.status != ChallengeStatus.UNDER_REVIEW or challenge.formal_check_done_at is None:
+        # The FSM field is protected against assignment; a queryset update is not. The
+        # formal check is complete (a panel sees bids only then).
+        Challenge.objects.filter(pk=challenge.pk).update(
+            status=ChallengeStatus.UNDER_REVIEW,
+            formal_check_done_at=challenge.formal_check_done_at or timezone.now(),
+        )
     if _seeded(challenge):
         out(f"Score data already seeded ({PANEL} × {BIDS} sheets on {RANK_OCID}).")
         return False

@@ -1,9 +1,26 @@
 """Who may see and do what in review. Conventions: accounts/permissions.py."""
 
+from django.db.models import Q
+
 from accounts.models import Role
 from accounts.permissions import is_bureau_officer, user_roles
+from bounty.models import BidStatus
 
 from .models import DrawStatus, Seat, SeatStatus
+
+# The bids a review panel may see (DOMAIN §3): those the formal check found eligible,
+# in whatever state the review has taken them to since. Never a bid still waiting for
+# its check or found ineligible, and none at all before the check of every bid of the
+# challenge is complete (``Challenge.formal_check_done_at``).
+PANEL_BID_STATUSES = (
+    BidStatus.ELIGIBLE,
+    BidStatus.IN_REVIEW,
+    BidStatus.SHORTLISTED,
+    BidStatus.PROPOSED_WINNER,
+    BidStatus.WINNER,
+    BidStatus.NOT_SELECTED,
+    BidStatus.DISQUALIFIED,
+)
 
 
 def is_supervisor(user) -> bool:
@@ -50,14 +67,30 @@ def is_seat_expert(user, seat) -> bool:
     return user.is_authenticated and seat.expert.user_id == user.pk
 
 
+def bid_open_to_panel(bid, challenge=None) -> bool:
+    """The formal check of the challenge is complete and found this bid eligible
+    (``challenge``: the bid's, when the caller has it loaded)."""
+    challenge = challenge or bid.challenge
+    return challenge.formal_check_done_at is not None and bid.status in PANEL_BID_STATUSES
+
+
+def bids_open_to_panel(prefix="") -> Q:
+    """``bid_open_to_panel`` as a filter; ``prefix`` reaches the bid ("bid__" from a
+    declaration or a score sheet)."""
+    return Q(
+        **{
+            f"{prefix}challenge__formal_check_done_at__isnull": False,
+            f"{prefix}status__in": PANEL_BID_STATUSES,
+        }
+    )
+
+
 def expert_can_read_bid(user, bid) -> bool:
     """An accepted panel expert who declared no conflict for this bid (or was cleared),
-    while the bid is in the review (a bid found ineligible leaves it, DOMAIN §3)."""
-    from bounty.models import BidStatus
-
+    once the formal check is complete and only if it found the bid eligible."""
     from .models import Declaration
 
-    if bid.status == BidStatus.INELIGIBLE:
+    if not bid_open_to_panel(bid):
         return False
 
     declaration = (

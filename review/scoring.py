@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused, StaleState
 from audit.services import audit_record
-from bounty.models import Bid, BidStatus, RubricCriterion
+from bounty.models import Bid, RubricCriterion
 
 from . import permissions as perms
 from .models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
@@ -200,11 +200,11 @@ def tie_decide(*, challenge, by, order, reason):
 
 
 def scorable_bids(seat):
-    """Bids this accepted expert has declared no conflict with (or was cleared for) and
-    that are still in the review (not found ineligible by the formal check)."""
+    """Bids this accepted expert has declared no conflict with (or was cleared for), once
+    the formal check is complete, of those it found eligible (``perms.bid_open_to_panel``)."""
     declarations = (
         Declaration.objects.filter(seat=seat)
-        .exclude(bid__status=BidStatus.INELIGIBLE)
+        .filter(perms.bids_open_to_panel("bid__"))
         .select_related("bid")
     )
     return [d.bid for d in declarations if d.clears_access]
@@ -222,6 +222,8 @@ def _lock_seat(seat, by):
         raise ActionRefused
     if seat.draw.status != DrawStatus.COMPLETED or seat.draw.for_project:
         raise ActionRefused
+    if seat.draw.challenge.formal_check_done_at is None:
+        raise ActionRefused(_("Scoring starts once the formal check of every bid is complete."))
     return seat
 
 
@@ -250,9 +252,11 @@ def sheet_save(*, seat, by, bid, values):
     """Save a draft (``values`` = {criterion id: (score, justification)}); incomplete is fine."""
     with transaction.atomic():
         seat = _lock_seat(seat, by)
-        declaration = Declaration.objects.filter(seat=seat, bid=bid).first()
+        declaration = Declaration.objects.filter(seat=seat, bid=bid).select_related("bid").first()
         if declaration is None or not declaration.clears_access:
             raise ActionRefused(_("Declare that you have no conflict with this bid first."))
+        if not perms.bid_open_to_panel(declaration.bid, seat.draw.challenge):
+            raise ActionRefused(_("Only the bids the formal check found eligible are scored."))
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(seat=seat, bid=bid)
         if sheet.status != ScoreSheet.Status.DRAFT:
             raise StaleState(_("Your scores for this bid are submitted and locked."))
@@ -280,14 +284,12 @@ def scores_submit(*, seat, by):
         seat = _lock_seat(seat, by)
         # Every bid in the review needs the expert's declaration (and a ruling on a
         # potential conflict) first: otherwise "all my scores" would skip it unnoticed.
-        undecided = (
-            Bid.objects.filter(challenge=seat.draw.challenge, submitted_at__isnull=False)
-            .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
-            .exclude(
-                pk__in=Declaration.objects.filter(seat=seat)
-                .exclude(outcome=Declaration.Outcome.POTENTIAL, bureau_ruling="")
-                .values("bid_id")
-            )
+        undecided = Bid.objects.filter(
+            perms.bids_open_to_panel(), challenge=seat.draw.challenge
+        ).exclude(
+            pk__in=Declaration.objects.filter(seat=seat)
+            .exclude(outcome=Declaration.Outcome.POTENTIAL, bureau_ruling="")
+            .values("bid_id")
         )
         if undecided.exists():
             raise ActionRefused(
@@ -343,6 +345,8 @@ def sheet_revise(*, sheet, by, values, reason):
             .get(pk=sheet.pk)
         )
         _lock_seat(sheet.seat, by)
+        if not perms.bid_open_to_panel(sheet.bid, sheet.seat.draw.challenge):
+            raise ActionRefused(_("Only the bids the formal check found eligible are scored."))
         if sheet.status != ScoreSheet.Status.SUBMITTED or sheet.revised_at is not None:
             raise ActionRefused(
                 _("A score can be revised once, after submission, in the revision round.")

@@ -259,7 +259,7 @@ def score_bid(request, pk, bid_pk):
     if (
         declaration is None
         or not declaration.clears_access
-        or declaration.bid.status == BidStatus.INELIGIBLE
+        or not perms.bid_open_to_panel(declaration.bid, seat.draw.challenge)
     ):
         raise Http404
     bid = declaration.bid
@@ -633,9 +633,10 @@ def invitation(request, pk):
         raise Http404
     draw = seat.draw
     challenge = draw.challenge
+    # A review panel sees the bids only once the formal check is complete, and only
+    # those it found eligible: before that the list is empty.
     bids = panels.panel_bids(draw) or list(
-        Bid.objects.filter(challenge=challenge, submitted_at__isnull=False)
-        .exclude(status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE])
+        Bid.objects.filter(perms.bids_open_to_panel(), challenge=challenge)
         .select_related("lead")
         .order_by("reference")
     )
@@ -709,6 +710,8 @@ def invitation(request, pk):
             "rows": rows,
             "accept_form": AcceptForm(),
             "decline_form": DeclineForm(),
+            "awaiting_formal_check": not draw.for_project
+            and challenge.formal_check_done_at is None,
             "opinion": PanelOpinion.objects.filter(seat=seat).first(),
             "opinion_form": typed_opinion
             or (OpinionForm(draw.purpose) if draw.for_project else None),

@@ -46,12 +46,19 @@ class DutyAdminSite(admin.AdminSite):
     index_template = "security/admin_index.html"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        models = (
-            [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
-        )
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         allowed = [m for m in models if m._meta.label in ADMIN_MODELS]
         if allowed:
             super().register(allowed, admin_class, **options)
+
+    def login(self, request, extra_context=None):
+        """One log-in page for the whole site (lock-out, second factor): the site's."""
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        target = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
     def has_permission(self, request):
         user = request.user
@@ -114,9 +121,7 @@ class DutyModelAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # A 50,000-character search made SQLite fail: nobody searches with more than this.
-        return super().get_search_results(
-            request, queryset, search_term[: self.search_max_length]
-        )
+        return super().get_search_results(request, queryset, search_term[: self.search_max_length])
 
     # Every write through the admin also goes to the audit trail (not only Django's log).
     def _audit(self, request, obj, action, message=""):

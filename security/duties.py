@@ -100,5 +100,8 @@ def duty_revoke(*, record: StaffDuty, by=None) -> None:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
         audit_record(
-            actor=by, action="security.duty_revoke", obj=user, payload={"duty": duty, "user": user.pk}
+            actor=by,
+            action="security.duty_revoke",
+            obj=user,
+            payload={"duty": duty, "user": user.pk},
         )

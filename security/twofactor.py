@@ -59,9 +59,7 @@ def totp_start(user) -> TOTPDevice:
 
 def provisioning_qr_svg(device) -> str:
     """The otpauth:// QR code as inline SVG, made here (no outside service)."""
-    return segno.make(device.config_url, error="m").svg_inline(
-        scale=4, dark="#111", light="#fff"
-    )
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
 
 
 def secret_text(device) -> str:
@@ -164,9 +162,7 @@ def second_factor_reset(*, user, by) -> None:
         _delete_devices(user)
         end_sessions(user)
         audit_record(actor=by, action="security.second_factor_reset", obj=user)
-        notify(
-            recipients=[user], kind="security.second_factor_reset", params={"time": _now_text()}
-        )
+        notify(recipients=[user], kind="security.second_factor_reset", params={"time": _now_text()})
 
 
 def _delete_devices(user):

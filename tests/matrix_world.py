@@ -47,6 +47,10 @@ ROLES = (
     "bureau",
     "supervisor",
     "superuser",  # is_superuser + is_staff, no membership: the site must not favour it
+    # The three administrators (三员): admin-site accounts with no business role.
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
 )
 
 
@@ -133,6 +137,11 @@ def build_world() -> World:
 
     su = UserFactory(is_superuser=True, is_staff=True)
     u["superuser"] = su
+    from tests.factories import administrator
+
+    u["sysadmin"] = administrator("system")
+    u["secadmin"] = administrator("security")
+    u["auditadmin"] = administrator("audit")
 
     # A pending organisation (its registrant is nobody's role) with a licence.
     registrant = UserFactory()
@@ -252,6 +261,7 @@ def build_world() -> World:
         o["other_draft"].reference: {"other"},  # a draft bid: its team only
         o["pending_org"].name: {"bureau"},  # a pending organisation (its registrant aside)
     }
-    # Secrets the Django admin shows its (superuser) staff by design: it manages them.
+    # Secrets the admin shows by design: the audit trail names drafts and pending
+    # organisations (never sealed bids), and the audit administrator reads the trail.
     w.admin_manages = {o["draft"].title, o["pending_org"].name}
     return w

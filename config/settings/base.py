@@ -58,11 +58,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "security.sessions.SessionPolicyMiddleware",  # idle/absolute time-outs, one staff session
     "security.middleware.SecondFactorMiddleware",  # officers and administrators: 2FA first
-    "accounts.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the login page
 ]
@@ -368,8 +368,9 @@ JIEBANG.update(
         # Expert-pool import (review/pool_io.py): experts per file, and what the file may
         # unpack to (a CSV file's size; a workbook's members together), both checked
         # before the file is parsed. 20,000 rows of real data unpack to about 14 MB as
-        # .xlsx (3 MB as CSV); with every text near its length limit, about 35 MB.
-        # Parsing costs about 1 s per 15 MB of sheet XML, on a web worker.
+        # .xlsx (3 MB as CSV); with long texts in every row, about 35 MB. Such a file
+        # takes a web worker about 2.5 s to parse; one beyond the limits is refused
+        # before parsing, in well under a second.
         "POOL_IMPORT_MAX_ROWS": env.int("JIEBANG_POOL_IMPORT_MAX_ROWS", default=20_000),
         "POOL_IMPORT_MAX_UNPACKED_BYTES": env.int(
             "JIEBANG_POOL_IMPORT_MAX_UNPACKED_BYTES", default=40 * 1024 * 1024

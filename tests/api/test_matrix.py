@@ -113,11 +113,11 @@ def test_matrix_after_the_deadline_with_a_panel():
         "scores": [{"criterion": x.pk, "value": 70, "justification": "理由"} for x in criteria]
     }
     table = [
-        # After the deadline: the bureau and the cleared panel expert read the bid; the
-        # issuer only after the formal check.
-        _row("get", f"/api/v1/bids/{b}/", 401, 404, 404, 200, 200, 200),
-        _row("get", f"/api/v1/bids/{b}/receipts/1/", 401, 404, 404, 200, 200, 200),
-        _row("get", f"/api/v1/challenges/{c}/bids/", 401, 404, 404, 404, 404, 200),
+        # After the formal check (a panel sees bids only then): the bureau, the issuer and
+        # the cleared panel expert read the eligible bid; the list is not the expert's.
+        _row("get", f"/api/v1/bids/{b}/", 401, 404, 200, 200, 200, 200),
+        _row("get", f"/api/v1/bids/{b}/receipts/1/", 401, 404, 200, 200, 200, 200),
+        _row("get", f"/api/v1/challenges/{c}/bids/", 401, 404, 200, 404, 404, 200),
         # Team-only actions: 404 for everyone else, even those who may read the bid (as on the web).
         _row("post", f"/api/v1/bids/{b}/withdraw/", 401, 404, 404, 409, 404, 404),
         _row("get", f"/api/v1/invitations/{s}/", 401, 404, 404, 404, 200, 404),

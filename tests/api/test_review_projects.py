@@ -9,7 +9,12 @@ from review.services import seat_accept
 from tests.bounty.bid_helpers import team
 from tests.bounty.test_projects import active_project, open_window
 from tests.factories import UserFactory
-from tests.review.draw_helpers import closed_challenge_with_bids, make_expert, run_draw
+from tests.review.draw_helpers import (
+    closed_challenge_with_bids,
+    formal_check_done,
+    make_expert,
+    run_draw,
+)
 
 from .conftest import error_of, token_client
 
@@ -18,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def test_expert_accepts_declares_scores_and_submits():
     challenge, bids, officer = closed_challenge_with_bids(1)
+    formal_check_done(challenge, officer)  # a panel sees bids only after it
     for _ in range(9):
         make_expert(user=UserFactory())
     draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})

@@ -16,7 +16,14 @@ from review import verify_draw as algo
 from review.models import Conflict, DrawStatus, Relationship, Seat, SeatStatus
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
-from .draw_helpers import closed_challenge_with_bids, make_expert, pool, run_draw, supervisor
+from .draw_helpers import (
+    closed_challenge_with_bids,
+    formal_check_done,
+    make_expert,
+    pool,
+    run_draw,
+    supervisor,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,6 +177,7 @@ def test_unanswered_invitation_expires_and_is_replaced():
 
 def test_declared_conflict_replaces_expert_and_expert_sees_bid_only_after_declaring(client):
     challenge, bids, officer = closed_challenge_with_bids(2)
+    formal_check_done(challenge, officer)
     users = [UserFactory() for _ in range(16)]
     for user in users:
         make_expert(user=user)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_ineligible_bid_is_neither_read_nor_scored_by_the_panel(client):
-    challenge, bids, seats, criteria = panel_ready(2, 5)
+    challenge, bids, seats, criteria = panel_ready(2, 5, checked=False)
     officer = Membership.objects.filter(role=Role.BUREAU).first().user
     bid_services.formal_check_start(challenge=challenge, by=officer)
     good, bad = bids

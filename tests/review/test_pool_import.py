@@ -358,8 +358,8 @@ def test_rows_beyond_a_wrongly_recorded_sheet_size_are_read(officer):
     assert result.counts()["created"] == 3
 
 
-def test_a_workbook_that_unpacks_too_large_is_refused(officer, monkeypatch):
-    monkeypatch.setattr("review.pool_io.MAX_UNPACKED_BYTES", 1000)
+def test_a_workbook_that_unpacks_too_large_is_refused(officer, settings):
+    settings.JIEBANG = {**settings.JIEBANG, "POOL_IMPORT_MAX_UNPACKED_BYTES": 1000}
     with pytest.raises(ImportFileError) as caught:
         expert_import(data=xlsx_bytes(rows(3)), by=officer)
     assert "too large" in str(caught.value.message)

@@ -10,14 +10,17 @@ from review import scoring, services
 from review.models import ScoreSheet
 from tests.factories import UserFactory, bureau_officer
 
-from .draw_helpers import closed_challenge_with_bids, make_expert, run_draw
+from .draw_helpers import closed_challenge_with_bids, formal_check_done, make_expert, run_draw
 
 pytestmark = pytest.mark.django_db
 
 
-def panel_ready(n_bids=2, size=7):
-    """A completed draw whose panel accepted and declared no conflict with every bid."""
+def panel_ready(n_bids=2, size=7, *, checked=True):
+    """A completed draw whose panel accepted and declared no conflict with every bid;
+    the formal check found every bid eligible unless not ``checked``."""
     challenge, bids, officer = closed_challenge_with_bids(n_bids)
+    if checked:
+        formal_check_done(challenge, officer)
     for _ in range(size + 4):
         make_expert(user=UserFactory())
     draw = run_draw(challenge, officer, params={"size": size, "alternates": 2})
@@ -182,6 +185,7 @@ def test_one_revision_round_for_flagged_bids_with_a_reason():
 
 def test_conflicted_expert_cannot_score_that_bid():
     challenge, bids, officer = closed_challenge_with_bids(2)
+    formal_check_done(challenge, officer)
     for _ in range(10):
         make_expert(user=UserFactory())
     draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
@@ -324,7 +328,8 @@ def test_exact_tie_resolved_by_a_recorded_panel_decision():
 def test_submitting_needs_a_declaration_on_every_bid():
     """Found by the permission matrix: with no declaration at all, "submit all my scores"
     went through (nothing to score) and was recorded."""
-    challenge, bids = closed_challenge_with_bids(2)[:2]
+    challenge, bids, drawer = closed_challenge_with_bids(2)
+    formal_check_done(challenge, drawer)
     officer = bureau_officer()
     for _ in range(9):
         make_expert(user=UserFactory())
