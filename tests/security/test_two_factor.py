@@ -212,3 +212,41 @@ def test_a_required_role_cannot_turn_it_off(client, two_factor_enforced):
     verified(client, user)
     client.post(reverse("security:disable"))
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_every_page_waits_for_the_second_factor(client, two_factor_enforced):
+    """Every URL pattern of the site, walked by an officer who gave only the password:
+    the answer is the set-up page (or the API's 403), never the page itself."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from security.middleware import OPEN_PREFIXES
+
+    def walk(resolver, prefix=""):
+        for item in resolver.url_patterns:
+            route = prefix + str(item.pattern)
+            if isinstance(item, URLResolver):
+                yield from walk(item, route)
+            elif isinstance(item, URLPattern):
+                yield route
+
+    user = officer()
+    log_in(client, user)
+    open_paths = (reverse("security:verify"), reverse("security:setup"), *OPEN_PREFIXES)
+    checked = 0
+    for route in walk(get_resolver()):
+        path = "/" + route.replace("^", "").replace("$", "")
+        for converter in ("<int:", "<str:", "<slug:", "<path:", "<uuid:", "(?P<"):
+            while converter in path:
+                start = path.index(converter)
+                path = path[:start] + "1" + path[path.index(">", start) + 1 :]
+        path = path.replace(".*", "x")
+        if path.startswith(open_paths):
+            continue
+        response = client.get(path)
+        checked += 1
+        if path.startswith("/api/"):
+            assert response.status_code in (401, 403), path
+        else:
+            assert response.status_code == 302, path
+            assert response["Location"].startswith(reverse("security:setup")), path
+    assert checked > 100
