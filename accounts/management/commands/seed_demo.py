@@ -10,8 +10,6 @@ from django.db import transaction
 from accounts.credit_code import make_credit_code
 from accounts.models import Organization, OrganizationKind, OrganizationStatus, Role, User
 from accounts.services import bureau_bootstrap, membership_add, organization_verify
-from security.duties import duty_grant
-from security.models import Duty, StaffDuty
 
 PASSWORD = "Demo-2026!"
 
@@ -104,13 +102,6 @@ def _user(username, full_name):
     return user
 
 
-# The three administrators (三员分立): separate accounts, no business role, no superuser.
-ADMINISTRATORS = [
-    ("sysadmin", "系统管理员", Duty.SYSTEM),
-    ("secadmin", "安全管理员", Duty.SECURITY),
-    ("auditadmin", "审计管理员", Duty.AUDIT),
-]
-
 
 def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
     code = make_credit_code(prefix17)
@@ -158,11 +149,6 @@ class Command(BaseCommand):
             ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
             ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
         ]
-        for username, person, duty in ADMINISTRATORS:
-            admin_user = _user(username, person)
-            if not StaffDuty.objects.filter(user=admin_user).exists():
-                duty_grant(user=admin_user, duty=duty)
-            rows.append((username, person, "—", Duty(duty).label))
         issuers = []
         for username, person, name, name_en, prefix in ENTERPRISES:
             user = _user(username, person)
@@ -182,7 +168,13 @@ class Command(BaseCommand):
         # module with ``seed(context)``; accounts never imports them.
         # A module may also have ``seed_after(context)``, run once every app has seeded
         # (e.g. review's acceptance panels need the contracts signed by documents' seed).
-        context = {"officer": officer, "supervisor": supervisor, "issuers": issuers, "teams": teams}
+        context = {
+            "officer": officer,
+            "supervisor": supervisor,
+            "issuers": issuers,
+            "teams": teams,
+            "password": PASSWORD,
+        }
         modules = []
         for config in apps.get_app_configs():
             if config.name == "accounts":
