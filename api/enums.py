@@ -2,7 +2,7 @@
 
 from accounts.models import OrganizationKind, OrganizationStatus, Role
 from bounty.models import Attachment, BidStatus, ChallengeStatus, ExclusionRequest
-from bounty.models.project import MilestoneStatus, ProjectStatus, TerminationOutcome, TrancheStatus
+from bounty.projects.models import MilestoneStatus, ProjectStatus, TerminationOutcome, TrancheStatus
 
 AttachmentKind = Attachment.Kind
 ExclusionKind = ExclusionRequest.Kind

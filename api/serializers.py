@@ -22,7 +22,7 @@ from bounty.models import (
     RubricCriterion,
     TeamMember,
 )
-from bounty.models.project import Project, ProjectMilestone, Tranche
+from bounty.projects.models import Project, ProjectMilestone, Tranche
 
 DECIMAL = {"coerce_to_string": True, "max_digits": 16, "decimal_places": 4}
 

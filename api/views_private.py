@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 
 from accounts import permissions as account_perms
 from accounts.models import Membership, Organization, User
-from bounty import bid_services, projects
 from bounty import permissions as bounty_perms
-from bounty.bid_forms import (
+from bounty.bids import services as bid_services
+from bounty.bids.forms import (
     AttachmentForm,
     BidForm,
     BudgetFormSet,
@@ -23,11 +23,12 @@ from bounty.bid_forms import (
     ResponseFormSet,
     TeamFormSet,
 )
-from bounty.bid_views import BID_RELATED, _bidder_orgs
+from bounty.bids.views import BID_RELATED, _bidder_orgs
+from bounty.board.selectors import visible_projects
+from bounty.challenges.models import plain_decimal
 from bounty.models import Bid, BidStatus, BidVersion, Challenge
-from bounty.models.challenge import plain_decimal
-from bounty.models.project import Project, ProjectMilestone, ProjectStatus
-from bounty.selectors import visible_projects
+from bounty.projects import services as projects
+from bounty.projects.models import Project, ProjectMilestone, ProjectStatus
 from common.views import get_visible_or_404
 
 from . import serializers as s

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bounty import permissions as bounty_perms
-from bounty.filters import BOARD_STATUS_CHOICES, SORT_CHOICES
+from bounty.board.forms import BOARD_STATUS_CHOICES, SORT_CHOICES
+from bounty.board.selectors import challenge_board, challenge_list_for_bureau
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Industry
-from bounty.selectors import challenge_board, challenge_list_for_bureau
 from common.views import get_visible_or_404
 from documents.services import verify_hash
 

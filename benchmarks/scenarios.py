@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bounty.bid_services import bid_submit
+from bounty.bids.services import bid_submit
 
 from . import seed_bids, seed_experts, seed_scores
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.credit_code import make_credit_code
 from accounts.models import Organization, OrganizationKind, OrganizationStatus, User
+from bounty.challenges.querysets import bigrams
 from bounty.models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Indicator, Industry
-from bounty.querysets import bigrams
 
 OCID_PREFIX = "bench-"
 ORG_CODE_PREFIX = "91320411BN"  # authority 9 (工商), category 1, Changzhou Xinbei, org code BN…

@@ -46,8 +46,10 @@ from accounts.models import (
     User,
 )
 from accounts.services import bureau_bootstrap, membership_add
-from bounty import bid_services
-from bounty.bid_rules import canonical_bytes
+from bounty.bids import services as bid_services
+from bounty.bids.rules import canonical_bytes
+from bounty.challenges.querysets import bigrams
+from bounty.challenges.services import default_criteria
 from bounty.models import (
     Attachment,
     Bid,
@@ -65,8 +67,6 @@ from bounty.models import (
     RubricCriterion,
     TeamMember,
 )
-from bounty.querysets import bigrams
-from bounty.services import default_criteria
 from common.hashing import sha256_hex
 
 from .seed import BRANDS, CITIES, _seeder

@@ -1,9 +1,8 @@
 from django.contrib import admin
 
+from bounty.models import Industry
 from security.admin_site import DutyModelAdmin
 from security.models import Duty
-
-from .models import Industry
 
 
 @admin.register(Industry)

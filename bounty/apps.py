@@ -7,7 +7,5 @@ class BountyConfig(AppConfig):
     verbose_name = _("Challenges and bids")
 
     def ready(self):
-        from . import (
-            bid_services,  # noqa: F401  (connects the amendment receiver)
-            notifications,  # noqa: F401  (registers notification kinds)
-        )
+        from bounty import notifications  # noqa: F401  (registers notification kinds)
+        from bounty.bids import services  # noqa: F401  (connects the amendment receiver)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import bid_services, services
-from .models import Challenge, Industry
+from bounty.bids import services as bid_services
+from bounty.challenges import services
+from bounty.models import Challenge, Industry
 
 # (issuer index, industry code, title, problem, indicators, bounty, enterprise share, target state)
 CHALLENGES = [

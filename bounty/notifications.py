@@ -1,8 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from bounty.models import ChangeRequest, ProjectStatus, TerminationOutcome
 from notifications.registry import register
-
-from .models import ChangeRequest, ProjectStatus, TerminationOutcome
 
 register(
     "challenge.submitted",

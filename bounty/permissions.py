@@ -12,8 +12,7 @@ from accounts.permissions import (
     is_bureau_officer,
     user_roles,
 )
-
-from .models import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
+from bounty.models import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
 
 
 def is_issuer_staff(user, challenge) -> bool:
@@ -90,7 +89,7 @@ def can_start_bid(user, challenge, lead) -> bool:
 
 
 def can_edit_bid(user, bid, *, allow_submitted=False) -> bool:
-    from .models import BidStatus
+    from bounty.models import BidStatus
 
     allowed = (BidStatus.DRAFT, BidStatus.SUBMITTED) if allow_submitted else (BidStatus.DRAFT,)
     return bid.status in allowed and not bid.challenge.deadline_passed and is_bid_team(user, bid)
@@ -110,7 +109,7 @@ def can_open_ranking(user, challenge) -> bool:
 
 
 def can_view_bid(user, bid) -> bool:
-    from .models import BidStatus
+    from bounty.models import BidStatus
 
     if is_bid_team(user, bid):
         return True

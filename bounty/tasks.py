@@ -1,4 +1,4 @@
-from .services import challenges_close_expired
+from bounty.challenges.services import challenges_close_expired
 
 
 def close_expired_challenges():
@@ -8,6 +8,6 @@ def close_expired_challenges():
 
 def project_daily():
     """Scheduled daily: open the reporting windows, then send the milestone reminders."""
-    from .projects import milestones_open_reporting, reminders_run
+    from bounty.projects.services import milestones_open_reporting, reminders_run
 
     return {"opened": milestones_open_reporting(), "reminders": reminders_run()}

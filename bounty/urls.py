@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import bid_views, views, views_board, views_projects
+from bounty.bids import views as bid_views
+from bounty.board import views as board_views
+from bounty.challenges import views
+from bounty.projects import views as project_views
 
 app_name = "bounty"
 
 urlpatterns = [
     # Public board (anonymous visitors welcome) and the bureau's exports.
-    path("challenges/", views_board.board, name="board"),
-    path("challenges/export/<str:fmt>/", views_board.export, name="export"),
+    path("challenges/", board_views.board, name="board"),
+    path("challenges/export/<str:fmt>/", board_views.export, name="export"),
     # Issuer: my challenges, the editor.
     path("my/challenges/", views.my_challenges, name="my_challenges"),
     path("my/challenges/new/", views.challenge_create, name="challenge_create"),
@@ -46,9 +49,9 @@ urlpatterns = [
     path("bids/<str:reference>/check/", bid_views.formal_check, name="formal_check"),
     path("challenges/<str:ocid>/", views.challenge_detail, name="challenge_detail"),
     # Projects (the three parties).
-    path("projects/", views_projects.project_list, name="projects"),
-    path("projects/acceptances/", views_projects.acceptances, name="acceptances"),
-    path("projects/<int:pk>/", views_projects.project_detail, name="project"),
-    path("projects/<int:pk>/act/", views_projects.project_action, name="project_action"),
-    path("projects/files/<int:pk>/", views_projects.report_attachment, name="report_attachment"),
+    path("projects/", project_views.project_list, name="projects"),
+    path("projects/acceptances/", project_views.acceptances, name="acceptances"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project"),
+    path("projects/<int:pk>/act/", project_views.project_action, name="project_action"),
+    path("projects/files/<int:pk>/", project_views.report_attachment, name="report_attachment"),
 ]

@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.selectors import bureau_officers, bureau_organization, organization_staff
 from audit.services import audit_record
 from bounty.models import Bid, Comparator, Project, plain_decimal
-from bounty.projects import project_activate
+from bounty.projects.services import project_activate
 from common.dates import add_months
 from common.dbtime import db_now
 from common.hashing import file_sha256

@@ -31,8 +31,8 @@ def _run_first_milestone(contract):
 
     from django.utils import timezone
 
-    from bounty import projects
     from bounty.models import ProjectMilestone, TrancheStatus
+    from bounty.projects import services as projects
 
     project = contract.project
     project.refresh_from_db()
@@ -75,8 +75,8 @@ def _rectification(contract):
 
     from django.utils import timezone
 
-    from bounty import projects
     from bounty.models import ProjectMilestone
+    from bounty.projects import services as projects
 
     project = contract.project
     first = project.milestones.get(number=1)
@@ -99,7 +99,7 @@ def _rectification(contract):
 
 
 def _diligent_failure(contract):
-    from bounty import projects
+    from bounty.projects import services as projects
 
     projects.project_terminate(
         project=contract.project,
@@ -116,8 +116,8 @@ def _ready_for_acceptance(contract):
 
     from django.utils import timezone
 
-    from bounty import projects
     from bounty.models import ProjectMilestone, TrancheStatus
+    from bounty.projects import services as projects
 
     project = contract.project
     team, issuer = _signer(contract, Party.TEAM), _signer(contract, Party.ISSUER)
@@ -150,8 +150,8 @@ def _misconduct(contract):
     the demo team's unit can still try bidding) is barred for the sanction period."""
     from django.utils import timezone
 
-    from bounty import projects
     from bounty.models import TrancheStatus
+    from bounty.projects import services as projects
 
     officer = _signer(contract, Party.BUREAU)
     for tranche in contract.project.tranches.filter(status=TrancheStatus.ELIGIBLE):

@@ -14,7 +14,7 @@ from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
-from bounty.projects import project_create_for_award
+from bounty.projects.services import project_create_for_award
 from common.dbtime import db_now
 from common.uploads import validate_document_upload
 from notifications.services import notify

@@ -147,8 +147,8 @@ def seed_review_demos(context):
     from django.utils import timezone
 
     from accounts.services import membership_add
-    from bounty import bid_services
-    from bounty import services as bounty_services
+    from bounty.bids import services as bid_services
+    from bounty.challenges import services as bounty_services
     from bounty.demo import PLAN_PDF
 
     from . import award, scoring
@@ -290,8 +290,8 @@ def seed_review_demos(context):
 
 def seed_after(context):
     """Demo projects waiting for their acceptance get a panel that finds them passed."""
-    from bounty import projects
     from bounty.models import Project, ProjectStatus
+    from bounty.projects import services as projects
 
     from . import panels
     from .models import DrawPurpose

@@ -16,8 +16,8 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import User
 from accounts.selectors import bureau_officers, supervisors
 from audit.services import audit_record
+from bounty.challenges.services import challenge_close
 from bounty.models import Bid, Challenge, ChallengeStatus
-from bounty.services import challenge_close
 from notifications.services import notify
 
 from . import permissions as perms

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationKind, Role
-from bounty import bid_services, projects
-from bounty import services as bounty_services
+from bounty.bids import services as bid_services
+from bounty.challenges import services as bounty_services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, ProjectMilestone
-from bounty.projects import project_create_for_award
+from bounty.projects import services as projects
+from bounty.projects.services import project_create_for_award
 from documents import contracts
 from documents.models import Contract, DocumentTemplate, Party
 from documents.services import document_render

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    from bounty.querysets import bigrams
+    from bounty.challenges.querysets import bigrams
 
     Challenge = apps.get_model("bounty", "Challenge")
     batch = []

@@ -117,7 +117,7 @@ def test_sealed_bid_is_invisible_outside_the_team_before_the_deadline():
     challenge = published()
     user, org = team()
     bid = complete_bid(challenge, user, org)
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.factories import bureau_officer
 
     bid_services.bid_submit(bid=bid, by=user)

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bounty.board.selectors import challenge_board
 from bounty.models import Challenge
-from bounty.selectors import challenge_board
 from tests.bounty.helpers import published
 
 from .conftest import token_client

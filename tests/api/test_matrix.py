@@ -8,7 +8,7 @@ object exists; 401 without credentials; sealed bids stay sealed until the deadli
 import pytest
 
 from accounts.models import Organization, OrganizationKind, Role
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from tests.bounty.bid_helpers import complete_bid, team
 from tests.bounty.helpers import draft, published
 from tests.factories import UserFactory, bureau_officer

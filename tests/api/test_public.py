@@ -3,7 +3,7 @@ verification of a document by its SHA-256."""
 
 import pytest
 
-from bounty import services
+from bounty.challenges import services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from tests.bounty.bid_helpers import complete_bid, team
 from tests.bounty.helpers import published

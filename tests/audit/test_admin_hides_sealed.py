@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from documents.sources import document_ensure
 from tests.bounty.bid_helpers import complete_bid
 from tests.bounty.helpers import published

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

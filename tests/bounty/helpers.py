@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from bounty import services
+from bounty.challenges import services
 from bounty.models import Challenge, Industry
 from tests.factories import OrganizationFactory, bureau_officer, member_of
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from accounts.exceptions import ActionRefused
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import Bid, BidVersion, Challenge
 from common.dbtime import db_now
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import Bid, BidStatus
 from tests.factories import UserFactory, bureau_officer, member_of
 

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
-from bounty import bid_services, services
-from bounty.bid_rules import canonical_bytes
+from bounty.bids import services as bid_services
+from bounty.bids.rules import canonical_bytes
+from bounty.challenges import services
 from bounty.models import Bid, BidStatus, BidVersion, ChallengeStatus, CreditSanction
 from notifications.models import Notification
 from tests.factories import UserFactory, bureau_officer, member_of

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bounty.board.selectors import challenge_board
 from bounty.models import ChallengeStatus
-from bounty.selectors import challenge_board
 from tests.bounty.factories import issuer_org, make_challenge
 from tests.factories import UserFactory, bureau_officer, member_of
 

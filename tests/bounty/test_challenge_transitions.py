@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
-from bounty import services
+from bounty.challenges import services
 from bounty.models import Challenge, ChallengeStatus
 from notifications.models import Notification
 from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
-from bounty import services
+from bounty.challenges import services
 from bounty.models import Challenge, ChallengeStatus
 from bounty.signals import challenge_amended
 from bounty.tasks import close_expired_challenges

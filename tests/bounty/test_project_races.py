@@ -8,8 +8,8 @@ from django.db import connection  # noqa: F401  (read by the skipif condition)
 from django.db.models import Sum
 from django.utils import timezone
 
-from bounty import projects
 from bounty.models import Disbursement, TrancheStatus
+from bounty.projects import services as projects
 from tests.factories import bureau_officer
 
 from .test_bid_races import run_threads

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
-from bounty import bid_services, projects
+from bounty.bids import services as bid_services
 from bounty.models import (
     ChangeRequest,
     MilestoneStatus,
@@ -18,6 +18,7 @@ from bounty.models import (
     ReminderLog,
     TrancheStatus,
 )
+from bounty.projects import services as projects
 from documents import contracts
 from documents.models import Party
 from notifications.models import Notification

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from bounty import projects
 from bounty.models import ProjectMilestone
+from bounty.projects import services as projects
 from dashboard.selectors import bureau_figures
 from tests.bounty.test_projects import active_project, open_window, report
 from tests.factories import UserFactory

@@ -3,9 +3,9 @@
 import re
 import subprocess
 
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
-from bounty.projects import project_create_for_award
+from bounty.projects.services import project_create_for_award
 from documents.models import Contract
 from documents.services import document_render
 from tests.bounty.bid_helpers import complete_bid

@@ -171,7 +171,7 @@ def test_templates_are_versioned_and_a_published_version_is_immutable(client):
 
 
 def test_receipt_goes_through_the_same_pipeline(client, django_capture_on_commit_callbacks):
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.bounty.bid_helpers import complete_bid
     from tests.bounty.helpers import published
 

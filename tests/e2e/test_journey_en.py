@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bounty import services
+from bounty.challenges import services
 from tests.bounty.helpers import INDICATORS, complete_data
 from tests.e2e.browser import click, nav, pdf_file
 from tests.factories import OrganizationFactory, bureau_officer, member_of

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bounty import projects
-from bounty import services as bounty_services
+from bounty.challenges import services as bounty_services
 from bounty.models import Challenge, Project, ProjectMilestone
+from bounty.projects import services as projects
 from documents import contracts
 from documents.models import Party
 from documents.services import document_render

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from bounty import services as bounty_services
+from bounty.challenges import services as bounty_services
 from opendata import ocds
 from opendata.validation import package_errors
 from tests.bounty.helpers import draft, published

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bounty import projects
-from bounty import services as bounty_services
+from bounty.challenges import services as bounty_services
 from bounty.models import Bid, Challenge, ProjectStatus, TerminationOutcome
+from bounty.projects import services as projects
 from opendata import ocds
 from opendata.validation import package_errors, package_schema_ref, release_errors
 from review.models import Expert
@@ -300,7 +300,7 @@ def test_horse_race_awards_split_the_bounty_between_the_winners():
 
 
 def test_no_award_marks_the_tender_unsuccessful():
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.bounty.helpers import force_deadline
 
     officer = bureau_officer()
@@ -314,7 +314,7 @@ def test_no_award_marks_the_tender_unsuccessful():
 
 
 def test_challenge_published_again_after_no_award_names_the_earlier_process():
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.bounty.helpers import force_deadline
 
     officer = bureau_officer()

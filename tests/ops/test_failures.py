@@ -16,7 +16,6 @@ from django_q.models import Schedule, Task
 from django_q.scheduler import scheduler
 
 from audit.models import AuditEvent
-from bounty import projects
 from bounty.models import (
     Attachment,
     Bid,
@@ -29,6 +28,7 @@ from bounty.models import (
     ProjectMilestone,
     ReminderLog,
 )
+from bounty.projects import services as projects
 from notifications.models import EmailPreference, Notification
 from notifications.services import notify
 from ops.models import Heartbeat

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import Industry
 from review import services
 from review import verify_draw as algo

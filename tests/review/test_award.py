@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from notifications.models import Notification
 from review import award, scoring

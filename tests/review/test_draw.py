@@ -77,7 +77,7 @@ def test_full_draw_respects_conflicts_and_constraints_and_verifies(tmp_path):
 
 
 def test_consortium_member_employee_never_drawn():
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.bounty.bid_helpers import complete_bid
     from tests.bounty.helpers import force_deadline, published
     from tests.factories import bureau_officer
@@ -342,7 +342,7 @@ def test_potential_conflict_ruled_excluded_replaces_the_expert():
 
 
 def test_submission_queues_the_bids_conflicts_after_commit(django_capture_on_commit_callbacks):
-    from bounty import bid_services
+    from bounty.bids import services as bid_services
     from tests.bounty.bid_helpers import complete_bid
     from tests.bounty.helpers import published
 

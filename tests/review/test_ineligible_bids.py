@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from review import scoring
 
 from .test_scoring import panel_ready, score

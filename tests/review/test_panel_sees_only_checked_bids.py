@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from bounty.models import BidStatus, Challenge, ChallengeStatus
 from review import scoring, services
 from review.models import Score, ScoreSheet

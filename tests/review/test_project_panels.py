@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.exceptions import ActionRefused
-from bounty import projects
 from bounty.hooks import panel_for
 from bounty.models import MilestoneStatus, ProjectStatus, TrancheStatus
+from bounty.projects import services as projects
 from review import panels, scoring, services
 from review.models import Draw, DrawPurpose, PanelOpinion
 from tests.bounty.test_projects import active_project, open_window, report

@@ -12,7 +12,7 @@ from guardian.models import UserObjectPermission
 
 from accounts.models import Organization, User
 from audit.models import AuditEvent
-from bounty import bid_services
+from bounty.bids import services as bid_services
 from security.admin_site import ADMIN_MODELS
 from security.models import StaffDuty
 from tests.bounty.bid_helpers import complete_bid
@@ -149,7 +149,7 @@ def test_the_admin_names_no_bid_of_an_organisation_and_edits_no_organisation(cli
 
 
 def test_clarification_askers_stay_anonymous_in_the_admin(client):
-    from bounty import services as challenge_services
+    from bounty.challenges import services as challenge_services
 
     challenge = published()
     asker = UserFactory(full_name="提问的教授")

@@ -102,7 +102,6 @@ def _user(username, full_name):
     return user
 
 
-
 def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
     code = make_credit_code(prefix17)
     org = Organization.objects.filter(credit_code=code).first()

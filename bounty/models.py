@@ -1,4 +1,8 @@
-from .bid import (
+"""Every model of the bounty app, for Django (it imports ``bounty.models``) and for
+callers that want one import. Each model lives in its sub-domain: ``challenges/``,
+``bids/``, ``projects/``."""
+
+from bounty.bids.models import (
     ACTIVE_BID_STATUSES,
     COMMITTED_BID_STATUSES,
     Attachment,
@@ -14,12 +18,9 @@ from .bid import (
     Milestone,
     TeamMember,
 )
-from .challenge import (
-    EDITABLE_STATUSES,
-    PUBLIC_STATUSES,
+from bounty.challenges.models import (
     Amendment,
     Challenge,
-    ChallengeStatus,
     Clarification,
     Comparator,
     Confidentiality,
@@ -29,7 +30,8 @@ from .challenge import (
     RubricCriterion,
     plain_decimal,
 )
-from .project import (
+from bounty.challenges.statuses import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
+from bounty.projects.models import (
     OPEN_MILESTONE,
     RUNNING,
     ChangeRequest,

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
-
-from ..querysets import ChallengeQuerySet, bigrams
+from bounty.challenges.querysets import ChallengeQuerySet, bigrams
+from bounty.challenges.statuses import PUBLIC_STATUSES, ChallengeStatus
 
 
 class Industry(models.Model):
@@ -34,44 +34,6 @@ class Industry(models.Model):
     @property
     def name(self):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
-
-
-class ChallengeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted for vetting")
-    RETURNED = "returned", _("Returned for revision")
-    VETTING = "vetting", _("Being vetted")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    PUBLISHED = "published", _("Open for bids")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed", _("Closed")
-    # Declared now, wired by the bid, review, award and contract issues.
-    FORMAL_CHECK = "formal_check", _("Formal check")
-    UNDER_REVIEW = "under_review", _("Under expert review")
-    AWARD_PROPOSED = "award_proposed", _("Winner proposed")
-    IN_NOTICE = "in_notice", _("In public notice")
-    AWARDED = "awarded", _("Awarded")
-    NO_AWARD = "no_award", _("No award")
-    CONTRACTED = "contracted", _("Contracted")
-    COMPLETED = "completed", _("Completed")
-    TERMINATED = "terminated", _("Terminated")
-
-
-PUBLIC_STATUSES = (
-    ChallengeStatus.PUBLISHED,
-    ChallengeStatus.CLOSED,
-    ChallengeStatus.FORMAL_CHECK,
-    ChallengeStatus.UNDER_REVIEW,
-    ChallengeStatus.AWARD_PROPOSED,
-    ChallengeStatus.IN_NOTICE,
-    ChallengeStatus.AWARDED,
-    ChallengeStatus.NO_AWARD,
-    ChallengeStatus.CONTRACTED,
-    ChallengeStatus.COMPLETED,
-    ChallengeStatus.TERMINATED,
-)
-EDITABLE_STATUSES = (ChallengeStatus.DRAFT, ChallengeStatus.RETURNED)
 
 
 class IPTerms(models.TextChoices):
@@ -266,7 +228,7 @@ class Challenge(FSMModelMixin, models.Model):
 
     def completeness_errors(self) -> dict:
         """What is still missing before the challenge can be submitted (field → message)."""
-        from ..rules import challenge_completeness_errors
+        from bounty.challenges.rules import challenge_completeness_errors
 
         return challenge_completeness_errors(self)
 

@@ -9,12 +9,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import is_bureau_officer
 from audit.services import audit_events_for
-from common.views import get_visible_or_404, paginate
-
-from . import permissions as perms
-from . import services
-from .exceptions import ActionRefused, ChallengeIncomplete
-from .forms import (
+from bounty import permissions as perms
+from bounty.challenges import services
+from bounty.challenges.forms import (
     CHALLENGE_FIELDS,
     AmendmentForm,
     AnswerForm,
@@ -26,7 +23,9 @@ from .forms import (
     criterion_initial,
     indicator_initial,
 )
-from .models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Clarification
+from bounty.exceptions import ActionRefused, ChallengeIncomplete
+from bounty.models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Clarification
+from common.views import get_visible_or_404, paginate
 
 
 def _challenge(request, ocid, predicate=perms.can_view_challenge):
@@ -240,8 +239,8 @@ def _bid_panel(user, challenge):
     """Only the number of bids is public; never who bid or what."""
     if challenge.status not in PUBLIC_STATUSES:
         return None
-    from .bid_views import _bidder_orgs
-    from .models import Bid, BidStatus
+    from bounty.bids.views import _bidder_orgs
+    from bounty.models import Bid, BidStatus
 
     counted = Bid.objects.filter(challenge=challenge, submitted_at__isnull=False).exclude(
         status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN]

@@ -12,12 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role, User
 from audit.services import audit_events_for
-from common.hashing import file_sha256
-from common.views import get_visible_or_404, paginate
-
-from . import bid_services
-from . import permissions as perms
-from .bid_forms import (
+from bounty import permissions as perms
+from bounty.bids import services as bid_services
+from bounty.bids.forms import (
     AttachmentForm,
     BidForm,
     BudgetFormSet,
@@ -29,9 +26,11 @@ from .bid_forms import (
     TeamFormSet,
     VerifyForm,
 )
-from .bid_rules import bid_completeness_errors
-from .exceptions import ActionRefused
-from .models import Bid, BidStatus, BidVersion, Challenge, ConsortiumMember, FormalCheck
+from bounty.bids.rules import bid_completeness_errors
+from bounty.exceptions import ActionRefused
+from bounty.models import Bid, BidStatus, BidVersion, Challenge, ConsortiumMember, FormalCheck
+from common.hashing import file_sha256
+from common.views import get_visible_or_404, paginate
 
 BID_RELATED = ("challenge", "challenge__issuer", "lead", "pi")
 # Served with the type detected from the content, never from the uploader's file name.
@@ -369,7 +368,7 @@ def bid_receipt(request, reference, number):
         # Receipts are generated, stored and verifiable like every other document.
         return redirect(reverse("documents:of", args=["receipt", version.pk]))
     if request.GET.get("format") == "json":
-        from .bid_rules import canonical_bytes
+        from bounty.bids.rules import canonical_bytes
 
         response = HttpResponse(
             canonical_bytes(version.content), content_type="application/json; charset=utf-8"

@@ -18,12 +18,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from audit.services import audit_record
+from bounty.board.selectors import challenge_board, challenge_list_for_bureau
+from bounty.models import ChallengeStatus
+from bounty.permissions import can_export_challenges
 from common.views import paginate
 from common.xlsx import XLSX_TYPE, xlsx_cell, xlsx_header
-
-from .models import ChallengeStatus
-from .permissions import can_export_challenges
-from .selectors import challenge_board, challenge_list_for_bureau
 
 PAGE_SIZE = 20
 _DATE_FORMAT = "%Y-%m-%d %H:%M"

@@ -15,13 +15,8 @@ from django_fsm import can_proceed
 from accounts.models import Organization, Role, User
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from common.dbtime import db_now
-from common.hashing import file_sha256, sha256_hex
-from common.uploads import store_upload, validate_document_upload
-from notifications.services import notify
-
-from . import permissions as perms
-from .bid_rules import (
+from bounty import permissions as perms
+from bounty.bids.rules import (
     PREFETCH,
     bid_completeness_errors,
     bid_limit_errors,
@@ -31,8 +26,8 @@ from .bid_rules import (
     milestone_shares_error,
     sanctioned,
 )
-from .exceptions import ActionRefused, BidWindowClosed, StaleState
-from .models import (
+from bounty.exceptions import ActionRefused, BidWindowClosed, StaleState
+from bounty.models import (
     Attachment,
     Bid,
     BidStatus,
@@ -47,7 +42,11 @@ from .models import (
     Milestone,
     TeamMember,
 )
-from .signals import bid_submitted, challenge_amended
+from bounty.signals import bid_submitted, challenge_amended
+from common.dbtime import db_now
+from common.hashing import file_sha256, sha256_hex
+from common.uploads import store_upload, validate_document_upload
+from notifications.services import notify
 
 ATTACHMENT_KINDS = ("pdf", "ooxml", "ole2", "png", "jpeg")
 
@@ -413,7 +412,7 @@ def auto_checklist(bid) -> dict:
 
 def formal_check_start(*, challenge, by):
     """Bureau opens the formal check once the deadline has passed (closing first if needed)."""
-    from .services import challenge_close
+    from bounty.challenges.services import challenge_close
 
     challenge = Challenge.objects.select_related("issuer").get(pk=challenge.pk)
     if not perms.can_formal_check(by, challenge):

@@ -11,7 +11,7 @@ deadline passes, whether or not the closing task has run.
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Now
 
-from .filters import (
+from bounty.board.forms import (
     SORT_AMOUNT_ASC,
     SORT_AMOUNT_DESC,
     SORT_DEADLINE,
@@ -20,7 +20,7 @@ from .filters import (
     BoardFilterForm,
     BureauFilterForm,
 )
-from .models import Challenge, ChallengeStatus, Indicator, Industry
+from bounty.models import Challenge, ChallengeStatus, Indicator, Industry
 
 _OPEN = Q(status=ChallengeStatus.PUBLISHED, bid_deadline__gt=Now())
 # A public challenge that is not open has its deadline behind it: "published" is
@@ -199,8 +199,7 @@ def visible_projects(user, queryset):
     """The projects of the user's organisations (team or issuer); every one for the bureau —
     the parties of ``permissions.can_view_project``."""
     from accounts.models import OrganizationStatus, Role
-
-    from .permissions import is_bureau_officer
+    from bounty.permissions import is_bureau_officer
 
     if is_bureau_officer(user):
         return queryset

@@ -13,11 +13,10 @@ from django_fsm import can_proceed
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from notifications.services import notify
-
-from . import permissions as perms
-from .exceptions import ActionRefused, ChallengeIncomplete, StaleState
-from .models import (
+from bounty import permissions as perms
+from bounty.challenges.rules import deadline_error
+from bounty.exceptions import ActionRefused, ChallengeIncomplete, StaleState
+from bounty.models import (
     EDITABLE_STATUSES,
     Amendment,
     Challenge,
@@ -26,8 +25,8 @@ from .models import (
     Indicator,
     RubricCriterion,
 )
-from .rules import deadline_error
-from .signals import challenge_amended
+from bounty.signals import challenge_amended
+from notifications.services import notify
 
 # Fields whose change is material (DOMAIN §2): extends the deadline if needed,
 # and (bid issue) sends submitted bids back for re-confirmation.

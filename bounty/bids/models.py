@@ -14,8 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
-
-from .challenge import Challenge, Indicator
+from bounty.challenges.models import Challenge, Indicator
 
 
 class BidStatus(models.TextChoices):

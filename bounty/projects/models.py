@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from .bid import Bid
-from .challenge import Challenge
+from bounty.bids.models import Bid
+from bounty.challenges.models import Challenge
 
 
 class ProjectStatus(models.TextChoices):

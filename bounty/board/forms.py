@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChallengeStatus
+from bounty.models import ChallengeStatus
 
 # Board statuses: "open" accepts bids now (database clock); "closed" is every
 # public challenge that does not: past its deadline, or in a later stage.

@@ -7,12 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.credit_code import normalize_credit_code, validate_credit_code
 from accounts.models import User
+from bounty.bids.rules import milestone_shares_error
+from bounty.bids.services import ATTACHMENT_KINDS
+from bounty.challenges.forms import _RowsFormSet
+from bounty.models import Attachment, Bid, BudgetLine, ExclusionRequest, TeamMember
 from common.uploads import validate_document_upload
-
-from .bid_rules import milestone_shares_error
-from .bid_services import ATTACHMENT_KINDS
-from .forms import _RowsFormSet
-from .models import Attachment, Bid, BudgetLine, ExclusionRequest, TeamMember
 
 
 class CreditCodeField(forms.CharField):
@@ -159,7 +158,7 @@ class ConsortiumFormSetBase(_RowsFormSet):
         super().clean()
         if any(self.errors) or self.challenge is None:
             return
-        from .bid_rules import consortium_limit_error
+        from bounty.bids.rules import consortium_limit_error
 
         rows = self.rows()
         if err := consortium_limit_error(self.challenge, len(rows)):

@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Challenge, Comparator, Industry, plain_decimal
-from .rules import consortium_error, deadline_error, funding_errors, weights_error
-from .services import AMENDABLE_FIELDS
+from bounty.challenges.rules import consortium_error, deadline_error, funding_errors, weights_error
+from bounty.challenges.services import AMENDABLE_FIELDS
+from bounty.models import Challenge, Comparator, Industry, plain_decimal
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -19,15 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from common.dates import add_months
-from common.hashing import file_sha256
-from common.uploads import store_upload, validate_document_upload
-from notifications.services import notify
-
-from . import permissions as perms
-from .exceptions import ActionRefused, StaleState
-from .hooks import panel_for
-from .models import (
+from bounty import permissions as perms
+from bounty.exceptions import ActionRefused, StaleState
+from bounty.hooks import panel_for
+from bounty.models import (
     OPEN_MILESTONE,
     Challenge,
     ChallengeStatus,
@@ -48,7 +43,11 @@ from .models import (
     Tranche,
     TrancheStatus,
 )
-from .signals import project_created
+from bounty.signals import project_created
+from common.dates import add_months
+from common.hashing import file_sha256
+from common.uploads import store_upload, validate_document_upload
+from notifications.services import notify
 
 
 def rules():

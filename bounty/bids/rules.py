@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import COMMITTED_BID_STATUSES, Bid, CreditSanction, TeamMember
-from .models.project import ENDED_PROJECT_STATUSES
+from bounty.models import COMMITTED_BID_STATUSES, Bid, CreditSanction, TeamMember
+from bounty.projects.models import ENDED_PROJECT_STATUSES
 
 
 def rules():

@@ -5,6 +5,8 @@ from django.db.models import Case, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 
+from bounty.challenges.statuses import PUBLIC_STATUSES, ChallengeStatus
+
 
 def bigrams(text: str) -> str:
     """Every pair of adjacent letters/digits, space-separated: lets PostgreSQL index
@@ -17,25 +19,17 @@ def bigrams(text: str) -> str:
 class ChallengeQuerySet(models.QuerySet):
     def public(self):
         """What anyone may see: published and every later public state."""
-        from .models import PUBLIC_STATUSES
-
         return self.filter(status__in=PUBLIC_STATUSES)
 
     def open_for_bids(self):
         """Published and before the deadline — by the database's clock, not the web host's."""
-        from .models import ChallengeStatus
-
         return self.filter(status=ChallengeStatus.PUBLISHED, bid_deadline__gt=Now())
 
     def past_deadline(self):
-        from .models import ChallengeStatus
-
         return self.filter(status=ChallengeStatus.PUBLISHED, bid_deadline__lte=Now())
 
     def with_display_status(self):
         """Annotate ``shown_status``: a published challenge past its deadline shows as closed."""
-        from .models import ChallengeStatus
-
         return self.annotate(
             shown_status=Case(
                 When(

@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.views import get_visible_or_404, paginate
-
-from . import permissions as perms
-from . import projects
-from .exceptions import ActionRefused
-from .hooks import panel_for
-from .models import (
+from bounty import permissions as perms
+from bounty.board.selectors import visible_projects
+from bounty.challenges.models import plain_decimal
+from bounty.exceptions import ActionRefused
+from bounty.hooks import panel_for
+from bounty.models import (
     ChangeRequest,
     MidtermReview,
     MilestoneReport,
@@ -32,8 +31,8 @@ from .models import (
     TerminationOutcome,
     Tranche,
 )
-from .models.challenge import plain_decimal
-from .selectors import visible_projects
+from bounty.projects import services as projects
+from common.views import get_visible_or_404, paginate
 
 PROJECT_QS = Project.objects.select_related(
     "bid__lead", "bid__pi", "challenge__issuer", "challenge__industry"
