@@ -8,6 +8,7 @@ def close_expired_challenges():
 
 def project_daily():
     """Scheduled daily: open the reporting windows, then send the milestone reminders."""
-    from bounty.projects.services import milestones_open_reporting, reminders_run
+    from bounty.projects.reminders import reminders_run
+    from bounty.projects.services import milestones_open_reporting
 
     return {"opened": milestones_open_reporting(), "reminders": reminders_run()}

@@ -10,6 +10,7 @@ signed yet are touched."""
 from accounts.management.commands.seed_demo import PASSWORD
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
+from bounty.projects import closing as project_closing
 
 from .contracts import contract_sign, next_party
 from .models import Contract, ContractStatus, DocumentStatus, Party, Signature
@@ -99,9 +100,8 @@ def _rectification(contract):
 
 
 def _diligent_failure(contract):
-    from bounty.projects import services as projects
 
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=contract.project,
         by=_signer(contract, Party.BUREAU),
         outcome="diligent_failure",
@@ -141,8 +141,8 @@ def _ready_for_acceptance(contract):
             paid_on=today,
             reference=f"DEMO-{contract.number}-{tranche.number}",
         )
-    projects.acceptance_apply(project=project, by=team)
-    projects.acceptance_start(project=project, by=officer)
+    project_closing.acceptance_apply(project=project, by=team)
+    project_closing.acceptance_start(project=project, by=officer)
 
 
 def _misconduct(contract):
@@ -162,7 +162,7 @@ def _misconduct(contract):
             paid_on=timezone.localdate(),
             reference=f"DEMO-{contract.number}-{tranche.number}",
         )
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=contract.project,
         by=officer,
         outcome="misconduct",

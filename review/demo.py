@@ -291,7 +291,7 @@ def seed_review_demos(context):
 def seed_after(context):
     """Demo projects waiting for their acceptance get a panel that finds them passed."""
     from bounty.models import Project, ProjectStatus
-    from bounty.projects import services as projects
+    from bounty.projects import closing as project_closing
 
     from . import panels
     from .models import DrawPurpose
@@ -327,7 +327,7 @@ def seed_after(context):
                 verdict="passed",
                 comment="各项指标达到任务书要求，同意通过验收。",
             )
-        projects.acceptance_conclude(
+        project_closing.acceptance_conclude(
             project=project,
             by=officer,
             result=ProjectStatus.PASSED,

@@ -1,9 +1,10 @@
 """Projects after the award (DOMAIN §6–7): created for each winner, activated by the signed
-contract, then milestones with reports and assessments, payments, changes, acceptance,
-termination (with a credit record on misconduct) and reminders.
+contract, then milestones with reports and assessments, payments, changes and the
+mid-term review. Acceptance and termination: ``closing.py``; reminders: ``reminders.py``.
 
 Every service runs in one transaction with the project row locked, checks its predicate
-(bounty/permissions.py), calls a transition, audits and notifies — like bounty/services.py.
+(bounty/permissions.py), calls a transition, audits and notifies — like the challenge
+services (bounty/challenges/services.py).
 """
 
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,6 @@ from bounty.models import (
     Challenge,
     ChallengeStatus,
     ChangeRequest,
-    CreditSanction,
     Disbursement,
     MidtermReview,
     MilestoneAssessment,
@@ -36,10 +36,7 @@ from bounty.models import (
     Project,
     ProjectMilestone,
     ProjectStatus,
-    ReminderLog,
     ReportAttachment,
-    SanctionScope,
-    TerminationOutcome,
     Tranche,
     TrancheStatus,
 )
@@ -498,42 +495,6 @@ def midterm_record(*, project, by, passed, comment):
     return review
 
 
-# --- Acceptance and termination -----------------------------------------------------------
-
-
-def acceptance_apply(*, project, by):
-    with transaction.atomic():
-        project = _lock(project)
-        if not perms.is_project_team(by, project):
-            raise ActionRefused(_("Only the project team applies for acceptance."))
-        if project.status != ProjectStatus.ACTIVE:
-            raise StaleState
-        if project.milestones.exclude(status=MilestoneStatus.MET).exists():
-            raise ActionRefused(_("Every milestone must be met before applying for acceptance."))
-        project.apply_for_acceptance()
-        project.save()
-        audit_record(
-            actor=by, action="project.acceptance_apply", obj=project, to_state=project.status
-        )
-        _tell(project, "project.acceptance_applied")
-    return project
-
-
-def acceptance_start(*, project, by):
-    with transaction.atomic():
-        project = _lock(project)
-        if not perms.is_bureau_officer(by):
-            raise ActionRefused(_("Only the bureau organises the acceptance."))
-        if project.status != ProjectStatus.ACCEPTANCE_APPLIED:
-            raise StaleState
-        project.start_acceptance()
-        project.save()
-        audit_record(
-            actor=by, action="project.acceptance_start", obj=project, to_state=project.status
-        )
-    return project
-
-
 def _require_panel_verdict(panel, verdict):
     """When an expert panel assesses, the bureau records the panel's verdict: every
     panel member has given an opinion, and the decision is the (or a tied) majority."""
@@ -549,178 +510,3 @@ def _require_panel_verdict(panel, verdict):
 
 
 ACCEPTANCE_RESULTS = (ProjectStatus.PASSED, ProjectStatus.CLOSED_WITHOUT_PASS, ProjectStatus.FAILED)
-
-
-def acceptance_conclude(*, project, by, result, comment):
-    """The bureau records the acceptance panel's conclusion: passed (通过), closed without
-    full pass (结题) or failed (不通过)."""
-    if result not in ACCEPTANCE_RESULTS:
-        raise ActionRefused(_("Choose the acceptance result."))
-    if not comment.strip():
-        raise ActionRefused(_("Give the panel's conclusion."))
-    with transaction.atomic():
-        project = _lock(project)
-        if not perms.is_bureau_officer(by):
-            raise ActionRefused(_("Only the bureau records the acceptance result."))
-        if project.status != ProjectStatus.UNDER_ACCEPTANCE:
-            raise StaleState
-        panel = panel_for(project)
-        if panel is None and rules()["ACCEPTANCE_PANEL_REQUIRED"]:
-            raise ActionRefused(_("Draw the acceptance panel first: the panel decides."))
-        _require_panel_verdict(panel, result)
-        project.conclude(result=result, at=timezone.now())
-        project.outcome_reason = comment
-        project.save()
-        audit_record(
-            actor=by,
-            action="project.acceptance",
-            obj=project,
-            from_state=ProjectStatus.UNDER_ACCEPTANCE,
-            to_state=project.status,
-            payload={"comment": comment},
-        )
-        _tell(project, "project.concluded", result=project.status)
-    return project
-
-
-def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BOTH):
-    """The bureau ends a project early. Diligent failure (尽职免责): no penalty, properly
-    spent funds are not recovered, future bids unaffected — no credit record. Misconduct:
-    what was paid is to be recovered and a credit record bars the lead unit and the PI from
-    bidding for ``JIEBANG["MISCONDUCT_SANCTION_YEARS"]`` years (``sanction``: both, or only
-    the lead unit or only the PI)."""
-    if outcome not in TerminationOutcome.values:
-        raise ActionRefused(_("Choose the outcome of the termination."))
-    if outcome == TerminationOutcome.ELIMINATED and not project.challenge.is_horse_race:
-        raise ActionRefused(_("Only a project of a horse-race challenge can be eliminated."))
-    if not reason.strip():
-        raise ActionRefused(_("Give the reasons for the termination."))
-    if sanction not in SanctionScope.values:
-        raise ActionRefused(_("Choose whom the credit record bars."))
-    with transaction.atomic():
-        project = _lock(project)
-        if not perms.is_bureau_officer(by):
-            raise ActionRefused(_("Only the bureau terminates a project."))
-        _require_running(project)
-        from_state = project.status
-        project.terminate(outcome=outcome, reason=reason, at=timezone.now())
-        project.save()
-        for tranche in Tranche.objects.select_for_update().filter(project=project):
-            if tranche.status in (TrancheStatus.PENDING, TrancheStatus.ELIGIBLE):
-                tranche.withhold()
-                tranche.save()
-            elif (
-                tranche.status == TrancheStatus.DISBURSED
-                and outcome == TerminationOutcome.MISCONDUCT
-            ):
-                tranche.recover()
-                tranche.save()
-        sanctions = []
-        if outcome == TerminationOutcome.MISCONDUCT:
-            today = timezone.localdate()
-            until = add_months(today, 12 * rules()["MISCONDUCT_SANCTION_YEARS"])
-            text = f"{project.challenge.ocid} {project.bid.reference}: {reason}"
-            if sanction != SanctionScope.PI:
-                sanctions.append(
-                    CreditSanction(
-                        credit_code=project.bid.lead.credit_code,
-                        reason=text,
-                        starts_on=today,
-                        ends_on=until,
-                    )
-                )
-            if project.bid.pi_id and sanction != SanctionScope.ORGANISATION:
-                sanctions.append(
-                    CreditSanction(user=project.bid.pi, reason=text, starts_on=today, ends_on=until)
-                )
-            CreditSanction.objects.bulk_create(sanctions)
-        audit_record(
-            actor=by,
-            action="project.terminate",
-            obj=project,
-            from_state=from_state,
-            to_state=project.status,
-            payload={
-                "outcome": outcome,
-                "reason": reason,
-                "credit_records": [s.credit_code or f"user:{s.user_id}" for s in sanctions],
-            },
-        )
-        _tell(project, "project.terminated", outcome=project.outcome, reason=reason)
-    return project
-
-
-# --- Reminders ----------------------------------------------------------------------------
-
-
-def reminders_run(today=None) -> int:
-    """Scheduled daily (and safe to run twice): a reminder before a milestone's date (at
-    each of ``REMINDER_DAYS``, e.g. 14 and 3 days) and when it is overdue (then weekly),
-    to the team, the issuer and the bureau. At most one reminder per milestone per day:
-    the log row is written first, under a unique constraint."""
-    today = today or timezone.localdate()
-    thresholds = sorted(rules()["REMINDER_DAYS"])
-    horizon = today + timedelta(days=max(thresholds))
-    candidates = list(
-        ProjectMilestone.objects.filter(
-            status__in=OPEN_MILESTONE,
-            due_on__lte=horizon,
-            project__status__in=[ProjectStatus.ACTIVE, ProjectStatus.CHANGE_REQUESTED],
-        ).select_related("project__bid__lead", "project__challenge__issuer")
-    )
-    logs = {}
-    for log in ReminderLog.objects.filter(milestone__in=candidates).order_by("sent_on"):
-        logs.setdefault(log.milestone_id, []).append(log)
-    staff = {}
-    officers = bureau_officers()
-    sent = 0
-    for milestone in candidates:
-        days = (milestone.due_on - today).days
-        kind = _reminder_due(days, logs.get(milestone.pk, []), thresholds, today)
-        if kind is None:
-            continue
-        try:
-            with transaction.atomic():
-                ReminderLog.objects.create(milestone=milestone, kind=kind, days=days, sent_on=today)
-                project = milestone.project
-                recipients = {u.pk: u for u in officers}
-                for org, role in (
-                    (project.bid.lead, Role.BIDDER),
-                    (project.challenge.issuer, Role.ISSUER),
-                ):
-                    if (org.pk, role) not in staff:
-                        staff[org.pk, role] = organization_staff(org, role=role)
-                    recipients.update((u.pk, u) for u in staff[org.pk, role])
-                notify(
-                    recipients=list(recipients.values()),
-                    kind=f"project.milestone_{kind}",
-                    params={
-                        "title": project.challenge.title,
-                        "number": milestone.number,
-                        "date": milestone.due_on.isoformat(),
-                        "days": abs(days),
-                    },
-                    url=project.get_absolute_url(),
-                )
-        except IntegrityError:
-            continue  # another run sent today's reminder
-        sent += 1
-    return sent
-
-
-def _reminder_due(days, logs, thresholds, today):
-    if days < 0:
-        last_overdue = max(
-            (log.sent_on for log in logs if log.kind == ReminderLog.Kind.OVERDUE), default=None
-        )
-        every = rules()["OVERDUE_REMINDER_EVERY_DAYS"]
-        if last_overdue is None or (today - last_overdue).days >= every:
-            return ReminderLog.Kind.OVERDUE
-        return None
-    for threshold in thresholds:  # ascending: the nearest threshold that applies
-        if days <= threshold:
-            done = any(
-                log.kind == ReminderLog.Kind.BEFORE and log.days <= threshold for log in logs
-            )
-            return None if done else ReminderLog.Kind.BEFORE
-    return None

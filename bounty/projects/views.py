@@ -31,6 +31,7 @@ from bounty.models import (
     TerminationOutcome,
     Tranche,
 )
+from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from common.views import get_visible_or_404, paginate
 
@@ -282,18 +283,18 @@ def _act(request, project, action):
         )
         return _("Mid-term review recorded.")
     if action == "acceptance_apply":
-        projects.acceptance_apply(project=project, by=user)
+        project_closing.acceptance_apply(project=project, by=user)
         return _("Acceptance applied for.")
     if action == "acceptance_start":
-        projects.acceptance_start(project=project, by=user)
+        project_closing.acceptance_start(project=project, by=user)
         return _("Acceptance started.")
     if action == "acceptance_conclude":
-        projects.acceptance_conclude(
+        project_closing.acceptance_conclude(
             project=project, by=user, result=post.get("result", ""), comment=post.get("comment", "")
         )
         return _("Acceptance result recorded.")
     if action == "terminate":
-        projects.project_terminate(
+        project_closing.project_terminate(
             project=project,
             by=user,
             outcome=post.get("outcome", ""),

@@ -18,6 +18,8 @@ from bounty.models import (
     ReminderLog,
     TrancheStatus,
 )
+from bounty.projects import closing as project_closing
+from bounty.projects import reminders as project_reminders
 from bounty.projects import services as projects
 from documents import contracts
 from documents.models import Party
@@ -177,20 +179,22 @@ def test_journey_met_not_met_rectified_paid_accepted():
     projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
 
     # Acceptance.
-    projects.acceptance_apply(project=project, by=team)
-    projects.acceptance_start(project=project, by=officer)
+    project_closing.acceptance_apply(project=project, by=team)
+    project_closing.acceptance_start(project=project, by=officer)
     with pytest.raises(ActionRefused):  # the acceptance panel decides: none drawn yet
-        projects.acceptance_conclude(
+        project_closing.acceptance_conclude(
             project=project, by=officer, result=ProjectStatus.PASSED, comment="x"
         )
     run_panel(project, officer, ["passed", "passed", "closed_without_pass", "passed", "passed"])
     with pytest.raises(ActionRefused):
-        projects.acceptance_conclude(project=project, by=officer, result="bogus", comment="x")
+        project_closing.acceptance_conclude(
+            project=project, by=officer, result="bogus", comment="x"
+        )
     with pytest.raises(ActionRefused):  # against the panel's majority
-        projects.acceptance_conclude(
+        project_closing.acceptance_conclude(
             project=project, by=officer, result=ProjectStatus.FAILED, comment="x"
         )
-    projects.acceptance_conclude(
+    project_closing.acceptance_conclude(
         project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
     )
     project.refresh_from_db()
@@ -202,7 +206,7 @@ def test_journey_met_not_met_rectified_paid_accepted():
 def test_acceptance_needs_every_milestone_met():
     project, team, _issuer, _officer = active_project()
     with pytest.raises(ActionRefused):
-        projects.acceptance_apply(project=project, by=team)
+        project_closing.acceptance_apply(project=project, by=team)
 
 
 def test_one_extension_of_at_most_a_year():
@@ -250,10 +254,10 @@ def _new_bid_submittable(project):
 def test_diligent_failure_terminates_without_a_credit_record():
     project, _team, _issuer, officer = active_project()
     with pytest.raises(ActionRefused):  # reasons required
-        projects.project_terminate(
+        project_closing.project_terminate(
             project=project, by=officer, outcome="diligent_failure", reason=""
         )
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=project, by=officer, outcome="diligent_failure", reason="技术路线经充分验证不可行"
     )
     project.refresh_from_db()
@@ -264,7 +268,9 @@ def test_diligent_failure_terminates_without_a_credit_record():
     assert not CreditSanction.objects.exists()
     assert set(project.tranches.values_list("status", flat=True)) == {TrancheStatus.WITHHELD}
     with pytest.raises(ActionRefused):  # terminated: nothing more
-        projects.project_terminate(project=project, by=officer, outcome="misconduct", reason="x")
+        project_closing.project_terminate(
+            project=project, by=officer, outcome="misconduct", reason="x"
+        )
     # The ended project no longer counts against the PI's limit: the team can bid again.
     assert _new_bid_submittable(project)
 
@@ -278,7 +284,9 @@ def test_misconduct_creates_a_credit_record_that_blocks_bids_during_its_period()
         paid_on=timezone.localdate(),
         reference="B",
     )
-    projects.project_terminate(project=project, by=officer, outcome="misconduct", reason="数据造假")
+    project_closing.project_terminate(
+        project=project, by=officer, outcome="misconduct", reason="数据造假"
+    )
     from bounty.models import CreditSanction
 
     sanctions = CreditSanction.objects.all()
@@ -295,10 +303,10 @@ def test_misconduct_record_can_bar_only_the_pi():
 
     project, _team, _issuer, officer = active_project()
     with pytest.raises(ActionRefused):
-        projects.project_terminate(
+        project_closing.project_terminate(
             project=project, by=officer, outcome="misconduct", reason="x", sanction="everyone"
         )
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=project, by=officer, outcome="misconduct", reason="负责人学术不端", sanction="pi"
     )
     sanction = CreditSanction.objects.get()
@@ -315,7 +323,7 @@ def test_termination_notice_is_in_each_readers_language():
     project, team, _issuer, officer = active_project()
     team.language = "en"
     team.save(update_fields=["language"])
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=project, by=officer, outcome="diligent_failure", reason="路线不可行"
     )
     note = Notification.objects.filter(kind="project.terminated", recipient=team).get()
@@ -334,15 +342,17 @@ def test_reminders_once_per_milestone_per_day_even_if_run_twice():
     first = project.milestones.get(number=1)
     today = timezone.localdate()
     ProjectMilestone.objects.filter(pk=first.pk).update(due_on=today + timedelta(days=14))
-    assert projects.reminders_run(today) == 1
-    assert projects.reminders_run(today) == 0  # the schedule ran twice
+    assert project_reminders.reminders_run(today) == 1
+    assert project_reminders.reminders_run(today) == 0  # the schedule ran twice
     assert Notification.objects.filter(recipient=team, kind="project.milestone_before").count() == 1
-    assert projects.reminders_run(today + timedelta(days=5)) == 0  # 9 days left: already told
-    assert projects.reminders_run(today + timedelta(days=11)) == 1  # 3 days left
+    assert (
+        project_reminders.reminders_run(today + timedelta(days=5)) == 0
+    )  # 9 days left: already told
+    assert project_reminders.reminders_run(today + timedelta(days=11)) == 1  # 3 days left
     # Overdue: at once, then weekly.
-    assert projects.reminders_run(today + timedelta(days=15)) == 1
-    assert projects.reminders_run(today + timedelta(days=18)) == 0
-    assert projects.reminders_run(today + timedelta(days=22)) == 1
+    assert project_reminders.reminders_run(today + timedelta(days=15)) == 1
+    assert project_reminders.reminders_run(today + timedelta(days=18)) == 0
+    assert project_reminders.reminders_run(today + timedelta(days=22)) == 1
     assert ReminderLog.objects.filter(milestone=first).count() == 4
     for user in (team, officer):
         assert Notification.objects.filter(
@@ -423,12 +433,12 @@ def test_only_horse_race_projects_can_be_eliminated():
 
     project, _team, _issuer, officer = active_project()
     with pytest.raises(ActionRefused):
-        projects.project_terminate(
+        project_closing.project_terminate(
             project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
         )
     Challenge.objects.filter(pk=project.challenge_id).update(winners_allowed=2)
     project.challenge.refresh_from_db()
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
     )
     project.refresh_from_db()
@@ -452,10 +462,10 @@ def test_acceptance_result_notice_is_public_once_concluded(
         report(milestone, team)
         projects.milestone_assess(milestone=milestone, by=_issuer, met=True, comment="同意")
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
-    projects.acceptance_apply(project=project, by=team)
-    projects.acceptance_start(project=project, by=officer)
+    project_closing.acceptance_apply(project=project, by=team)
+    project_closing.acceptance_start(project=project, by=officer)
     run_panel(project, officer, ["closed_without_pass"] * 3 + ["passed"] * 2)
-    projects.acceptance_conclude(
+    project_closing.acceptance_conclude(
         project=project,
         by=officer,
         result=ProjectStatus.CLOSED_WITHOUT_PASS,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from bounty.models import ProjectMilestone
+from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from dashboard.selectors import bureau_figures
 from tests.bounty.test_projects import active_project, open_window, report
@@ -137,21 +138,21 @@ def test_three_projects_their_ends_and_the_dashboard_shows_them():
             paid_on=timezone.localdate(),
             reference=f"B-{tranche.number}",
         )
-    projects.acceptance_apply(project=accepted, by=team)
-    projects.acceptance_start(project=accepted, by=officer)
+    project_closing.acceptance_apply(project=accepted, by=team)
+    project_closing.acceptance_start(project=accepted, by=officer)
     run_panel(accepted, officer, ["passed"] * 5)
-    projects.acceptance_conclude(
+    project_closing.acceptance_conclude(
         project=accepted, by=officer, result=ProjectStatus.PASSED, comment="通过"
     )
 
     diligent, *_rest = active_project()
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=diligent, by=officer, outcome="diligent_failure", reason="技术不可行"
     )
     assert _new_bid_submittable(diligent)
 
     misconduct, *_rest = active_project()
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=misconduct, by=officer, outcome="misconduct", reason="数据造假"
     )
     assert not _new_bid_submittable(misconduct)

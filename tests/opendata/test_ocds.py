@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bounty.challenges import services as bounty_services
 from bounty.models import Bid, Challenge, ProjectStatus, TerminationOutcome
+from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from opendata import ocds
 from opendata.validation import package_errors, package_schema_ref, release_errors
@@ -190,10 +191,10 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     meet_milestone(first, team=team_user, issuer=issuer, officer=officer)
     pay_first_tranche(project, officer, amount=Decimal("60.5"))
     meet_milestone(second, team=team_user, issuer=issuer, officer=officer)
-    projects.acceptance_apply(project=project, by=team_user)
-    projects.acceptance_start(project=project, by=officer)
+    project_closing.acceptance_apply(project=project, by=team_user)
+    project_closing.acceptance_start(project=project, by=officer)
     run_panel(project, officer, ["passed"] * 5)
-    projects.acceptance_conclude(
+    project_closing.acceptance_conclude(
         project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
     )
     challenge.refresh_from_db()
@@ -236,7 +237,7 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
 
 def test_terminated_project_for_misconduct():
     challenge, _bids, officer, project = contracted()
-    projects.project_terminate(
+    project_closing.project_terminate(
         project=project,
         by=officer,
         outcome=TerminationOutcome.MISCONDUCT,

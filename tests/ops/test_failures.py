@@ -28,6 +28,7 @@ from bounty.models import (
     ProjectMilestone,
     ReminderLog,
 )
+from bounty.projects import reminders as project_reminders
 from bounty.projects import services as projects
 from notifications.models import EmailPreference, Notification
 from notifications.services import notify
@@ -198,12 +199,12 @@ def test_tasks_run_twice_the_same_day_send_each_reminder_once():
     today = timezone.localdate()
     project.milestones.update(due_on=today - timedelta(days=20))
     n = project.milestones.count()
-    first = projects.reminders_run(today)
+    first = project_reminders.reminders_run(today)
     assert first == n
-    assert projects.reminders_run(today) == 0
+    assert project_reminders.reminders_run(today) == 0
     # a week later: the weekly overdue reminder, once
-    assert projects.reminders_run(today + timedelta(days=7)) == n
-    assert projects.reminders_run(today + timedelta(days=7)) == 0
+    assert project_reminders.reminders_run(today + timedelta(days=7)) == n
+    assert project_reminders.reminders_run(today + timedelta(days=7)) == 0
 
 
 # --- b. The database connection drops in the middle of a request ----------------------------

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.exceptions import ActionRefused
 from bounty.hooks import panel_for
 from bounty.models import MilestoneStatus, ProjectStatus, TrancheStatus
+from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from review import panels, scoring, services
 from review.models import Draw, DrawPurpose, PanelOpinion
@@ -151,9 +152,9 @@ def test_acceptance_panel_bundle_names_its_purpose_and_verifies(tmp_path):
         report(milestone, team)
         projects.milestone_assess(milestone=milestone, by=issuer, met=True, comment="同意")
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
-    projects.acceptance_apply(project=project, by=team)
+    project_closing.acceptance_apply(project=project, by=team)
     draw = run_panel(project, officer, ["passed", "failed", "failed", "passed", None])
-    projects.acceptance_start(project=project, by=officer)
+    project_closing.acceptance_start(project=project, by=officer)
     state = panel_for(project)
     assert state.leading == {"passed", "failed"}
     last = draw.seats.get(on_panel=True, opinion__isnull=True)
@@ -161,10 +162,10 @@ def test_acceptance_panel_bundle_names_its_purpose_and_verifies(tmp_path):
         seat=last, by=last.expert.user, verdict="closed_without_pass", comment="部分达到"
     )
     with pytest.raises(ActionRefused):  # not among the leading verdicts
-        projects.acceptance_conclude(
+        project_closing.acceptance_conclude(
             project=project, by=officer, result=ProjectStatus.CLOSED_WITHOUT_PASS, comment="x"
         )
-    projects.acceptance_conclude(
+    project_closing.acceptance_conclude(
         project=project, by=officer, result=ProjectStatus.FAILED, comment="专家组：不通过"
     )
 
