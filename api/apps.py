@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API")
 
     def ready(self):
-        from . import schema  # noqa: F401  (OpenAPI extension for the token authentication)
+        from api import schema  # noqa: F401

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from .models import ApiToken
-from .services import key_digest
+from api.models import ApiToken
+from api.services import key_digest
 
 # last_used_at is written at most this often per token (one UPDATE, not one per request).
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -4,7 +4,7 @@ own predicates (bounty/permissions.py, review/permissions.py, accounts/permissio
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from .models import ApiToken
+from api.models import ApiToken
 
 
 class TokenScope(permissions.BasePermission):

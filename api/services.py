@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import ActionRefused, StaleState
+from api.models import ApiToken, Scope
 from audit.services import audit_record
 from common.hashing import sha256_hex
-
-from .models import ApiToken, Scope
 
 KEY_PREFIX = "jb_"
 MAX_ACTIVE_TOKENS = 20

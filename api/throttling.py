@@ -7,7 +7,7 @@ Rates come from ``settings.API_THROTTLE_RATES`` (``API_THROTTLE_ANON`` and
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from .models import ApiToken
+from api.models import ApiToken
 
 
 class _SettingsRate(SimpleRateThrottle):

@@ -3,10 +3,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views_private as private
-from . import views_public as public
-from . import views_review as review
-from .errors import not_found
+from api.errors import not_found
+from api.views import private, public, review
 
 app_name = "api"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_tokens
+from api.views import tokens as views_tokens
 
 app_name = "api_tokens"
 urlpatterns = [

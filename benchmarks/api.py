@@ -22,7 +22,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("API_THROTTLE_ANON", "1000000/min")
 os.environ.setdefault("API_THROTTLE_USER", "1000000/min")
 
-from benchmarks import run  # noqa: E402  (after the settings module is chosen)
+from benchmarks import harness  # noqa: E402  (after the settings module is chosen)
 
 BENCH_USER = "bench-api"
 TARGET_MS = 20.0
@@ -69,7 +69,7 @@ class ApiRunner(run.Runner):
         from django.urls import reverse
 
         super().__init__(scenario, calls=calls)
-        self.client = run.make_client(None)
+        self.client = harness.make_client(None)
         if scenario.user:
             self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         self.url = reverse(scenario.url_name)
@@ -108,7 +108,7 @@ def main(argv=None):
         )
         return 2
     if db["ENGINE"].endswith("postgresql"):
-        run.ensure_database(db)
+        harness.ensure_database(db)
     django.setup()
 
     from django.core.management import call_command
@@ -139,7 +139,7 @@ def main(argv=None):
             {
                 "scenario": runner.scenario,
                 "median": statistics.median(runner.timings),
-                "p95": run.percentile(runner.timings, 0.95),
+                "p95": harness.percentile(runner.timings, 0.95),
                 "queries": len(queries),
             }
         )

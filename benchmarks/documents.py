@@ -137,7 +137,7 @@ def main(argv=None):
         print("Set DATABASE_URL to a PostgreSQL database or pass --allow-sqlite.", file=sys.stderr)
         return 2
     if db["ENGINE"].endswith("postgresql"):
-        from benchmarks.run import ensure_database
+        from benchmarks.harness import ensure_database
 
         ensure_database(db)
     django.setup()

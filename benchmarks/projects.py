@@ -81,7 +81,7 @@ def dashboard_figures():
     from django.urls import reverse
 
     from benchmarks import seed_bids
-    from benchmarks.run import make_client, percentile
+    from benchmarks.harness import make_client, percentile
 
     client = make_client(seed_bids.OFFICER)
     url = reverse("dashboard:bureau")
@@ -123,7 +123,7 @@ def main():
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        from benchmarks.run import ensure_database
+        from benchmarks.harness import ensure_database
 
         ensure_database(settings.DATABASES["default"])
     django.setup()

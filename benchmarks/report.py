@@ -246,7 +246,7 @@ def main(argv=None):
     if not db["ENGINE"].endswith("postgresql"):
         print("Set DATABASE_URL to a PostgreSQL database (see the docstring).", file=sys.stderr)
         return 2
-    from benchmarks.run import ensure_database
+    from benchmarks.harness import ensure_database
 
     ensure_database(db)
     django.setup()

@@ -47,9 +47,9 @@ from accounts.credit_code import make_credit_code
 from accounts.models import Membership, OrganizationKind, Role, User
 from accounts.services import membership_add
 from bounty.models import Bid, Challenge, Industry, TeamMember
-from review import services
 from review import verify_draw as algo
-from review.conflicts import compute_bid_conflicts, live_bids
+from review.draw import services
+from review.draw.conflicts import compute_bid_conflicts, live_bids
 from review.models import (
     ACTIVE_DRAW_STATUSES,
     Conflict,

@@ -32,8 +32,8 @@ from django.utils import timezone
 from accounts.credit_code import make_credit_code
 from accounts.models import OrganizationKind, User
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, FormalCheck, RubricCriterion
-from review import scoring
 from review import verify_draw as algo
+from review.draw.services import default_params
 from review.models import (
     Declaration,
     Draw,
@@ -46,7 +46,7 @@ from review.models import (
     Seat,
     SeatStatus,
 )
-from review.services import default_params
+from review.scoring import services as scoring
 
 from . import seed_bids, seed_experts
 from .seed import BRANDS, CITIES

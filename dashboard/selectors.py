@@ -25,7 +25,7 @@ from bounty.models import (
     Tranche,
 )
 from review.models import Seat, SeatStatus
-from review.panels import ACCEPTANCE_OPEN, MILESTONE_OPEN
+from review.panels.services import ACCEPTANCE_OPEN, MILESTONE_OPEN
 
 # The board of figures groups the challenge life cycle into a few columns.
 STATUS_GROUPS = {

@@ -9,11 +9,15 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from bounty.hooks import register_panel_provider
         from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS, RANKING_READERS
-
-        from . import conflicts, notifications  # noqa: F401  (signal receivers, kinds)
-        from .documents import register_documents
-        from .panels import panel_state
-        from .permissions import can_view_ranking, expert_can_read_bid, expert_can_read_project
+        from review import notifications  # noqa: F401
+        from review.documents import register_documents
+        from review.draw import conflicts  # noqa: F401
+        from review.panels.services import panel_state
+        from review.permissions import (
+            can_view_ranking,
+            expert_can_read_bid,
+            expert_can_read_project,
+        )
 
         register_documents()
         register_panel_provider(panel_state)

@@ -3,10 +3,9 @@
 from accounts.credit_code import make_credit_code
 from accounts.models import User
 from bounty.models import Challenge, ChallengeStatus, Industry
-
-from . import services
-from . import verify_draw as algo
-from .models import Draw, Expert
+from review import verify_draw as algo
+from review.draw import services
+from review.models import Draw, Expert
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = [
@@ -150,8 +149,8 @@ def seed_review_demos(context):
     from bounty.bids import services as bid_services
     from bounty.challenges import services as bounty_services
     from bounty.demo import PLAN_PDF
-
-    from . import award, scoring
+    from review.award import services as award
+    from review.scoring import services as scoring
 
     officer, supervisor = context["officer"], context["supervisor"]
     issuer, issuer_org = context["issuers"][0]
@@ -292,9 +291,8 @@ def seed_after(context):
     """Demo projects waiting for their acceptance get a panel that finds them passed."""
     from bounty.models import Project, ProjectStatus
     from bounty.projects import closing as project_closing
-
-    from . import panels
-    from .models import DrawPurpose
+    from review.models import DrawPurpose
+    from review.panels import services as panels
 
     officer, supervisor = context["officer"], context["supervisor"]
     waiting = Project.objects.filter(

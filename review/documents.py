@@ -12,10 +12,9 @@ from documents.capital import capital_wan
 from documents.models import DocumentKind
 from documents.services import series_code
 from documents.sources import beijing_time, register
-
-from . import scoring
-from .models import Draw, PanelReport
-from .permissions import can_download_bundle, can_view_ranking
+from review.models import Draw, PanelReport
+from review.permissions import can_download_bundle, can_view_ranking
+from review.scoring import services as scoring
 
 
 def _flags(entry) -> str:

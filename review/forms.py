@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import VERDICTS_BY_PURPOSE, PanelVerdict
+from review.models import VERDICTS_BY_PURPOSE, PanelVerdict
 
 
 class DrawForm(forms.Form):

@@ -1,8 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import register
-
-from .models import DrawPurpose, Objection
+from review.models import DrawPurpose, Objection
 
 register(
     "review.invited",

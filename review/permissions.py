@@ -5,8 +5,7 @@ from django.db.models import Q
 from accounts.models import Role
 from accounts.permissions import is_bureau_officer, user_roles
 from bounty.models import BidStatus
-
-from .models import DrawStatus, Seat, SeatStatus
+from review.models import DrawStatus, Seat, SeatStatus
 
 # The bids a review panel may see (DOMAIN §3): those the formal check found eligible,
 # in whatever state the review has taken them to since. Never a bid still waiting for
@@ -88,7 +87,7 @@ def bids_open_to_panel(prefix="") -> Q:
 def expert_can_read_bid(user, bid) -> bool:
     """An accepted panel expert who declared no conflict for this bid (or was cleared),
     once the formal check is complete and only if it found the bid eligible."""
-    from .models import Declaration
+    from review.models import Declaration
 
     if not bid_open_to_panel(bid):
         return False
@@ -112,7 +111,7 @@ def expert_can_read_bid(user, bid) -> bool:
 def expert_can_read_project(user, project) -> bool:
     """An accepted expert of one of the project's assessment panels, cleared of conflicts
     with the winning bid."""
-    from .models import Declaration
+    from review.models import Declaration
 
     declaration = (
         Declaration.objects.filter(
@@ -136,8 +135,7 @@ FEEDBACK_STATUSES = ("awarded", "contracted", "completed", "no_award")
 def can_view_ranking(user, challenge) -> bool:
     """The bureau; the issuer once the review runs; a panel expert after submitting all scores."""
     from bounty.permissions import is_issuer_staff
-
-    from .scoring import has_submitted
+    from review.scoring.services import has_submitted
 
     if can_run_draw(user, challenge):
         return True

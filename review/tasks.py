@@ -1,9 +1,9 @@
-from .services import seats_expire
+from review.draw.services import seats_expire
 
 
 def precompute_bid_conflicts(bid_id):
     """Queued when a bid is submitted: store its bid-level conflicts of interest."""
-    from .conflicts import precompute_bid_conflicts as compute
+    from review.draw.conflicts import precompute_bid_conflicts as compute
 
     return compute(bid_id)
 
@@ -15,6 +15,6 @@ def expire_invitations():
 
 def award_due_challenges():
     """Scheduled every 10 minutes: award challenges whose public notice has ended."""
-    from .award import awards_due
+    from review.award.services import awards_due
 
     return awards_due()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_pool
+from review import views
+from review.pool import views as views_pool
 
 app_name = "review"
 

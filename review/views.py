@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.exceptions import ActionRefused
 from bounty.models import Bid, BidStatus, Challenge
 from common.views import get_visible_or_404, paginate
-
-from . import panels, services
-from . import permissions as perms
-from .forms import (
+from review import permissions as perms
+from review.draw import services
+from review.forms import (
     AcceptForm,
     CommitForm,
     DeclarationForm,
@@ -26,7 +25,7 @@ from .forms import (
     PublicValueForm,
     RevealForm,
 )
-from .models import (
+from review.models import (
     Conflict,
     Declaration,
     DefenceSession,
@@ -38,6 +37,7 @@ from .models import (
     Seat,
     SeatStatus,
 )
+from review.panels import services as panels
 
 
 def _challenge(request, ocid):
@@ -249,8 +249,7 @@ def _my_seat(request, pk):
 def score_bid(request, pk, bid_pk):
     """One screen per bid: the bid's documents beside the form; drafts save, nothing lost."""
     from bounty.models import RubricCriterion
-
-    from . import scoring
+    from review.scoring import services as scoring
 
     seat = _my_seat(request, pk)
     declaration = (
@@ -323,7 +322,7 @@ def score_bid(request, pk, bid_pk):
 @login_required
 @require_POST
 def scores_submit(request, pk):
-    from . import scoring
+    from review.scoring import services as scoring
 
     seat = _my_seat(request, pk)
     try:
@@ -337,7 +336,7 @@ def scores_submit(request, pk):
 
 def ranking(request, ocid):
     """The panel report: the bureau, and panel experts once they submitted all their scores."""
-    from . import scoring
+    from review.scoring import services as scoring
 
     challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
     if challenge is None:
@@ -459,8 +458,7 @@ def notices(request):
 def notice(request, ocid):
     """Public notice of the proposed winners; real-name objections; the bureau decides them."""
     from bounty.models import ChallengeStatus
-
-    from . import award
+    from review.award import services as award
 
     challenge = (
         Challenge.objects.select_related("issuer")
@@ -527,8 +525,7 @@ def notice(request, ocid):
 def award_step(request, ocid):
     """Review start (bureau), proposal (issuer), confirmation or return (bureau)."""
     from bounty.permissions import can_view_challenge
-
-    from . import award
+    from review.award import services as award
 
     challenge = get_visible_or_404(
         Challenge.objects.select_related("issuer"), can_view_challenge, request.user, ocid=ocid
@@ -574,8 +571,8 @@ def award_step(request, ocid):
 def feedback(request, reference):
     """After the award, a team sees its rank, aggregate and the panel's written comments —
     never expert names or individual scores."""
-    from . import scoring
-    from .models import Score
+    from review.models import Score
+    from review.scoring import services as scoring
 
     bid = Bid.objects.select_related("challenge").filter(reference=reference).first()
     if bid is None or not perms.can_view_feedback(request.user, bid):

@@ -22,7 +22,7 @@ from documents import contracts
 from documents.models import Contract, DocumentTemplate, Party
 from documents.services import document_render
 from notifications.models import Notification
-from review import services as review_services
+from review.draw import services as review_services
 from review.models import Declaration, Expert, Seat, SeatStatus
 from tests.bounty.bid_helpers import PDF, complete_bid, team
 from tests.bounty.helpers import draft, force_deadline, issuer_with_org, published

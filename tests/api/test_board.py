@@ -100,7 +100,7 @@ def test_board_queries_with_a_token_add_only_the_token_lookup():
 
 def test_board_rows_are_what_the_documented_serializer_gives():
     from api.serializers import BoardItemSerializer
-    from api.views_public import board_rows
+    from api.views.public import board_rows
 
     _clone(published(), 3)
     rows, _form = challenge_board(params={})

@@ -4,8 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from review.draw.services import seat_accept
 from review.models import ScoreSheet, SeatStatus
-from review.services import seat_accept
 from tests.bounty.bid_helpers import team
 from tests.bounty.test_projects import active_project, open_window
 from tests.factories import UserFactory

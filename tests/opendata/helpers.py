@@ -13,7 +13,7 @@ from bounty.projects import services as projects
 from documents import contracts
 from documents.models import Party
 from documents.services import document_render
-from review import award
+from review.award import services as award
 from tests.factories import UserFactory
 
 PASSWORD = "pw-for-tests-1"

@@ -278,7 +278,7 @@ def test_approved_extension_is_a_contract_amendment_moving_the_end():
 
 
 def test_horse_race_awards_split_the_bounty_between_the_winners():
-    from review import award
+    from review.award import services as award
     from tests.review.test_award import reviewed_challenge
 
     challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [75] * 5], size=5)

@@ -33,7 +33,7 @@ from bounty.projects import services as projects
 from notifications.models import EmailPreference, Notification
 from notifications.services import notify
 from ops.models import Heartbeat
-from review import award
+from review.award import services as award
 from review.models import Seat, SeatStatus
 from tests.bounty.bid_helpers import PDF, complete_bid
 from tests.bounty.helpers import force_deadline, published

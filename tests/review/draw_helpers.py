@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from bounty.bids import services as bid_services
 from bounty.models import Industry
-from review import services
 from review import verify_draw as algo
+from review.draw import services
 from review.models import Expert
 from tests.bounty.bid_helpers import complete_bid, team
 from tests.bounty.helpers import force_deadline, published
@@ -109,7 +109,7 @@ def complete_draw(draw, officer, sup=None, *, public=""):
 def run_panel(subject, officer, verdicts, *, comment="意见"):
     """Draw a milestone or acceptance panel of ``len(verdicts)`` experts (pool made here),
     have each accept, declare no conflict and give its verdict; returns the draw."""
-    from review import panels
+    from review.panels import services as panels
 
     for _ in range(len(verdicts) + 2):
         make_expert(user=UserFactory())

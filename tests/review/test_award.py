@@ -10,8 +10,9 @@ from accounts.exceptions import ActionRefused
 from bounty.bids import services as bid_services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from notifications.models import Notification
-from review import award, scoring
+from review.award import services as award
 from review.models import Objection
+from review.scoring import services as scoring
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
 from .draw_helpers import make_expert, run_draw
@@ -23,7 +24,7 @@ PDF = b"%PDF-1.4 evidence"
 
 def reviewed_challenge(totals_by_bid, size=7):
     """Closed challenge → formal check → draw → review → every expert scores."""
-    from review import services
+    from review.draw import services
     from tests.bounty.bid_helpers import complete_bid
     from tests.bounty.helpers import force_deadline, published
     from tests.factories import bureau_officer

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from accounts.exceptions import ActionRefused
 from review import verify_draw as algo
+from review.draw.services import bundle
 from review.models import Conflict, Draw, Relationship
-from review.services import bundle
 
 from .draw_helpers import closed_challenge_with_bids, make_expert, run_draw
 

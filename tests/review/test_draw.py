@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
 from bounty.models import ExclusionRequest
-from review import services
 from review import verify_draw as algo
+from review.draw import services
 from review.models import Conflict, DrawStatus, Relationship, Seat, SeatStatus
 from tests.factories import OrganizationFactory, UserFactory, member_of
 

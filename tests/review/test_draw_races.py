@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from review import services
+from review.draw import services
 from review.models import Draw
 
 from .draw_helpers import closed_challenge_with_bids, pool

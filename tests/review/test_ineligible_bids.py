@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from bounty.bids import services as bid_services
-from review import scoring
+from review.scoring import services as scoring
 
 from .test_scoring import panel_ready, score
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from bounty.bids import services as bid_services
 from bounty.models import BidStatus, Challenge, ChallengeStatus
-from review import scoring, services
+from review.draw import services
 from review.models import Score, ScoreSheet
 from review.permissions import bid_open_to_panel, expert_can_read_bid
+from review.scoring import services as scoring
 from tests.api.conftest import token_client
 from tests.factories import UserFactory
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
 from review.models import Expert
-from review.pool_io import ImportFileError, expert_import
+from review.pool.io import ImportFileError, expert_import
 from tests.factories import UserFactory, bureau_officer
 from tests.review.pool_helpers import (
     HEADER_EN,

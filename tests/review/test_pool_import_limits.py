@@ -13,9 +13,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from review import pool_io
 from review.models import Expert
-from review.pool_io import ImportFileError, expert_import, import_limits, read_rows
+from review.pool import io as pool_io
+from review.pool.io import ImportFileError, expert_import, import_limits, read_rows
 from tests.factories import bureau_officer
 from tests.review.pool_helpers import csv_bytes, row, rows, xlsx_bytes
 

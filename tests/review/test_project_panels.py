@@ -9,8 +9,10 @@ from bounty.hooks import panel_for
 from bounty.models import MilestoneStatus, ProjectStatus, TrancheStatus
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
-from review import panels, scoring, services
+from review.draw import services
 from review.models import Draw, DrawPurpose, PanelOpinion
+from review.panels import services as panels
+from review.scoring import services as scoring
 from tests.bounty.test_projects import active_project, open_window, report
 from tests.factories import UserFactory
 

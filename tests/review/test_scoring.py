@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
-from review import scoring, services
+from review.draw import services
 from review.models import ScoreSheet
+from review.scoring import services as scoring
 from tests.factories import UserFactory, bureau_officer
 
 from .draw_helpers import closed_challenge_with_bids, formal_check_done, make_expert, run_draw

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from review import scoring
 from review.models import ScoreSheet
+from review.scoring import services as scoring
 
 from .test_scoring import panel_ready, score
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from review.draw.services import bundle
 from review.models import Draw, DrawStatus
-from review.services import bundle
 
 
 class Command(BaseCommand):

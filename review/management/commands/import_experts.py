@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.exceptions import ActionRefused
-from review import pool_io
+from review.pool import io as pool_io
 
 BAR_WIDTH = 30
 

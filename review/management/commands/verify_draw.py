@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from review import verify_draw as algo
+from review.draw.services import bundle
 from review.models import Draw, DrawStatus
-from review.services import bundle
 
 
 class Command(BaseCommand):

@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import ActionRefused, StaleState
 from audit.services import audit_record
 from bounty.models import Bid, RubricCriterion
-
-from . import permissions as perms
-from .models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
+from review import permissions as perms
+from review.models import Declaration, DrawStatus, Score, ScoreSheet, Seat, SeatStatus
 
 RANKING_SQL = """
 WITH totals AS (
@@ -142,7 +141,7 @@ def ranking(challenge):
 
 
 def _apply_tie_decisions(challenge, ordered, key):
-    from .models import TieDecision
+    from review.models import TieDecision
 
     decisions = list(TieDecision.objects.filter(challenge=challenge).order_by("created_at"))
     if not decisions:
@@ -170,7 +169,7 @@ def _apply_tie_decisions(challenge, ordered, key):
 
 def tie_decide(*, challenge, by, order, reason):
     """Record the panel's decision for bids tied after the declared order (bureau or chair)."""
-    from .models import TieDecision
+    from review.models import TieDecision
 
     reason = (reason or "").strip()
     if not reason:
@@ -401,7 +400,7 @@ def score_distribution(challenge):
 
 def panel_report_save(*, challenge, by, consensus):
     """The panel chair (the first accepted panel member) or the bureau records the consensus."""
-    from .models import PanelReport
+    from review.models import PanelReport
 
     consensus = (consensus or "").strip()
     if not consensus:
@@ -433,7 +432,7 @@ def panel_report_save(*, challenge, by, consensus):
 
 def defence_record(*, bid, by, held_at, attendees, notes=""):
     """Record a defence (答辩) session of a bid (bureau)."""
-    from .models import DefenceSession
+    from review.models import DefenceSession
 
     if not (attendees or "").strip():
         raise ActionRefused(_("List the attendees."))

@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused
 from audit.services import audit_record
-
-from .models import Expert, ExpertStatus, Relationship
-from .permissions import can_manage_pool
+from review.models import Expert, ExpertStatus, Relationship
+from review.permissions import can_manage_pool
 
 PROFILE_FIELDS = ("keywords", "phone", "email")
 RELATIONSHIP_FIELDS = (

@@ -17,10 +17,10 @@ from audit.services import audit_record
 from bounty.hooks import PanelState
 from bounty.models import MilestoneReport, MilestoneStatus, Project, ProjectMilestone, ProjectStatus
 from notifications.services import notify
-
-from . import permissions as perms
-from . import verify_draw as algo
-from .models import (
+from review import permissions as perms
+from review import verify_draw as algo
+from review.draw.services import default_params, validate_params
+from review.models import (
     ACTIVE_DRAW_STATUSES,
     VERDICTS_BY_PURPOSE,
     Declaration,
@@ -31,7 +31,6 @@ from .models import (
     Seat,
     SeatStatus,
 )
-from .services import default_params, validate_params
 
 MILESTONE_OPEN = (MilestoneStatus.REPORT_SUBMITTED, MilestoneStatus.UNDER_ASSESSMENT)
 ACCEPTANCE_OPEN = (ProjectStatus.ACCEPTANCE_APPLIED, ProjectStatus.UNDER_ACCEPTANCE)

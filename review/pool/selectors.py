@@ -6,9 +6,8 @@ from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Q, S
 from django.utils import timezone
 
 from bounty.models import Industry
-
-from .forms_pool import PoolFilterForm
-from .models import Expert, SeatStatus
+from review.models import Expert, SeatStatus
+from review.pool.forms import PoolFilterForm
 
 
 def year_bounds(today=None):

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
-
-from .models import ApiToken, Scope
-from .services import token_create, token_revoke
+from api.models import ApiToken, Scope
+from api.services import token_create, token_revoke
 
 
 class TokenForm(forms.Form):

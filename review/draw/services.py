@@ -19,16 +19,15 @@ from audit.services import audit_record
 from bounty.challenges.services import challenge_close
 from bounty.models import Bid, Challenge, ChallengeStatus
 from notifications.services import notify
-
-from . import permissions as perms
-from . import verify_draw as algo
-from .conflicts import (
+from review import permissions as perms
+from review import verify_draw as algo
+from review.draw.conflicts import (
     compute_challenge_conflicts,
     excluded_expert_ids,
     live_bids,
     refresh_bid_conflicts,
 )
-from .models import (
+from review.models import (
     ACTIVE_DRAW_STATUSES,
     Conflict,
     Declaration,

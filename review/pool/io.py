@@ -70,9 +70,8 @@ from accounts.credit_code import normalize_credit_code, validate_credit_code
 from accounts.exceptions import ActionRefused
 from audit.services import audit_record
 from bounty.models import Industry
-
-from .models import Expert, ExpertStatus, ExpertTitle, ExpertType
-from .permissions import can_manage_pool
+from review.models import Expert, ExpertStatus, ExpertTitle, ExpertType
+from review.permissions import can_manage_pool
 
 # The size limits of a file are settings (JIEBANG["POOL_IMPORT_MAX_ROWS"] and
 # ["POOL_IMPORT_MAX_UNPACKED_BYTES"], see ``import_limits``); these bound the shape of

@@ -18,10 +18,9 @@ from bounty.projects.services import project_create_for_award
 from common.dbtime import db_now
 from common.uploads import validate_document_upload
 from notifications.services import notify
-
-from . import permissions as perms
-from .models import DrawStatus, Objection
-from .scoring import ranking
+from review import permissions as perms
+from review.models import DrawStatus, Objection
+from review.scoring.services import ranking
 
 
 def _move_bids(challenge, status, transition):

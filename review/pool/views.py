@@ -12,23 +12,22 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.exceptions import ActionRefused
 from audit.services import audit_record
 from common.views import paginate
-
-from . import pool_io
-from .forms_pool import (
+from review.models import Expert
+from review.permissions import can_manage_pool
+from review.pool import io as pool_io
+from review.pool.forms import (
     ExpertProfileForm,
     ExpertStatusForm,
     PoolImportForm,
     RelationshipFormSet,
 )
-from .models import Expert
-from .permissions import can_manage_pool
-from .pool_selectors import (
+from review.pool.selectors import (
     expert_pool_list,
     pool_page_rows,
     with_industry_ids,
     with_reviews_this_year,
 )
-from .pool_services import expert_profile_update, expert_set_status
+from review.pool.services import expert_profile_update, expert_set_status
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 1000  # the page lists this many; the command prints them all

@@ -11,6 +11,10 @@ from rest_framework.views import APIView
 
 from accounts import permissions as account_perms
 from accounts.models import Membership, Organization, User
+from api import serializers as s
+from api.errors import FieldErrors, form_errors
+from api.pagination import PagePagination
+from api.permissions import Authenticated, TokenScope
 from bounty import permissions as bounty_perms
 from bounty.bids import services as bid_services
 from bounty.bids.forms import (
@@ -30,11 +34,6 @@ from bounty.models import Bid, BidStatus, BidVersion, Challenge
 from bounty.projects import services as projects
 from bounty.projects.models import Project, ProjectMilestone, ProjectStatus
 from common.views import get_visible_or_404
-
-from . import serializers as s
-from .errors import FieldErrors, form_errors
-from .pagination import PagePagination
-from .permissions import Authenticated, TokenScope
 
 PK_MAX = 2**63 - 1
 SMALL_MAX = 32767  # PositiveSmallIntegerField

@@ -7,14 +7,14 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api import serializers as s
+from api.errors import FieldErrors
+from api.views.private import Private, _pk_param, pk_or_404
 from bounty.models import Bid, RubricCriterion
 from review import permissions as review_perms
-from review import scoring, services
+from review.draw import services
 from review.models import Declaration, ScoreSheet, Seat, SeatStatus
-
-from . import serializers as s
-from .errors import FieldErrors
-from .views_private import Private, _pk_param, pk_or_404
+from review.scoring import services as scoring
 
 
 def _seat(request, pk, *, accepted=False):

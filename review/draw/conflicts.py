@@ -19,8 +19,7 @@ from django_q.tasks import async_task
 from accounts.models import Membership, OrganizationKind
 from bounty.models import Bid, BidStatus, CreditSanction, ExclusionRequest
 from bounty.signals import bid_submitted
-
-from .models import Conflict, Expert, Relationship, Seat, SeatStatus
+from review.models import Conflict, Expert, Relationship, Seat, SeatStatus
 
 
 def lookback_start() -> date:

@@ -11,16 +11,15 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import serializers as s
+from api.errors import FieldErrors, form_errors
+from api.permissions import Authenticated, TokenScope
 from bounty import permissions as bounty_perms
 from bounty.board.forms import BOARD_STATUS_CHOICES, SORT_CHOICES
 from bounty.board.selectors import challenge_board, challenge_list_for_bureau
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Industry
 from common.views import get_visible_or_404
 from documents.services import verify_hash
-
-from . import serializers as s
-from .errors import FieldErrors, form_errors
-from .permissions import Authenticated, TokenScope
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
