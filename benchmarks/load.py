@@ -74,7 +74,7 @@ def prepare(challenges):
     import django
     from django.conf import settings
 
-    from benchmarks.run import ensure_database
+    from benchmarks.harness import ensure_database
 
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise SystemExit("Load runs need PostgreSQL: set DATABASE_URL (see the docstring).")

@@ -145,11 +145,9 @@ def template_publish(*, template, by):
     return template
 
 
-def template_preview(template) -> bytes:
-    """Render a template version from the sample data of its kind (documents/sample.py)."""
-    from .previews import sample_for
-
-    pdf, _pages = render_pdf(template.body, template.css, sample_for(template.kind))
+def template_preview(template, sample: dict) -> bytes:
+    """Render a template version from sample data of its kind (``previews.sample_for``)."""
+    pdf, _pages = render_pdf(template.body, template.css, sample)
     return pdf
 
 

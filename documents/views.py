@@ -22,6 +22,7 @@ from .models import (
     Party,
     Signature,
 )
+from .previews import sample_for
 from .selectors import visible_contracts
 from .sources import SOURCES, document_ensure
 
@@ -322,7 +323,7 @@ def template_preview(request, pk):
     _require_template_manager(request)
     template = get_object_or_404(DocumentTemplate, pk=pk)
     try:
-        pdf = services.template_preview(template)
+        pdf = services.template_preview(template, sample_for(template.kind))
     except Exception as exc:  # a broken draft: say why instead of a 500
         return render(
             request,

@@ -132,10 +132,16 @@ RANKING_VISIBLE_TO_ISSUER = ("under_review", "award_proposed", "in_notice", "awa
 FEEDBACK_STATUSES = ("awarded", "contracted", "completed", "no_award")
 
 
+def has_submitted(seat) -> bool:
+    """The seat's expert has submitted a sheet for every bid (none left in draft)."""
+    from review.models import ScoreSheet
+
+    return seat.sheets.exists() and not seat.sheets.filter(status=ScoreSheet.Status.DRAFT).exists()
+
+
 def can_view_ranking(user, challenge) -> bool:
     """The bureau; the issuer once the review runs; a panel expert after submitting all scores."""
     from bounty.permissions import is_issuer_staff
-    from review.scoring.services import has_submitted
 
     if can_run_draw(user, challenge):
         return True

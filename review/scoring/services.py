@@ -328,10 +328,6 @@ def scores_submit(*, seat, by):
     return now
 
 
-def has_submitted(seat):
-    return seat.sheets.exists() and not seat.sheets.filter(status=ScoreSheet.Status.DRAFT).exists()
-
-
 def sheet_revise(*, sheet, by, values, reason):
     """The one revision round: only for flagged bids, once, with a written reason."""
     reason = (reason or "").strip()

@@ -55,3 +55,29 @@ def test_a_service_importing_a_view_breaks_the_contract(copy):
         services.write_text(original)
     assert result.returncode != 0
     assert "Services never import views BROKEN" in result.stdout
+
+
+def test_no_module_imports_itself_in_a_circle():
+    """No two modules of the apps (or of benchmarks/) reach each other through imports."""
+    import grimp
+
+    graph = grimp.build_graph(*PACKAGES, "benchmarks")
+    circles = sorted(
+        (a, b)
+        for a in graph.modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if a < b and graph.chain_exists(importer=b, imported=a)
+    )
+    assert circles == []
+
+
+def test_no_app_module_over_600_lines():
+    """A module that long holds more than one thing (docs/architecture.md)."""
+    long = [
+        f"{path.relative_to(ROOT)} ({n})"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    ]
+    assert long == []
