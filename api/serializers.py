@@ -1,4 +1,6 @@
 """Output shapes of the API (and the few input shapes not validated by the web forms).
+One cohesive thing over 500 lines: every serializer of the schema, kept together so the
+OpenAPI components read as one vocabulary.
 
 Inputs that the web validates with forms (bid drafts, attachments) are validated by
 those same forms in the views; these serializers describe them for the schema only.

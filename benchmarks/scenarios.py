@@ -1,4 +1,4 @@
-"""What the benchmark measures. Later issues append scenarios to SCENARIOS.
+"""What the benchmark measures: every page and service call timed is a scenario in SCENARIOS.
 
 Two kinds of scenario, each run by its runner in ``run.py`` (``RUNNERS``):
 

@@ -1,4 +1,4 @@
-"""The tri-party contract of a project (DOMAIN §6): prepared at the award, generated as two
+"""The tri-party contract of a project (DOMAIN §6; one cohesive thing): prepared at the award, generated as two
 documents (任务书 and 三方协议) from a snapshot of the data, signed in order
 team → issuer → bureau; the last signature activates the project."""
 

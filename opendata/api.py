@@ -1,5 +1,5 @@
 """Public OCDS endpoints (mounted under /api/v1/ocds/). Anyone may read them: they show only
-what the public pages show (opendata/ocds.py says what is withheld). Authentication and
+what the public pages show (opendata/ocds/ says what is withheld). Authentication and
 throttling are the API's global defaults."""
 
 from django.utils import timezone
@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from bounty.models import Challenge
 
-from . import ocds
+from .ocds.packages import package, release_package
+from .ocds.releases import releases_changed_since
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -136,8 +137,8 @@ class ReleaseFeedView(APIView):
             minimum=1,
             maximum=MAX_LIMIT,
         )
-        releases, next_cursor = ocds.releases_changed_since(since, limit=limit, cursor=cursor)
-        data = ocds.package(releases, uri=request.build_absolute_uri())
+        releases, next_cursor = releases_changed_since(since, limit=limit, cursor=cursor)
+        data = package(releases, uri=request.build_absolute_uri())
         if next_cursor is not None:
             params = request.query_params.copy()
             params["cursor"] = str(next_cursor)
@@ -172,4 +173,4 @@ class ChallengePackageView(APIView):
         )
         if challenge is None:
             raise NotFound(_("No public challenge has this identifier."))
-        return Response(ocds.release_package(challenge, request=request))
+        return Response(release_package(challenge, request=request))

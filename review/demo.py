@@ -5,6 +5,7 @@ from accounts.models import User
 from bounty.models import Challenge, ChallengeStatus, Industry
 from review import verify_draw as algo
 from review.draw import services
+from review.draw.seats import declaration_record, seat_accept, seat_decline
 from review.models import Draw, Expert
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -99,7 +100,7 @@ def _seed_pool_and_draw(context):
     )
     draw = Draw.objects.get(pk=draw.pk)
     first = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank").first()
-    services.seat_decline(seat=first, by=first.expert.user, reason="时间冲突")
+    seat_decline(seat=first, by=first.expert.user, reason="时间冲突")
     logins = ", ".join(
         draw.seats.filter(on_panel=True, status="invited").values_list(
             "expert__user__username", flat=True
@@ -110,7 +111,7 @@ def _seed_pool_and_draw(context):
     )
 
 
-# --- Scored, in-notice and awarded challenges (issue 6 demo) ------------------------------
+# --- Scored, in-notice and awarded challenges ------------------------------
 
 REVIEW_DEMOS = [
     ("电池包结构件一体化压铸工艺", "scored"),
@@ -260,9 +261,9 @@ def seed_review_demos(context):
         criteria = list(challenge.criteria.all())
         for s, seat in enumerate(seats):
             user = _account(seat.expert)
-            services.seat_accept(seat=seat, by=user, undertaking=True)
+            seat_accept(seat=seat, by=user, undertaking=True)
             for b, bid in enumerate(bids):
-                services.declaration_record(seat=seat, by=user, bid=bid, outcome="none")
+                declaration_record(seat=seat, by=user, bid=bid, outcome="none")
                 value = 85 - 12 * b + (s % 3) * 2
                 scoring.sheet_save(
                     seat=seat,
@@ -284,7 +285,7 @@ def seed_review_demos(context):
     return made
 
 
-# --- Acceptance panels (issue 8 demo; after documents' seed signed the contracts) ---------
+# --- Acceptance panels (after documents' seed signed the contracts) ---------
 
 
 def seed_after(context):
@@ -317,8 +318,8 @@ def seed_after(context):
         seats = Draw.objects.get(pk=draw.pk).seats.filter(on_panel=True).select_related("expert")
         for seat in seats:
             user = _account(seat.expert)
-            services.seat_accept(seat=seat, by=user, undertaking=True)
-            services.declaration_record(seat=seat, by=user, bid=project.bid, outcome="none")
+            seat_accept(seat=seat, by=user, undertaking=True)
+            declaration_record(seat=seat, by=user, bid=project.bid, outcome="none")
             panels.panel_opinion_submit(
                 seat=seat,
                 by=user,

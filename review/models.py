@@ -1,4 +1,6 @@
-"""Expert pools, conflicts of interest, verifiable draws and invitations (DOMAIN §4)."""
+"""Expert pools, conflicts of interest, verifiable draws and invitations (DOMAIN §4): the
+review app's models, in one module because Django loads an app's models from one place
+and they reference each other throughout (one cohesive thing)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-from review.draw.services import seats_expire
+from review.draw.seats import seats_expire
 
 
 def precompute_bid_conflicts(bid_id):

@@ -1,34 +1,38 @@
 from django.urls import path
 
-from review import views
-from review.pool import views as views_pool
+from review.award import views as award_views
+from review.draw import views as draw_views
+from review.pool import views as pool_views
+from review.scoring import views as scoring_views
 
 app_name = "review"
 
 urlpatterns = [
     # The expert pool (bureau) and experts' own profiles.
-    path("experts/", views_pool.pool_list, name="pool"),
-    path("experts/import/", views_pool.pool_import, name="pool_import"),
-    path("experts/export/<str:fmt>/", views_pool.pool_export, name="pool_export"),
-    path("experts/me/", views_pool.my_profile, name="my_profile"),
-    path("experts/<str:code>/", views_pool.expert_detail, name="expert_detail"),
+    path("experts/", pool_views.pool_list, name="pool"),
+    path("experts/import/", pool_views.pool_import, name="pool_import"),
+    path("experts/export/<str:fmt>/", pool_views.pool_export, name="pool_export"),
+    path("experts/me/", pool_views.my_profile, name="my_profile"),
+    path("experts/<str:code>/", pool_views.expert_detail, name="expert_detail"),
     # Draws (bureau + supervisor).
-    path("challenges/<str:ocid>/draws/", views.draw_list, name="draw_list"),
-    path("challenges/<str:ocid>/draws/new/", views.draw_create, name="draw_create"),
-    path("challenges/<str:ocid>/exclusions/", views.exclusions, name="exclusions"),
-    path("declarations/<int:pk>/rule/", views.declaration_rule, name="declaration_rule"),
-    path("panels/<str:kind>/<int:pk>/draw/", views.panel_draw_create, name="panel_draw_create"),
-    path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
-    path("draws/<int:pk>/step/", views.draw_step, name="draw_step"),
-    path("draws/<int:pk>/bundle.json", views.draw_bundle, name="draw_bundle"),
+    path("challenges/<str:ocid>/draws/", draw_views.draw_list, name="draw_list"),
+    path("challenges/<str:ocid>/draws/new/", draw_views.draw_create, name="draw_create"),
+    path("challenges/<str:ocid>/exclusions/", draw_views.exclusions, name="exclusions"),
+    path("declarations/<int:pk>/rule/", draw_views.declaration_rule, name="declaration_rule"),
+    path(
+        "panels/<str:kind>/<int:pk>/draw/", draw_views.panel_draw_create, name="panel_draw_create"
+    ),
+    path("draws/<int:pk>/", draw_views.draw_detail, name="draw_detail"),
+    path("draws/<int:pk>/step/", draw_views.draw_step, name="draw_step"),
+    path("draws/<int:pk>/bundle.json", draw_views.draw_bundle, name="draw_bundle"),
     # Experts' invitations and declarations.
-    path("invitations/", views.my_invitations, name="my_invitations"),
-    path("invitations/<int:pk>/", views.invitation, name="invitation"),
-    path("invitations/<int:pk>/score/<int:bid_pk>/", views.score_bid, name="score_bid"),
-    path("invitations/<int:pk>/submit/", views.scores_submit, name="scores_submit"),
-    path("challenges/<str:ocid>/ranking/", views.ranking, name="ranking"),
-    path("challenges/<str:ocid>/award/", views.award_step, name="award_step"),
-    path("notices/", views.notices, name="notices"),
-    path("feedback/<str:reference>/", views.feedback, name="feedback"),
-    path("notices/<str:ocid>/", views.notice, name="notice"),
+    path("invitations/", draw_views.my_invitations, name="my_invitations"),
+    path("invitations/<int:pk>/", draw_views.invitation, name="invitation"),
+    path("invitations/<int:pk>/score/<int:bid_pk>/", scoring_views.score_bid, name="score_bid"),
+    path("invitations/<int:pk>/submit/", scoring_views.scores_submit, name="scores_submit"),
+    path("challenges/<str:ocid>/ranking/", scoring_views.ranking, name="ranking"),
+    path("challenges/<str:ocid>/award/", award_views.award_step, name="award_step"),
+    path("notices/", award_views.notices, name="notices"),
+    path("feedback/<str:reference>/", award_views.feedback, name="feedback"),
+    path("notices/<str:ocid>/", award_views.notice, name="notice"),
 ]

@@ -22,7 +22,7 @@ from documents import contracts
 from documents.models import Contract, DocumentTemplate, Party
 from documents.services import document_render
 from notifications.models import Notification
-from review.draw import services as review_services
+from review.draw.seats import declaration_record, seat_accept
 from review.models import Declaration, Expert, Seat, SeatStatus
 from tests.bounty.bid_helpers import PDF, complete_bid, team
 from tests.bounty.helpers import draft, force_deadline, issuer_with_org, published
@@ -205,12 +205,10 @@ def build_world() -> World:
     on_panel = [s for s in seats if s.on_panel]
     waiting = [s for s in seats if not s.on_panel and s.status == SeatStatus.WAITING]
     accepted, declared = on_panel[0], on_panel[1]
-    review_services.seat_accept(seat=accepted, by=accepted.expert.user, undertaking=True)
-    review_services.seat_accept(seat=declared, by=declared.expert.user, undertaking=True)
+    seat_accept(seat=accepted, by=accepted.expert.user, undertaking=True)
+    seat_accept(seat=declared, by=declared.expert.user, undertaking=True)
     for bid in (closed_bid, rival_bid):
-        review_services.declaration_record(
-            seat=declared, by=declared.expert.user, bid=bid, outcome="none"
-        )
+        declaration_record(seat=declared, by=declared.expert.user, bid=bid, outcome="none")
     # Unique names, so the content check can tell where the panel shows.
     for seat, name in (
         (accepted, "评审专家甲"),

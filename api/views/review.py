@@ -1,5 +1,5 @@
 """Experts: my invitations (accept, decline, declare per bid) and scoring of the bids I
-may read — the web's review/views.py through the same services and predicates."""
+may read — the web's review pages (review/*/views.py) through the same services and predicates."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,7 +12,7 @@ from api.errors import FieldErrors
 from api.views.private import Private, _pk_param, pk_or_404
 from bounty.models import Bid, RubricCriterion
 from review import permissions as review_perms
-from review.draw import services
+from review.draw.seats import declaration_record, seat_accept, seat_decline
 from review.models import Declaration, ScoreSheet, Seat, SeatStatus
 from review.scoring import services as scoring
 
@@ -90,9 +90,7 @@ class InvitationAccept(Private):
         seat = _seat(request, pk)
         payload = s.AcceptSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.seat_accept(
-            seat=seat, by=request.user, undertaking=payload.validated_data["undertaking"]
-        )
+        seat_accept(seat=seat, by=request.user, undertaking=payload.validated_data["undertaking"])
         return Response(s.InvitationDetailSerializer(_detail(_seat(request, pk))).data)
 
 
@@ -106,9 +104,7 @@ class InvitationDecline(Private):
         seat = _seat(request, pk)
         payload = s.DeclineSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.seat_decline(
-            seat=seat, by=request.user, reason=payload.validated_data.get("reason", "")
-        )
+        seat_decline(seat=seat, by=request.user, reason=payload.validated_data.get("reason", ""))
         return Response(s.InvitationDetailSerializer(_detail(_seat(request, pk))).data)
 
 
@@ -128,7 +124,7 @@ class InvitationDeclare(Private):
         bid = next((b for b in _bids(seat) if b.pk == payload.validated_data["bid"]), None)
         if bid is None:
             raise FieldErrors({"bid": [_("Choose an answer for the bid.")]})
-        services.declaration_record(
+        declaration_record(
             seat=seat,
             by=request.user,
             bid=bid,

@@ -23,7 +23,7 @@ class BidStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ELIGIBLE = "eligible", _("Eligible")
     INELIGIBLE = "ineligible", _("Ineligible")
-    # Declared now, wired by the review issue.
+    # Moved by review/award/services.py (review start, proposal, award).
     IN_REVIEW = "in_review", _("In expert review")
     SHORTLISTED = "shortlisted", _("Shortlisted")
     PROPOSED_WINNER = "proposed_winner", _("Proposed winner")
@@ -190,7 +190,7 @@ class Bid(FSMModelMixin, models.Model):
     def mark_ineligible(self):
         pass
 
-    # --- Review and award (wired by review/award.py) ---------------------------------
+    # --- Review and award (called by review/award/services.py) ------------------------------
     @transition(field=status, source=BidStatus.ELIGIBLE, target=BidStatus.IN_REVIEW)
     def start_review(self):
         pass

@@ -1,4 +1,5 @@
-"""Use cases of bids. The deadline is decided by the database clock inside the
+"""Use cases of bids (one cohesive thing: a bid from draft to formal check, with its
+locking rules in one place). The deadline is decided by the database clock inside the
 transaction that accepts the bid, so neither a stopped worker nor a browser
 clock can let a late bid in."""
 

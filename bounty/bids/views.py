@@ -1,3 +1,6 @@
+"""Pages of bids (one cohesive thing: the team's bid from start to submission and
+receipt, the bureau's and issuer's bid lists, and the formal check screens)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

@@ -234,7 +234,8 @@ class Challenge(FSMModelMixin, models.Model):
 
     # --- State machine ------------------------------------------------------
     # Who may call each transition is decided in services.py (permissions.py);
-    # here only the object's own rules. Later states are wired by later issues.
+    # here only the object's own rules. The review and award transitions are called by
+    # review/award/services.py, the contract's by documents/contracts.py.
 
     @transition(
         field=status,
@@ -305,7 +306,7 @@ class Challenge(FSMModelMixin, models.Model):
     def declare_no_award(self, *, comment):
         self.status_comment = comment
 
-    # --- Review and award (wired by review/award.py) ---------------------------------
+    # --- Review and award (called by review/award/services.py) ------------------------------
     @transition(
         field=status, source=ChallengeStatus.FORMAL_CHECK, target=ChallengeStatus.UNDER_REVIEW
     )

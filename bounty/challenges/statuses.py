@@ -15,7 +15,7 @@ class ChallengeStatus(models.TextChoices):
     PUBLISHED = "published", _("Open for bids")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CLOSED = "closed", _("Closed")
-    # Declared now, wired by the bid, review, award and contract issues.
+    # Moved by the bids (formal check), review/award and documents (contract) services.
     FORMAL_CHECK = "formal_check", _("Formal check")
     UNDER_REVIEW = "under_review", _("Under expert review")
     AWARD_PROPOSED = "award_proposed", _("Winner proposed")

@@ -1,5 +1,6 @@
 """The project a winning bid becomes (DOMAIN §6–7). Created at the award; activated when
-the tri-party contract is signed (documents app); execution comes with issue 8."""
+the tri-party contract is signed (documents app); then milestones, payments, changes,
+acceptance or termination (bounty/projects/services.py, closing.py)."""
 
 import secrets
 
@@ -145,8 +146,8 @@ class TrancheStatus(models.TextChoices):
 
 class Tranche(FSMModelMixin, models.Model):
     """One payment of a project, copied from the signed contract's schedule. Number 0 is the
-    first payment (首付款), due on signing; the others follow milestones (issue 8 wires
-    eligibility after assessment, disbursement and recovery)."""
+    first payment (首付款), due on signing; the others follow milestones (eligible after the
+    milestone's assessment, disbursed or recovered by the project services)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField()

@@ -1,4 +1,5 @@
-"""Projects after the award (DOMAIN §6–7): created for each winner, activated by the signed
+"""Projects after the award (DOMAIN §6–7; one cohesive thing: a running project's use
+cases): created for each winner, activated by the signed
 contract, then milestones with reports and assessments, payments, changes and the
 mid-term review. Acceptance and termination: ``closing.py``; reminders: ``reminders.py``.
 

@@ -365,7 +365,7 @@ JIEBANG.update(
         # public holidays skipped, make-up working days counted) or calendar days.
         "NOTICE_DAYS": env.int("JIEBANG_NOTICE_DAYS", default=7),
         "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
-        # Expert-pool import (review/pool_io.py): experts per file, and what the file may
+        # Expert-pool import (review/pool/reading.py): experts per file, and what the file may
         # unpack to (a CSV file's size; a workbook's members together), both checked
         # before the file is parsed. 20,000 rows of real data unpack to about 14 MB as
         # .xlsx (3 MB as CSV); with long texts in every row, about 35 MB. Such a file

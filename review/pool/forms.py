@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.credit_code import normalize_credit_code, validate_credit_code
 from review.models import Expert, ExpertStatus, ExpertTitle, ExpertType, Relationship
-from review.pool.io import ImportFileError, detect_format
+from review.pool.reading import ImportFileError, detect_format
 
 # A 100,000-row CSV is about 20 MB; the general upload limit is for attachments.
 IMPORT_MAX_BYTES = getattr(settings, "POOL_IMPORT_MAX_BYTES", 60 * 1024 * 1024)

@@ -14,13 +14,16 @@ from audit.services import audit_record
 from common.views import paginate
 from review.models import Expert
 from review.permissions import can_manage_pool
-from review.pool import io as pool_io
+from review.pool.columns import columns_help
+from review.pool.exporting import EXPORT_VALUES, csv_lines, xlsx_bytes
 from review.pool.forms import (
     ExpertProfileForm,
     ExpertStatusForm,
     PoolImportForm,
     RelationshipFormSet,
 )
+from review.pool.importing import expert_import
+from review.pool.reading import ImportFileError
 from review.pool.selectors import (
     expert_pool_list,
     pool_page_rows,
@@ -88,13 +91,13 @@ def pool_import(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = pool_io.expert_import(
+                result = expert_import(
                     data=upload.read(),
                     filename=upload.name,
                     by=request.user,
                     valid_rows_only=form.cleaned_data["valid_rows_only"],
                 )
-            except pool_io.ImportFileError as exc:
+            except ImportFileError as exc:
                 form.add_error("file", exc.message)
             except ActionRefused as exc:
                 messages.error(request, exc.message)
@@ -118,7 +121,7 @@ def pool_import(request):
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
-            "columns": pool_io.columns_help(),
+            "columns": columns_help(),
         },
         status=status,
     )
@@ -137,10 +140,10 @@ def pool_export(request, fmt):
         action="expert.export",
         payload={"format": fmt, "params": {k: v for k, v in request.GET.items()}},
     )
-    rows = with_industry_ids(experts).values_list(*pool_io.EXPORT_VALUES).iterator(chunk_size=2000)
+    rows = with_industry_ids(experts).values_list(*EXPORT_VALUES).iterator(chunk_size=2000)
     if fmt == "xlsx":
         response = HttpResponse(
-            pool_io.xlsx_bytes(rows),
+            xlsx_bytes(rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
@@ -149,7 +152,7 @@ def pool_export(request, fmt):
         def lines():
             # Streamed after the view returns: keep the request's language for labels.
             with translation.override(language):
-                yield from pool_io.csv_lines(rows)
+                yield from csv_lines(rows)
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -4,7 +4,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from review.draw.services import seat_accept
+from review.draw.seats import seat_accept
 from review.models import ScoreSheet, SeatStatus
 from tests.bounty.bid_helpers import team
 from tests.bounty.test_projects import active_project, open_window

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from bounty.challenges import services as bounty_services
-from opendata import ocds
+from opendata.ocds.packages import release_package
+from opendata.ocds.releases import releases_changed_since
 from opendata.validation import package_errors
 from tests.bounty.helpers import draft, published
 from tests.factories import bureau_officer
@@ -44,7 +45,7 @@ def public_world(n=3):
 
 
 def all_releases(challenges):
-    return [r for c in challenges for r in ocds.release_package(c)["releases"]]
+    return [r for c in challenges for r in release_package(c)["releases"]]
 
 
 def walk(client, url):
@@ -125,7 +126,7 @@ def test_empty_feed_is_an_empty_list(client):
 
 def _feed_queries(limit):
     with CaptureQueriesContext(connection) as ctx:
-        releases, _cursor = ocds.releases_changed_since(limit=limit)
+        releases, _cursor = releases_changed_since(limit=limit)
     return len(ctx.captured_queries), releases
 
 
@@ -237,6 +238,6 @@ def test_challenge_page_links_to_its_package(client):
 
 def test_since_in_the_future_gives_nothing():
     public_world(1)
-    releases, cursor = ocds.releases_changed_since(timezone.now() + timedelta(days=1), limit=10)
+    releases, cursor = releases_changed_since(timezone.now() + timedelta(days=1), limit=10)
     assert releases == []
     assert cursor is None

@@ -12,7 +12,7 @@ from bounty.challenges import services as bounty_services
 from bounty.models import Bid, Challenge, ProjectStatus, TerminationOutcome
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
-from opendata import ocds
+from opendata.ocds.packages import release_package
 from opendata.validation import package_errors, package_schema_ref, release_errors
 from review.models import Expert
 from tests.bounty.bid_helpers import team
@@ -44,7 +44,7 @@ def _media(settings, tmp_path):
 
 
 def valid_package(challenge):
-    data = ocds.release_package(challenge)
+    data = release_package(challenge)
     assert package_errors(data) == []
     for release in data["releases"]:
         assert release_errors(release) == []
@@ -352,6 +352,6 @@ def test_release_ids_and_dates_do_not_change_when_built_again():
         reason="延期",
         bid_deadline=challenge.bid_deadline + timedelta(days=3),
     )
-    first = ocds.release_package(challenge)["releases"]
-    again = ocds.release_package(challenge)["releases"]
+    first = release_package(challenge)["releases"]
+    again = release_package(challenge)["releases"]
     assert first == again

@@ -7,6 +7,7 @@ from bounty.bids import services as bid_services
 from bounty.models import Industry
 from review import verify_draw as algo
 from review.draw import services
+from review.draw.seats import declaration_record, seat_accept
 from review.models import Expert
 from tests.bounty.bid_helpers import complete_bid, team
 from tests.bounty.helpers import force_deadline, published
@@ -120,8 +121,8 @@ def run_panel(subject, officer, verdicts, *, comment="意见"):
     seats = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank")
     for seat, verdict in zip(seats, verdicts, strict=True):
         user = seat.expert.user
-        services.seat_accept(seat=seat, by=user, undertaking=True)
-        services.declaration_record(seat=seat, by=user, bid=draw.project.bid, outcome="none")
+        seat_accept(seat=seat, by=user, undertaking=True)
+        declaration_record(seat=seat, by=user, bid=draw.project.bid, outcome="none")
         if verdict is not None:
             panels.panel_opinion_submit(seat=seat, by=user, verdict=verdict, comment=comment)
     return draw

@@ -24,7 +24,7 @@ PDF = b"%PDF-1.4 evidence"
 
 def reviewed_challenge(totals_by_bid, size=7):
     """Closed challenge → formal check → draw → review → every expert scores."""
-    from review.draw import services
+    from review.draw.seats import declaration_record, seat_accept
     from tests.bounty.bid_helpers import complete_bid
     from tests.bounty.helpers import force_deadline, published
     from tests.factories import bureau_officer
@@ -48,9 +48,9 @@ def reviewed_challenge(totals_by_bid, size=7):
     seats = list(draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank"))
     criteria = list(challenge.criteria.order_by("-weight", "position"))
     for seat in seats:
-        services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+        seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
         for bid in bids:
-            services.declaration_record(seat=seat, by=seat.expert.user, bid=bid, outcome="none")
+            declaration_record(seat=seat, by=seat.expert.user, bid=bid, outcome="none")
     for bid, totals in zip(bids, totals_by_bid, strict=True):
         for seat, value in zip(seats, totals, strict=True):
             score(seat, bid, criteria, value)

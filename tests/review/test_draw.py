@@ -13,6 +13,13 @@ from audit.models import AuditEvent
 from bounty.models import ExclusionRequest
 from review import verify_draw as algo
 from review.draw import services
+from review.draw.seats import (
+    declaration_record,
+    declaration_rule,
+    seat_accept,
+    seat_decline,
+    seats_expire,
+)
 from review.models import Conflict, DrawStatus, Relationship, Seat, SeatStatus
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
@@ -156,7 +163,7 @@ def test_decline_invites_the_first_alternate():
         make_expert(user=user)
     draw = run_draw(challenge, officer)
     first = draw.seats.filter(on_panel=True).order_by("rank").first()
-    services.seat_decline(seat=first, by=first.expert.user, reason="出差")
+    seat_decline(seat=first, by=first.expert.user, reason="出差")
     replacement = Seat.objects.get(replaces=first)
     assert replacement.status == SeatStatus.INVITED
     assert replacement.rank == 8  # the first alternate
@@ -169,7 +176,7 @@ def test_unanswered_invitation_expires_and_is_replaced():
     draw = run_draw(challenge, officer)
     seat = draw.seats.filter(on_panel=True).first()
     Seat.objects.filter(pk=seat.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
-    assert services.seats_expire() == 1
+    assert seats_expire() == 1
     seat.refresh_from_db()
     assert seat.status == SeatStatus.EXPIRED
     assert Seat.objects.filter(replaces=seat).exists()
@@ -186,12 +193,12 @@ def test_declared_conflict_replaces_expert_and_expert_sees_bid_only_after_declar
     expert_user = seat.expert.user
     client.force_login(expert_user)
     assert client.get(bids[0].get_absolute_url()).status_code == 404  # not accepted yet
-    services.seat_accept(seat=seat, by=expert_user, undertaking=True)
+    seat_accept(seat=seat, by=expert_user, undertaking=True)
     assert client.get(bids[0].get_absolute_url()).status_code == 404  # not declared yet
-    services.declaration_record(seat=seat, by=expert_user, bid=bids[0], outcome="none")
+    declaration_record(seat=seat, by=expert_user, bid=bids[0], outcome="none")
     assert client.get(bids[0].get_absolute_url()).status_code == 200
     assert client.get(bids[1].get_absolute_url()).status_code == 404
-    services.declaration_record(seat=seat, by=expert_user, bid=bids[1], outcome="conflict")
+    declaration_record(seat=seat, by=expert_user, bid=bids[1], outcome="conflict")
     seat.refresh_from_db()
     assert seat.status == SeatStatus.CONFLICTED
     assert Seat.objects.filter(replaces=seat, status=SeatStatus.INVITED).exists()
@@ -207,7 +214,7 @@ def test_alternates_exhausted_then_supplementary_draw():
     for seat in list(draw.seats.filter(on_panel=True)):
         seat.refresh_from_db()
         if seat.status == SeatStatus.INVITED:
-            services.seat_decline(seat=seat, by=seat.expert.user)
+            seat_decline(seat=seat, by=seat.expert.user)
     pool(10)
     sup_draw = services.draw_create(
         challenge=challenge, by=officer, params={"size": 5}, supplementary_of=draw
@@ -331,11 +338,11 @@ def test_potential_conflict_ruled_excluded_replaces_the_expert():
         make_expert(user=UserFactory())
     draw = run_draw(challenge, officer)
     seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
-    services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
-    declaration = services.declaration_record(
+    seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+    declaration = declaration_record(
         seat=seat, by=seat.expert.user, bid=bids[0], outcome="potential", note="曾合作"
     )
-    services.declaration_rule(declaration=declaration, by=officer, cleared=False)
+    declaration_rule(declaration=declaration, by=officer, cleared=False)
     seat.refresh_from_db()
     assert seat.status == SeatStatus.CONFLICTED
     assert Seat.objects.filter(replaces=seat).exists()

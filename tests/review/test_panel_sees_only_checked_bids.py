@@ -11,7 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from bounty.bids import services as bid_services
 from bounty.models import BidStatus, Challenge, ChallengeStatus
-from review.draw import services
+from review.draw.seats import declaration_record, seat_accept
 from review.models import Score, ScoreSheet
 from review.permissions import bid_open_to_panel, expert_can_read_bid
 from review.scoring import services as scoring
@@ -37,9 +37,9 @@ def world():
     draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
     seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
     expert = seat.expert.user
-    services.seat_accept(seat=seat, by=expert, undertaking=True)
+    seat_accept(seat=seat, by=expert, undertaking=True)
     for bid in (checked, unchecked):
-        services.declaration_record(seat=seat, by=expert, bid=bid, outcome="none")
+        declaration_record(seat=seat, by=expert, bid=bid, outcome="none")
     challenge.refresh_from_db()
     checked.refresh_from_db()
     unchecked.refresh_from_db()

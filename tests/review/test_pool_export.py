@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from review.models import Expert
-from review.pool.io import expert_import, export_header
+from review.pool.exporting import export_header
+from review.pool.importing import expert_import
 from tests.factories import UserFactory, bureau_officer
 from tests.review.pool_helpers import HEADER_EN, make_expert
 

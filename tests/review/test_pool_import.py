@@ -1,4 +1,4 @@
-"""Importing the expert pool from Excel and CSV (review/pool_io.py), at the service level."""
+"""Importing the expert pool from Excel and CSV (review/pool/importing.py), at the service level."""
 
 import io
 import re
@@ -10,7 +10,8 @@ from django.utils import translation
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
 from review.models import Expert
-from review.pool.io import ImportFileError, expert_import
+from review.pool.importing import expert_import
+from review.pool.reading import ImportFileError
 from tests.factories import UserFactory, bureau_officer
 from tests.review.pool_helpers import (
     HEADER_EN,

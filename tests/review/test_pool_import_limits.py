@@ -14,8 +14,10 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from review.models import Expert
-from review.pool import io as pool_io
-from review.pool.io import ImportFileError, expert_import, import_limits, read_rows
+from review.pool import parsing as pool_parsing
+from review.pool import reading as pool_reading
+from review.pool.importing import expert_import
+from review.pool.reading import ImportFileError, import_limits, read_rows
 from tests.factories import bureau_officer
 from tests.review.pool_helpers import csv_bytes, row, rows, xlsx_bytes
 
@@ -42,7 +44,7 @@ def no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(pool_io, "load_workbook", refuse)
+    monkeypatch.setattr(pool_reading, "load_workbook", refuse)
 
 
 @pytest.fixture
@@ -239,7 +241,7 @@ def test_a_zip_of_very_many_members_is_refused_without_parsing(officer, no_parsi
 
 def test_a_csv_file_beyond_the_limit_is_refused_before_it_is_read(officer, limits, monkeypatch):
     limits(POOL_IMPORT_MAX_UNPACKED_BYTES=4000)
-    monkeypatch.setattr(pool_io.csv, "reader", lambda *a, **k: pytest.fail("the CSV was read"))
+    monkeypatch.setattr(pool_reading.csv, "reader", lambda *a, **k: pytest.fail("the CSV was read"))
     data = csv_bytes(rows(30))
     assert len(data) > 4000
     with pytest.raises(ImportFileError) as caught:
@@ -335,12 +337,12 @@ def test_a_row_far_down_the_sheet_stops_the_reading_at_the_limit(officer, limits
         },
     )
     seen = []
-    real = pool_io._cell_text
-    monkeypatch.setattr(pool_io, "_cell_text", lambda value: seen.append(1) or real(value))
+    real = pool_reading._cell_text
+    monkeypatch.setattr(pool_reading, "_cell_text", lambda value: seen.append(1) or real(value))
     with pytest.raises(ImportFileError) as caught:
         expert_import(data=data, by=officer)
     assert "more than 50 rows" in str(caught.value.message)
-    assert len(seen) <= import_limits().sheet_rows * pool_io.MAX_COLUMNS
+    assert len(seen) <= import_limits().sheet_rows * pool_reading.MAX_COLUMNS
 
 
 def test_a_csv_file_with_too_many_rows_is_refused_as_soon_as_they_pass_the_limit(
@@ -348,13 +350,13 @@ def test_a_csv_file_with_too_many_rows_is_refused_as_soon_as_they_pass_the_limit
 ):
     limits(POOL_IMPORT_MAX_ROWS=50)
     validated = []
-    real = pool_io._Validator.__call__
+    real = pool_parsing._Validator.__call__
 
     def counting(self, number, cells):
         validated.append(number)
         return real(self, number, cells)
 
-    monkeypatch.setattr(pool_io._Validator, "__call__", counting)
+    monkeypatch.setattr(pool_parsing._Validator, "__call__", counting)
     with pytest.raises(ImportFileError) as caught:
         expert_import(data=csv_bytes(rows(500)), by=officer)
     assert "more than 50 rows" in str(caught.value.message)
@@ -373,7 +375,7 @@ def test_a_cell_at_the_last_column_does_not_widen_every_row():
         },
     )
     numbered, _estimate = read_rows(data)
-    assert all(len(cells) <= pool_io.MAX_COLUMNS for _number, cells in numbered)
+    assert all(len(cells) <= pool_reading.MAX_COLUMNS for _number, cells in numbered)
 
 
 # --- Files within the limits ----------------------------------------------------------
@@ -410,10 +412,10 @@ def test_a_full_size_workbook_passes_the_checks_with_room_to_spare():
     limits = import_limits()
     unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
     assert unpacked < limits.max_unpacked_bytes * 0.75
-    pool_io._check_workbook(data, limits)  # no error
-    budget = pool_io._Budget(bytes=limits.max_unpacked_bytes, elements=limits.elements)
+    pool_reading._check_workbook(data, limits)  # no error
+    budget = pool_reading._Budget(bytes=limits.max_unpacked_bytes, elements=limits.elements)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
             with archive.open(info) as stream:
-                pool_io._scan_member(stream, budget, limits)
+                pool_reading._scan_member(stream, budget, limits)
     assert limits.elements - budget.elements < limits.elements / 3

@@ -10,6 +10,7 @@ from bounty.models import MilestoneStatus, ProjectStatus, TrancheStatus
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from review.draw import services
+from review.draw.seats import declaration_record, seat_accept
 from review.models import Draw, DrawPurpose, PanelOpinion
 from review.panels import services as panels
 from review.scoring import services as scoring
@@ -83,10 +84,10 @@ def test_an_expert_who_declared_a_conflict_gives_no_opinion_and_sees_nothing(cli
     draw = complete_draw(panels.panel_draw_create(subject=milestone, by=officer), officer)
     seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
     user = seat.expert.user
-    services.seat_accept(seat=seat, by=user, undertaking=True)
+    seat_accept(seat=seat, by=user, undertaking=True)
     client.force_login(user)
     assert client.get(project.get_absolute_url()).status_code == 404  # not declared yet
-    services.declaration_record(seat=seat, by=user, bid=project.bid, outcome="conflict")
+    declaration_record(seat=seat, by=user, bid=project.bid, outcome="conflict")
     with pytest.raises(ActionRefused):
         panels.panel_opinion_submit(seat=seat, by=user, verdict="met", comment="x")
     assert client.get(project.get_absolute_url()).status_code == 404

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
-from review.draw import services
+from review.draw.seats import declaration_record, seat_accept
 from review.models import ScoreSheet
 from review.scoring import services as scoring
 from tests.factories import UserFactory, bureau_officer
@@ -27,9 +27,9 @@ def panel_ready(n_bids=2, size=7, *, checked=True):
     draw = run_draw(challenge, officer, params={"size": size, "alternates": 2})
     seats = list(draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank"))
     for seat in seats:
-        services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+        seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
         for bid in bids:
-            services.declaration_record(seat=seat, by=seat.expert.user, bid=bid, outcome="none")
+            declaration_record(seat=seat, by=seat.expert.user, bid=bid, outcome="none")
     criteria = list(challenge.criteria.order_by("-weight", "position"))
     return challenge, bids, seats, criteria
 
@@ -191,8 +191,8 @@ def test_conflicted_expert_cannot_score_that_bid():
         make_expert(user=UserFactory())
     draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
     seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
-    services.seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
-    services.declaration_record(seat=seat, by=seat.expert.user, bid=bids[0], outcome="none")
+    seat_accept(seat=seat, by=seat.expert.user, undertaking=True)
+    declaration_record(seat=seat, by=seat.expert.user, bid=bids[0], outcome="none")
     criteria = list(challenge.criteria.all())
     with pytest.raises(ActionRefused):
         scoring.sheet_save(
@@ -337,11 +337,11 @@ def test_submitting_needs_a_declaration_on_every_bid():
     draw = run_draw(challenge, officer, params={"size": 5, "alternates": 2})
     seat = draw.seats.filter(on_panel=True).select_related("expert__user").first()
     user = seat.expert.user
-    services.seat_accept(seat=seat, by=user, undertaking=True)
+    seat_accept(seat=seat, by=user, undertaking=True)
     with pytest.raises(ActionRefused):
         scoring.scores_submit(seat=seat, by=user)
-    services.declaration_record(seat=seat, by=user, bid=bids[0], outcome="none")
-    services.declaration_record(seat=seat, by=user, bid=bids[1], outcome="potential")
+    declaration_record(seat=seat, by=user, bid=bids[0], outcome="none")
+    declaration_record(seat=seat, by=user, bid=bids[1], outcome="potential")
     with pytest.raises(ActionRefused):  # the bureau has not ruled on the potential conflict
         scoring.scores_submit(seat=seat, by=user)
     assert not AuditEvent.objects.filter(action="scores.submit").exists()

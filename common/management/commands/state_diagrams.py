@@ -9,8 +9,8 @@ from django_fsm import FSMFieldMixin
 HEADER = (
     "# State machines\n\n"
     "Generated from the code by `python manage.py state_diagrams` — do not edit by hand;\n"
-    "a test fails when this file is out of date. States with no transitions yet are\n"
-    "declared for later issues.\n"
+    "a test fails when this file is out of date. A state with no transition in a\n"
+    "diagram is entered or left by another app's services (see docs/architecture.md).\n"
 )
 
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from bounty.models import Challenge
-from opendata import ocds
+from opendata.ocds.packages import OCDS_VERSION, release_package
 from opendata.validation import package_errors
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No public challenge has the ocid {ocid!r}.")
         failed = 0
         for challenge in challenges:
-            data = ocds.release_package(challenge)
+            data = release_package(challenge)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=(indent or None)))
             if not validate:
                 continue
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if not errors:
                 self.stderr.write(
                     self.style.SUCCESS(
-                        f"{challenge.ocid}: valid OCDS {ocds.OCDS_VERSION} release package "
+                        f"{challenge.ocid}: valid OCDS {OCDS_VERSION} release package "
                         f"({len(data['releases'])} releases)."
                     )
                 )

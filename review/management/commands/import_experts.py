@@ -1,6 +1,6 @@
 """Import an expert pool file: ``manage.py import_experts FILE [--valid-rows] [--dry-run]``.
 
-The columns are those of the import page (review/pool_io.py). Exit status: 0 when
+The columns are those of the import page (review/pool/columns.py). Exit status: 0 when
 the file was imported (or would be, with --dry-run); 1 when rows have errors and
 nothing was imported; 2 when the file cannot be read.
 """
@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.exceptions import ActionRefused
-from review.pool import io as pool_io
+from review.pool.importing import expert_import
+from review.pool.reading import ImportFileError
 
 BAR_WIDTH = 30
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {options['by']!r}.", returncode=2)
         self._progress_line = ""
         try:
-            result = pool_io.expert_import(
+            result = expert_import(
                 data=data,
                 by=by,
                 filename=path.name,
@@ -74,7 +75,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 progress=self._progress,
             )
-        except pool_io.ImportFileError as exc:
+        except ImportFileError as exc:
             self._end_progress()
             raise CommandError(str(exc.message), returncode=2) from exc
         except ActionRefused as exc:

@@ -1,20 +1,21 @@
+"""Pages of the panel draw (bureau and supervisor: create, commit, reveal, the bundle;
+exclusions and declaration rulings; milestone and acceptance panel draws) and the
+experts' invitations (accept or decline, declare on each bid)."""
+
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
-from bounty.models import Bid, BidStatus, Challenge
-from common.views import get_visible_or_404, paginate
+from bounty.models import Bid, Challenge
+from common.views import get_visible_or_404
 from review import permissions as perms
-from review.draw import services
+from review.draw import seats, services
 from review.forms import (
     AcceptForm,
     CommitForm,
@@ -28,11 +29,9 @@ from review.forms import (
 from review.models import (
     Conflict,
     Declaration,
-    DefenceSession,
     Draw,
     DrawStatus,
     PanelOpinion,
-    PanelReport,
     ScoreSheet,
     Seat,
     SeatStatus,
@@ -224,7 +223,7 @@ def declaration_rule(request, pk):
     if declaration is None or not perms.can_run_draw(request.user, declaration.seat.draw.challenge):
         raise Http404
     try:
-        services.declaration_rule(
+        seats.declaration_rule(
             declaration=declaration,
             by=request.user,
             cleared=request.POST.get("ruling") == "cleared",
@@ -232,361 +231,6 @@ def declaration_rule(request, pk):
     except ActionRefused as exc:
         messages.error(request, exc.message)
     return redirect(declaration.seat.draw)
-
-
-def _my_seat(request, pk):
-    seat = Seat.objects.select_related("draw__challenge", "expert").filter(pk=pk).first()
-    if (
-        seat is None
-        or not perms.is_seat_expert(request.user, seat)
-        or seat.status != SeatStatus.ACCEPTED
-    ):
-        raise Http404
-    return seat
-
-
-@login_required
-def score_bid(request, pk, bid_pk):
-    """One screen per bid: the bid's documents beside the form; drafts save, nothing lost."""
-    from bounty.models import RubricCriterion
-    from review.scoring import services as scoring
-
-    seat = _my_seat(request, pk)
-    declaration = (
-        Declaration.objects.filter(seat=seat, bid_id=bid_pk).select_related("bid__lead").first()
-    )
-    if (
-        declaration is None
-        or not declaration.clears_access
-        or not perms.bid_open_to_panel(declaration.bid, seat.draw.challenge)
-    ):
-        raise Http404
-    bid = declaration.bid
-    criteria = list(
-        RubricCriterion.objects.filter(challenge=seat.draw.challenge).order_by("position")
-    )
-    sheet = ScoreSheet.objects.filter(seat=seat, bid=bid).prefetch_related("scores").first()
-    saved = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
-    errors, typed = {}, {}
-    if request.method == "POST":
-        values = {}
-        for criterion in criteria:
-            raw = request.POST.get(f"value_{criterion.pk}", "").strip()
-            text = request.POST.get(f"why_{criterion.pk}", "")
-            typed[criterion.pk] = (raw, text)
-            if raw == "":
-                values[criterion.pk] = (None, text)
-            elif raw.isdigit():
-                values[criterion.pk] = (int(raw), text)
-            else:
-                errors[criterion.pk] = _("Give a score from 0 to 100.")
-        if not errors:
-            try:
-                scoring.sheet_save(seat=seat, by=request.user, bid=bid, values=values)
-            except scoring.ScoresInvalid as exc:
-                errors = exc.errors
-            except ActionRefused as exc:
-                messages.error(request, exc.message)
-                return redirect("review:score_bid", pk=seat.pk, bid_pk=bid.pk)
-            else:
-                messages.success(request, _("Scores saved as a draft."))
-                return redirect("review:score_bid", pk=seat.pk, bid_pk=bid.pk)
-        messages.error(request, _("Some scores need attention; nothing was lost."))
-    rows = []
-    for criterion in criteria:
-        score = saved.get(criterion.pk)
-        value, text = typed.get(
-            criterion.pk, (score.value if score else "", score.justification if score else "")
-        )
-        rows.append(
-            {
-                "criterion": criterion,
-                "value": value,
-                "text": text,
-                "error": errors.get(criterion.pk),
-            }
-        )
-    return render(
-        request,
-        "review/score_bid.html",
-        {
-            "seat": seat,
-            "bid": bid,
-            "rows": rows,
-            "locked": bool(sheet and sheet.status == ScoreSheet.Status.SUBMITTED),
-        },
-        status=400 if errors else 200,
-    )
-
-
-@login_required
-@require_POST
-def scores_submit(request, pk):
-    from review.scoring import services as scoring
-
-    seat = _my_seat(request, pk)
-    try:
-        scoring.scores_submit(seat=seat, by=request.user)
-    except ActionRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your scores are submitted and locked."))
-    return redirect("review:invitation", pk=seat.pk)
-
-
-def ranking(request, ocid):
-    """The panel report: the bureau, and panel experts once they submitted all their scores."""
-    from review.scoring import services as scoring
-
-    challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
-    if challenge is None:
-        raise Http404
-
-    if not perms.can_view_ranking(request.user, challenge):
-        raise Http404
-    if request.method == "POST" and request.POST.get("action") == "tie":
-        refs = [
-            r.strip()
-            for r in request.POST.get("order", "").replace("，", ",").split(",")
-            if r.strip()
-        ]
-        found = dict(
-            Bid.objects.filter(challenge=challenge, reference__in=refs).values_list(
-                "reference", "pk"
-            )
-        )
-        try:
-            if len(found) != len(refs):
-                raise ActionRefused(_("List the tied bids in the decided order."))
-            scoring.tie_decide(
-                challenge=challenge,
-                by=request.user,
-                order=[found[r] for r in refs],
-                reason=request.POST.get("reason", ""),
-            )
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The panel's decision on the tie is recorded."))
-        return redirect("review:ranking", ocid=ocid)
-    if request.method == "POST" and request.POST.get("action") == "defence":
-        from django.utils.dateparse import parse_datetime
-
-        bid = Bid.objects.filter(challenge=challenge, pk=request.POST.get("bid")).first()
-        held_at = parse_datetime(request.POST.get("held_at", ""))
-        try:
-            if bid is None or held_at is None:
-                raise ActionRefused(_("Choose the bid and the date and time of the defence."))
-            if timezone.is_naive(held_at):
-                held_at = timezone.make_aware(held_at)
-            scoring.defence_record(
-                bid=bid,
-                by=request.user,
-                held_at=held_at,
-                attendees=request.POST.get("attendees", ""),
-                notes=request.POST.get("notes", ""),
-            )
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Defence session recorded."))
-        return redirect("review:ranking", ocid=ocid)
-    if request.method == "POST":
-        try:
-            scoring.panel_report_save(
-                challenge=challenge, by=request.user, consensus=request.POST.get("consensus", "")
-            )
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Consensus comment saved."))
-        return redirect("review:ranking", ocid=ocid)
-    ranked = scoring.ranking(challenge)
-    bids = Bid.objects.in_bulk([r.bid_id for r in ranked])
-    distribution = scoring.score_distribution(challenge)
-    report = PanelReport.objects.filter(challenge=challenge).first()
-    criteria = list(challenge.criteria.order_by("-weight", "position"))
-    rows = [
-        {
-            "entry": r,
-            "bid": bids[r.bid_id],
-            "criteria": [r.criteria.get(c.pk) for c in criteria],
-            "totals": distribution.get(r.bid_id, []),
-        }
-        for r in ranked
-    ]
-    if request.GET.get("format") == "pdf":
-        # Generated, stored and verifiable through the documents pipeline.
-        return redirect("documents:of", kind="panel_report", pk=challenge.pk)
-    return render(
-        request,
-        "review/ranking.html",
-        {
-            "challenge": challenge,
-            "rows": rows,
-            "criteria": criteria,
-            "threshold": scoring_threshold(),
-            "report": report,
-            "defences": DefenceSession.objects.filter(bid__challenge=challenge).select_related(
-                "bid"
-            ),
-            "is_bureau": perms.can_run_draw(request.user, challenge),
-            "can_start_review": perms.can_start_review(request.user, challenge),
-            "can_propose": perms.can_propose_award(request.user, challenge),
-            "can_confirm": perms.can_confirm_award(request.user, challenge),
-            "can_no_award": perms.can_declare_no_award(request.user, challenge, ranked),
-        },
-    )
-
-
-def scoring_threshold():
-    return settings.JIEBANG["SCORE_THRESHOLD"]
-
-
-def notices(request):
-    """Public: challenges in public notice and recently awarded."""
-    from bounty.models import ChallengeStatus
-
-    items = (
-        Challenge.objects.filter(status__in=[ChallengeStatus.IN_NOTICE, ChallengeStatus.AWARDED])
-        .select_related("issuer", "industry")
-        .order_by("-notice_ends_at")
-    )
-    return render(request, "review/notices.html", {"page": paginate(request, items)})
-
-
-def notice(request, ocid):
-    """Public notice of the proposed winners; real-name objections; the bureau decides them."""
-    from bounty.models import ChallengeStatus
-    from review.award import services as award
-
-    challenge = (
-        Challenge.objects.select_related("issuer")
-        .filter(ocid=ocid, status__in=[ChallengeStatus.IN_NOTICE, ChallengeStatus.AWARDED])
-        .first()
-    )
-    if challenge is None:
-        raise Http404
-    is_bureau = perms.can_run_draw(request.user, challenge)
-    winners = Bid.objects.filter(
-        challenge=challenge, status__in=[BidStatus.PROPOSED_WINNER, BidStatus.WINNER]
-    ).select_related("lead")
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
-        try:
-            if request.POST.get("action") == "decide" and is_bureau:
-                objection = challenge.objections.filter(pk=request.POST.get("objection")).first()
-                if objection is None:
-                    raise Http404
-                award.objection_decide(
-                    objection=objection,
-                    by=request.user,
-                    upheld=request.POST.get("upheld") == "1",
-                    reason=request.POST.get("reason", ""),
-                    disqualify=request.POST.get("disqualify") == "1",
-                )
-                messages.success(request, _("Decision recorded; the objector is told."))
-            else:
-                target = winners.filter(pk=request.POST.get("bid")).first()
-                award.objection_file(
-                    challenge=challenge,
-                    by=request.user,
-                    text=request.POST.get("text", ""),
-                    evidence=request.FILES.get("evidence"),
-                    bid=target,
-                )
-                messages.success(
-                    request,
-                    _(
-                        "Objection received. The bureau decides it; your identity is seen by the bureau only."
-                    ),
-                )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        return redirect("review:notice", ocid=ocid)
-    return render(
-        request,
-        "review/notice.html",
-        {
-            "challenge": challenge,
-            "winners": winners,
-            "is_bureau": is_bureau,
-            "objections": challenge.objections.select_related("author", "bid") if is_bureau else [],
-            "open_objections": challenge.objections.filter(status="open").count(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def award_step(request, ocid):
-    """Review start (bureau), proposal (issuer), confirmation or return (bureau)."""
-    from bounty.permissions import can_view_challenge
-    from review.award import services as award
-
-    challenge = get_visible_or_404(
-        Challenge.objects.select_related("issuer"), can_view_challenge, request.user, ocid=ocid
-    )
-    step = request.POST.get("step")
-    try:
-        if step == "start_review":
-            award.review_start(challenge=challenge, by=request.user)
-        elif step == "propose":
-            bids = list(
-                Bid.objects.filter(challenge=challenge, pk__in=request.POST.getlist("bids"))
-            )
-            award.award_propose(
-                challenge=challenge,
-                by=request.user,
-                bids=bids,
-                reason=request.POST.get("reason", ""),
-            )
-        elif step == "confirm":
-            award.award_confirm(challenge=challenge, by=request.user)
-        elif step == "return":
-            award.award_return(
-                challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
-            )
-        elif step == "no_award":
-            award.no_award(
-                challenge=challenge, by=request.user, comment=request.POST.get("reason", "")
-            )
-        else:
-            raise Http404
-    except ActionRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return (
-        redirect("review:ranking", ocid=ocid)
-        if step in ("propose", "return", "start_review", "no_award")
-        else redirect("review:notice", ocid=ocid)
-    )
-
-
-@login_required
-def feedback(request, reference):
-    """After the award, a team sees its rank, aggregate and the panel's written comments —
-    never expert names or individual scores."""
-    from review.models import Score
-    from review.scoring import services as scoring
-
-    bid = Bid.objects.select_related("challenge").filter(reference=reference).first()
-    if bid is None or not perms.can_view_feedback(request.user, bid):
-        raise Http404
-    entry = next((r for r in scoring.ranking(bid.challenge) if r.bid_id == bid.pk), None)
-    comments = (
-        Score.objects.filter(sheet__bid=bid, sheet__status=ScoreSheet.Status.SUBMITTED)
-        .select_related("criterion")
-        .order_by("criterion__position", "justification")
-        .values_list("criterion__name", "justification")
-    )
-    return render(
-        request, "review/feedback.html", {"bid": bid, "entry": entry, "comments": comments}
-    )
 
 
 def draw_bundle(request, pk):
@@ -644,14 +288,14 @@ def invitation(request, pk):
         try:
             if action == "accept":
                 form = AcceptForm(request.POST)
-                services.seat_accept(seat=seat, by=request.user, undertaking=form.is_valid())
+                seats.seat_accept(seat=seat, by=request.user, undertaking=form.is_valid())
                 messages.success(
                     request, _("Thank you. Declare any conflict for each bid before reading it.")
                 )
             elif action == "decline":
                 form = DeclineForm(request.POST)
                 form.is_valid()
-                services.seat_decline(
+                seats.seat_decline(
                     seat=seat, by=request.user, reason=form.cleaned_data.get("reason", "")
                 )
                 messages.info(request, _("You declined. The next alternate is invited."))
@@ -660,7 +304,7 @@ def invitation(request, pk):
                 form = DeclarationForm(request.POST)
                 if bid is None or not form.is_valid():
                     raise ActionRefused(_("Choose an answer for the bid."))
-                services.declaration_record(
+                seats.declaration_record(
                     seat=seat,
                     by=request.user,
                     bid=bid,
