@@ -79,6 +79,7 @@ def test_enrol_then_log_in_with_a_code(
     page = client.get(reverse("security:setup"))
     assert page.status_code == 200
     assert "<svg" in page.content.decode()  # the QR code is drawn here, no outside service
+    assert reverse("dashboard:bureau") not in page.content.decode()  # no staff navigation yet
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     wrong = client.post(reverse("security:setup"), {"code": "000000"})
     assert wrong.status_code == 400
