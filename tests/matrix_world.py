@@ -24,7 +24,7 @@ from documents.services import document_render
 from notifications.models import Notification
 from review.draw.seats import declaration_record, seat_accept
 from review.models import Declaration, Expert, Seat, SeatStatus
-from tests.bounty.bid_helpers import PDF, complete_bid, team
+from tests.bounty.bids.helpers import PDF, complete_bid, team
 from tests.bounty.helpers import draft, force_deadline, issuer_with_org, published
 from tests.factories import (
     OrganizationFactory,
@@ -33,7 +33,7 @@ from tests.factories import (
     member_of,
     next_credit_code,
 )
-from tests.review.draw_helpers import make_expert, run_draw, supervisor
+from tests.review.draw.helpers import make_expert, run_draw, supervisor
 
 PASSWORD = "pw-for-tests-1"  # tests/factories.UserFactory
 
@@ -70,7 +70,7 @@ class World:
 
 
 def _active_project(*, issuer, issuer_org, bidder, team_org, officer):
-    """tests/documents/helpers.awarded_contract + tests/bounty/test_projects.active_project,
+    """tests/documents/helpers.awarded_contract + tests/bounty/projects/test_services.active_project,
     with the world's issuer and team (those helpers create their own organisations)."""
     challenge = published(issuer, issuer_org, officer, title="已授榜：固态电解质界面")
     pi = member_of(team_org, Role.BIDDER)

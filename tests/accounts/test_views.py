@@ -260,7 +260,7 @@ def test_invitation_link_is_useless_to_another_account(client, django_capture_on
 
 def test_admin_audit_list_hides_bid_events(client):
     from bounty.bids import services as bid_services
-    from tests.bounty.bid_helpers import team
+    from tests.bounty.bids.helpers import team
     from tests.bounty.helpers import published
 
     user, org = team(name="保密研究院")

@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from bounty.models import Bid, BidStatus, BidVersion
-from tests.bounty.bid_helpers import PDF, complete_bid, team
+from tests.api.conftest import error_of, token_client
+from tests.bounty.bids.helpers import PDF, complete_bid, team
 from tests.bounty.helpers import published
-
-from .conftest import error_of, token_client
 
 pytestmark = pytest.mark.django_db
 

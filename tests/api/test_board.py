@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from bounty.board.selectors import challenge_board
 from bounty.models import Challenge
+from tests.api.conftest import token_client
 from tests.bounty.helpers import published
-
-from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,9 @@ bad input."""
 
 import pytest
 
-from tests.bounty.bid_helpers import complete_bid, team
+from tests.api.conftest import error_of, token_client
+from tests.bounty.bids.helpers import complete_bid, team
 from tests.bounty.helpers import published
-
-from .conftest import error_of, token_client
 
 pytestmark = pytest.mark.django_db
 

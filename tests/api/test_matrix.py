@@ -9,13 +9,12 @@ import pytest
 
 from accounts.models import Organization, OrganizationKind, Role
 from bounty.bids import services as bid_services
-from tests.bounty.bid_helpers import complete_bid, team
+from tests.api.conftest import token_client
+from tests.bounty.bids.helpers import complete_bid, team
 from tests.bounty.helpers import draft, published
 from tests.factories import UserFactory, bureau_officer
-from tests.review.draw_helpers import make_expert
-from tests.review.test_scoring import panel_ready
-
-from .conftest import token_client
+from tests.review.draw.helpers import make_expert
+from tests.review.scoring.test_scoring import panel_ready
 
 pytestmark = pytest.mark.django_db
 ROLES = ("anon", "other", "issuer", "bidder", "expert", "bureau")

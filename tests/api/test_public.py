@@ -5,10 +5,9 @@ import pytest
 
 from bounty.challenges import services
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
-from tests.bounty.bid_helpers import complete_bid, team
+from tests.api.conftest import error_of, token_client
+from tests.bounty.bids.helpers import complete_bid, team
 from tests.bounty.helpers import published
-
-from .conftest import error_of, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from review.draw.seats import seat_accept
 from review.models import ScoreSheet, SeatStatus
-from tests.bounty.bid_helpers import team
-from tests.bounty.test_projects import active_project, open_window
+from tests.api.conftest import error_of, token_client
+from tests.bounty.bids.helpers import team
+from tests.bounty.projects.test_services import active_project, open_window
 from tests.factories import UserFactory
-from tests.review.draw_helpers import (
+from tests.review.draw.helpers import (
     closed_challenge_with_bids,
     formal_check_done,
     make_expert,
     run_draw,
 )
-
-from .conftest import error_of, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from api.models import ApiToken
 from audit.models import AuditEvent
+from tests.api.conftest import error_of, token_client
 from tests.factories import UserFactory
-
-from .conftest import error_of, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +73,7 @@ def test_someone_elses_token_cannot_be_revoked(client):
 
 
 def test_read_scope_cannot_write():
-    from tests.bounty.bid_helpers import team
+    from tests.bounty.bids.helpers import team
     from tests.bounty.helpers import published
 
     challenge = published()

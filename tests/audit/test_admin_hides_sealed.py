@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from bounty.bids import services as bid_services
 from documents.sources import document_ensure
-from tests.bounty.bid_helpers import complete_bid
+from tests.bounty.bids.helpers import complete_bid
 from tests.bounty.helpers import published
 from tests.factories import administrator
 

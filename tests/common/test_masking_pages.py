@@ -11,7 +11,7 @@ from bounty.models import ChallengeStatus
 from review.models import Objection
 from tests.bounty.factories import make_challenge
 from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of
-from tests.review.pool_helpers import make_expert
+from tests.review.pool.helpers import make_expert
 
 pytestmark = pytest.mark.django_db
 

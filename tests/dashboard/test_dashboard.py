@@ -13,9 +13,9 @@ from bounty.models import ProjectMilestone
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from dashboard.selectors import bureau_figures
-from tests.bounty.test_projects import active_project, open_window, report
+from tests.bounty.projects.test_services import active_project, open_window, report
 from tests.factories import UserFactory
-from tests.review.draw_helpers import run_panel
+from tests.review.draw.helpers import run_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_three_projects_their_ends_and_the_dashboard_shows_them():
     rectified, payments recorded), one terminated as diligent failure, one for misconduct —
     and the dashboard's figures reflect all three."""
     from bounty.models import CreditSanction, ProjectStatus
-    from tests.bounty.test_projects import _new_bid_submittable
+    from tests.bounty.projects.test_services import _new_bid_submittable
 
     accepted, team, issuer, officer = active_project()
     first, second = accepted.milestones.order_by("number")

@@ -8,7 +8,7 @@ from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from bounty.projects.services import project_create_for_award
 from documents.models import Contract
 from documents.services import document_render
-from tests.bounty.bid_helpers import complete_bid
+from tests.bounty.bids.helpers import complete_bid
 from tests.bounty.helpers import published
 from tests.factories import bureau_officer
 

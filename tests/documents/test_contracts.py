@@ -14,9 +14,8 @@ from documents import contracts
 from documents.capital import capital_wan
 from documents.models import DocumentKind, DocumentStatus, Party, Signature
 from notifications.models import Notification
+from tests.documents.helpers import awarded_contract, pdf_fonts, pdf_pages, pdf_text, qr_codes
 from tests.factories import OrganizationFactory, UserFactory, member_of
-
-from .helpers import awarded_contract, pdf_fonts, pdf_pages, pdf_text, qr_codes
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"

@@ -15,9 +15,8 @@ from accounts.models import Role
 from common.hashing import sha256_hex
 from documents import services
 from documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
+from tests.documents.helpers import awarded_contract, pdf_text
 from tests.factories import OrganizationFactory, UserFactory, member_of
-
-from .helpers import awarded_contract, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +171,7 @@ def test_templates_are_versioned_and_a_published_version_is_immutable(client):
 
 def test_receipt_goes_through_the_same_pipeline(client, django_capture_on_commit_callbacks):
     from bounty.bids import services as bid_services
-    from tests.bounty.bid_helpers import complete_bid
+    from tests.bounty.bids.helpers import complete_bid
     from tests.bounty.helpers import published
 
     challenge = published()

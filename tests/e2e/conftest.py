@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from .browser import Journey
+from tests.e2e.browser import Journey
 
 # The live server runs in a thread of this process while Playwright's sync API keeps an event
 # loop running in the main thread; Django's async-safety check would refuse the ORM calls the

@@ -18,7 +18,7 @@ from review.tasks import award_due_challenges
 from tests.bounty.helpers import force_deadline
 from tests.e2e.browser import PASSWORD, click, nav, nav_inbox, pdf_file, sha256_hex
 from tests.factories import OrganizationFactory, UserFactory, bureau_officer, member_of
-from tests.review.draw_helpers import make_expert, supervisor
+from tests.review.draw.helpers import make_expert, supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -35,7 +35,7 @@ def amend(challenge, officer, **data):
 def awarded(*, objection_upheld=False, clarification_by=None):
     """Two bids scored by a panel of five; the first wins after the public notice. With
     ``objection_upheld`` an objection first sends the proposal back to review."""
-    from tests.review.test_award import reviewed_challenge
+    from tests.review.award.test_award import reviewed_challenge
 
     challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [70] * 5], size=5)
     issuer = challenge.created_by

@@ -19,8 +19,7 @@ from opendata.ocds.releases import releases_changed_since
 from opendata.validation import package_errors
 from tests.bounty.helpers import draft, published
 from tests.factories import bureau_officer
-
-from .helpers import amend
+from tests.opendata.helpers import amend
 
 pytestmark = pytest.mark.django_db
 

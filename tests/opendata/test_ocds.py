@@ -15,12 +15,10 @@ from bounty.projects import services as projects
 from opendata.ocds.packages import release_package
 from opendata.validation import package_errors, package_schema_ref, release_errors
 from review.models import Expert
-from tests.bounty.bid_helpers import team
+from tests.bounty.bids.helpers import team
 from tests.bounty.helpers import published
 from tests.factories import bureau_officer
-from tests.review.draw_helpers import run_panel
-
-from .helpers import (
+from tests.opendata.helpers import (
     ASSESSMENT_COMMENT,
     OBJECTION_TEXT,
     OBJECTOR_NAME,
@@ -32,6 +30,7 @@ from .helpers import (
     meet_milestone,
     pay_first_tranche,
 )
+from tests.review.draw.helpers import run_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +278,7 @@ def test_approved_extension_is_a_contract_amendment_moving_the_end():
 
 def test_horse_race_awards_split_the_bounty_between_the_winners():
     from review.award import services as award
-    from tests.review.test_award import reviewed_challenge
+    from tests.review.award.test_award import reviewed_challenge
 
     challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [75] * 5], size=5)
     Challenge.objects.filter(pk=challenge.pk).update(winners_allowed=2)  # 赛马制

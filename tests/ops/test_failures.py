@@ -35,12 +35,12 @@ from notifications.services import notify
 from ops.models import Heartbeat
 from review.award import services as award
 from review.models import Seat, SeatStatus
-from tests.bounty.bid_helpers import PDF, complete_bid
+from tests.bounty.bids.helpers import PDF, complete_bid
 from tests.bounty.helpers import force_deadline, published
-from tests.bounty.test_projects import active_project
+from tests.bounty.projects.test_services import active_project
 from tests.factories import UserFactory
-from tests.review.draw_helpers import closed_challenge_with_bids, make_expert, run_draw
-from tests.review.test_award import reviewed_challenge
+from tests.review.award.test_award import reviewed_challenge
+from tests.review.draw.helpers import closed_challenge_with_bids, make_expert, run_draw
 
 pytestmark = pytest.mark.django_db
 
@@ -335,7 +335,7 @@ def test_full_disk_on_bid_upload_keeps_the_draft_and_tells_the_user(monkeypatch)
 
 def test_full_disk_on_milestone_report_refuses_without_half_a_report(monkeypatch):
     from accounts.exceptions import ActionRefused
-    from tests.bounty.test_projects import open_window
+    from tests.bounty.projects.test_services import open_window
 
     project, team, _issuer, _officer = active_project()
     milestone = open_window(project.milestones.get(number=1))

@@ -15,11 +15,10 @@ from audit.models import AuditEvent
 from bounty.bids import services as bid_services
 from security.admin_site import ADMIN_MODELS
 from security.models import StaffDuty
-from tests.bounty.bid_helpers import complete_bid
+from tests.bounty.bids.helpers import complete_bid
 from tests.bounty.helpers import published
 from tests.factories import OrganizationFactory, UserFactory, administrator
-
-from .conftest import verified
+from tests.security.conftest import verified
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from audit.models import AuditEvent
 from security.duties import duty_grant, duty_revoke
 from security.models import StaffDuty
 from tests.factories import OrganizationFactory, UserFactory, administrator, member_of
-
-from .conftest import verified
+from tests.security.conftest import verified
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ def age_session(client, **seconds):
 
 
 def test_idle_staff_session_ends_after_30_minutes(client, two_factor_enforced):
-    from .conftest import verified
+    from tests.security.conftest import verified
 
     verified(client, officer())
     client.get(reverse("home"))

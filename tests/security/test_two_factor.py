@@ -152,7 +152,7 @@ def test_wrong_codes_count_toward_the_lock_out(client, two_factor_enforced):
 def test_the_security_administrator_resets_a_lost_phone(
     client, two_factor_enforced, django_capture_on_commit_callbacks
 ):
-    from .conftest import verified
+    from tests.security.conftest import verified
 
     user = officer()
     TOTPDevice.objects.create(user=user, confirmed=True, name="authenticator")
@@ -175,7 +175,7 @@ def test_the_security_administrator_resets_a_lost_phone(
 
 
 def test_the_system_administrator_cannot_reset_a_second_factor(client, two_factor_enforced):
-    from .conftest import verified
+    from tests.security.conftest import verified
 
     user = officer()
     TOTPDevice.objects.create(user=user, confirmed=True, name="authenticator")
@@ -207,7 +207,7 @@ def test_full_width_digits_and_spaces_are_forgiven():
 
 
 def test_a_required_role_cannot_turn_it_off(client, two_factor_enforced):
-    from .conftest import verified
+    from tests.security.conftest import verified
 
     user = officer()
     verified(client, user)

@@ -1,0 +1,131 @@
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from bounty.bids import services as bid_services
+from bounty.models import Industry
+from review import verify_draw as algo
+from review.draw import services
+from review.draw.seats import declaration_record, seat_accept
+from review.models import Expert
+from tests.bounty.bids.helpers import complete_bid, team
+from tests.bounty.helpers import force_deadline, published
+from tests.factories import (
+    OrganizationFactory,
+    UserFactory,
+    bureau_officer,
+    member_of,
+    next_credit_code,
+)
+
+_codes = itertools.count(1)
+
+
+def make_expert(*, industry=None, employer_code=None, kind="technical", user=None, **extra):
+    industry = industry or Industry.objects.get(code="new-energy")
+    n = next(_codes)
+    expert = Expert.objects.create(
+        code=f"T{n:06d}",
+        name=f"专家{n}",
+        employer_name=f"单位{n}",
+        employer_code=employer_code or next_credit_code("12"),
+        title="senior",
+        expert_type=kind,
+        user=user,
+        email=f"expert{n}@example.cn",
+        **extra,
+    )
+    expert.industries.add(industry)
+    return expert
+
+
+def pool(n, **kwargs):
+    return [make_expert(**kwargs) for _ in range(n)]
+
+
+def closed_challenge_with_bids(n_bids=2):
+    officer = bureau_officer()
+    challenge = published(officer=officer)
+    bids = []
+    for _ in range(n_bids):
+        bid = complete_bid(challenge)
+        bid_services.bid_submit(bid=bid, by=bid.created_by)
+        bids.append(bid)
+    force_deadline(challenge, timezone.now() - timedelta(seconds=1))
+    return challenge, bids, officer
+
+
+def formal_check_done(challenge, officer, *, ineligible=()):
+    """Run the formal check of every submitted bid: eligible unless in ``ineligible``.
+    Panels see bids only after this (review.permissions.bid_open_to_panel)."""
+    from bounty.models import Bid, BidStatus
+
+    bid_services.formal_check_start(challenge=challenge, by=officer)
+    rejected = {b.pk for b in ineligible}
+    for bid in Bid.objects.filter(challenge=challenge, status=BidStatus.SUBMITTED).order_by("pk"):
+        bid_services.bid_formal_check(
+            bid=bid,
+            by=officer,
+            checklist=bid_services.auto_checklist(bid),
+            eligible=bid.pk not in rejected,
+            reasons="缺少承诺书" if bid.pk in rejected else "",
+        )
+    challenge.refresh_from_db()
+    return challenge
+
+
+def supervisor():
+    from accounts.models import Organization, OrganizationKind
+
+    bureau = Organization.objects.get(kind=OrganizationKind.BUREAU)
+    return member_of(bureau, "supervisor")
+
+
+def run_draw(challenge, officer, sup=None, *, params=None, public=""):
+    draw = services.draw_create(
+        challenge=challenge, by=officer, params=params, public_value_source=public
+    )
+    return complete_draw(draw, officer, sup, public=public)
+
+
+def complete_draw(draw, officer, sup=None, *, public=""):
+    """Commit, freeze and reveal an open draw: its panel is invited."""
+    sup = sup or supervisor()
+    services.draw_commit(
+        draw=draw, by=officer, party="bureau", commitment=algo.commitment("officer-secret")
+    )
+    services.draw_commit(
+        draw=draw, by=sup, party="supervisor", commitment=algo.commitment("supervisor-secret")
+    )
+    services.draw_freeze(draw=draw, by=officer)
+    services.draw_reveal(draw=draw, by=officer, party="bureau", secret="officer-secret")
+    draw = services.draw_reveal(draw=draw, by=sup, party="supervisor", secret="supervisor-secret")
+    if public:
+        draw = services.draw_set_public_value(draw=draw, by=officer, value="07 12 19 23 31 33 + 05")
+    draw.refresh_from_db()
+    return draw
+
+
+def run_panel(subject, officer, verdicts, *, comment="意见"):
+    """Draw a milestone or acceptance panel of ``len(verdicts)`` experts (pool made here),
+    have each accept, declare no conflict and give its verdict; returns the draw."""
+    from review.panels import services as panels
+
+    for _ in range(len(verdicts) + 2):
+        make_expert(user=UserFactory())
+    draw = panels.panel_draw_create(
+        subject=subject, by=officer, params={"size": len(verdicts), "alternates": 2}
+    )
+    draw = complete_draw(draw, officer)
+    seats = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank")
+    for seat, verdict in zip(seats, verdicts, strict=True):
+        user = seat.expert.user
+        seat_accept(seat=seat, by=user, undertaking=True)
+        declaration_record(seat=seat, by=user, bid=draw.project.bid, outcome="none")
+        if verdict is not None:
+            panels.panel_opinion_submit(seat=seat, by=user, verdict=verdict, comment=comment)
+    return draw
+
+
+__all__ = ["OrganizationFactory", "UserFactory", "team"]
