@@ -34,10 +34,9 @@ ADMIN_MODELS = frozenset(
 
 
 def second_factor_ok(request) -> bool:
-    user = request.user
-    if not settings.SECURITY["TWO_FACTOR_ENFORCED"]:
-        return True
-    return bool(getattr(user, "is_verified", lambda: False)())
+    from .sessions import is_verified
+
+    return not settings.SECURITY["TWO_FACTOR_ENFORCED"] or is_verified(request)
 
 
 class DutyAdminSite(admin.AdminSite):

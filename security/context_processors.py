@@ -9,8 +9,7 @@ def second_factor(request):
     pending = bool(
         user is not None
         and user.is_authenticated
-        and hasattr(user, "is_verified")
-        and not user.is_verified()
+        and not sessions.is_verified(request)
         and (request.session.get(sessions.NEEDS_OTP) or requires_second_factor(user))
     )
     return {"second_factor_pending": pending}

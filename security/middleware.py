@@ -14,7 +14,8 @@ OPEN_PREFIXES = ("/static/", "/healthz", "/accounts/logout/", "/accounts/languag
 
 
 class SecondFactorMiddleware:
-    """After django_otp's OTPMiddleware (which gives ``request.user.is_verified``)."""
+    """After the session and authentication middleware; verification is a session flag
+    (``sessions.VERIFIED``), so an ordinary request costs no query here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,7 +26,7 @@ class SecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()
+            and not sessions.is_verified(request)
             and (request.session.get(sessions.NEEDS_OTP) or requires_second_factor(user))
             and not self._is_open(request.path)
         ):

@@ -21,6 +21,10 @@ SEEN_AT = "_sec_seen_at"
 STAFF = "_sec_staff"
 NEEDS_OTP = "_sec_needs_otp"
 REPLACED = "_sec_replaced"
+# Set by the second step of the log-in (security.views), only there: the session data is
+# the server's, so no request can set it. Read instead of django-otp's is_verified(),
+# which looks the device up on every request; a reset of the device ends the sessions.
+VERIFIED = "_sec_verified"
 SEEN_GRANULARITY = 60  # seconds between two writes of the "last seen" time
 
 
@@ -35,6 +39,17 @@ def start(request, *, staff: bool, needs_otp: bool) -> None:
     request.session[SEEN_AT] = now
     request.session[STAFF] = staff
     request.session[NEEDS_OTP] = needs_otp
+
+
+def is_verified(request) -> bool:
+    return bool(getattr(request, "session", {}).get(VERIFIED))
+
+
+def mark_verified(request, device) -> None:
+    from django_otp import login as otp_login
+
+    otp_login(request, device)
+    request.session[VERIFIED] = True
 
 
 def replace_older_sessions(user, current_key) -> None:

@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 
 from accounts.exceptions import ActionRefused
 from audit.services import audit_record
 from common.views import paginate
 
-from . import twofactor
+from . import sessions, twofactor
 from .forms import CodeForm, EnrolForm
 from .models import LoginOutcome
 from .signals import record
@@ -35,7 +34,7 @@ def _is_locked(request, user) -> bool:
 def verify(request):
     """Second step of the log-in: a code from the authenticator or a recovery code."""
     user = request.user
-    if user.is_verified():
+    if sessions.is_verified(request):
         return redirect(_next(request))
     if not twofactor.has_second_factor(user):
         return redirect("security:setup")
@@ -43,7 +42,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify_code(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            sessions.mark_verified(request, device)
             record(user, LoginOutcome.VERIFIED, request)
             if device.name == twofactor.RECOVERY_DEVICE:
                 audit_record(actor=user, action="security.recovery_code_used", obj=user)
@@ -87,7 +86,7 @@ def verify(request):
 def setup(request):
     """Enrol an authenticator app: QR code (made here) + secret, confirmed by a code."""
     user = request.user
-    if twofactor.has_second_factor(user) and not user.is_verified():
+    if twofactor.has_second_factor(user) and not sessions.is_verified(request):
         return redirect("security:verify")  # replacing a device needs the current one
     device = twofactor.totp_start(user)
     form = EnrolForm(request.POST or None)
@@ -99,7 +98,7 @@ def setup(request):
         except ActionRefused as exc:
             form.add_error("code", exc.message)
         else:
-            otp_login(request, confirmed)
+            sessions.mark_verified(request, confirmed)
             record(user, LoginOutcome.VERIFIED, request)
             return render(
                 request,
@@ -137,7 +136,7 @@ def manage(request):
 @require_POST
 @login_required
 def recovery_codes(request):
-    if not request.user.is_verified():
+    if not sessions.is_verified(request):
         return redirect("security:verify")
     codes = twofactor.recovery_codes_regenerate(user=request.user)
     return render(request, "security/recovery_codes.html", {"codes": codes, "next": ""})
@@ -146,7 +145,7 @@ def recovery_codes(request):
 @require_POST
 @login_required
 def disable(request):
-    if not request.user.is_verified():
+    if not sessions.is_verified(request):
         return redirect("security:verify")
     try:
         twofactor.second_factor_disable(user=request.user)

@@ -60,7 +60,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "security.sessions.SessionPolicyMiddleware",  # idle/absolute time-outs, one staff session
     "security.middleware.SecondFactorMiddleware",  # officers and administrators: 2FA first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -18,6 +18,7 @@ def verified(client, user):
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session["_sec_verified"] = True
     session.save()
     return device
 
