@@ -229,7 +229,7 @@ class AuditEventAdmin(ExportMixin, DutyModelAdmin):
         (_("object"), lambda e: e.object_label),
         (_("from state"), lambda e: e.from_state),
         (_("to state"), lambda e: e.to_state),
-        ("hash", lambda e: e.hash),
+        (_("hash"), lambda e: e.hash),
     )
 
     def get_fields(self, request, obj=None):

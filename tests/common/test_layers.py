@@ -15,8 +15,6 @@ PACKAGES = [
     "documents", "review", "dashboard", "api", "opendata",
 ]  # fmt: skip
 
-pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter not installed")
-
 
 def _lint(root):
     return subprocess.run(
