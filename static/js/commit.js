@@ -52,9 +52,12 @@
       secret.value = randomSecret();
       target.value = sha256(secret.value);
     });
-    secret.addEventListener("input", function () {
+    function update() {
       var value = secret.value.trim();  // the server trims reveals the same way
       target.value = value ? sha256(value) : "";
-    });
+    }
+    secret.addEventListener("input", update);
+    // A secret typed (or restored by the browser) before this script ran still counts.
+    if (secret.value.trim()) { update(); }
   });
 })();

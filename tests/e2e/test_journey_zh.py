@@ -213,6 +213,8 @@ def test_zh_journey(journey, tmp_path):
     nav_inbox(as_sup)
     # (its Chinese text is in e2e-zh.json until the lead merges it into the catalogue)
     as_sup.locator("main").get_by_role("link", name=re.compile(title)).first.click()
+    expect(as_sup).to_have_url(re.compile(r"/review/draws/\d+/$"))
+    as_sup.wait_for_load_state()
     as_sup.get_by_label("您的秘密值（仅保存在本浏览器中，请自行记录）").fill("supervisor-secret-7")
     expect(as_sup.locator("[name=commitment]")).to_have_value(sha256_hex("supervisor-secret-7"))
     click(as_sup, "提交承诺值")
