@@ -118,6 +118,12 @@ class ChallengeSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True)
     clarifications = ClarificationSerializer(many=True, source="clarifications_shown")
     amendments = AmendmentSerializer(many=True)
+    details_withheld = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the challenge is restricted or confidential and the caller has "
+        "no access: problem, deliverable, eligibility, indicators, criteria, clarifications "
+        "and amendments are then empty; public_summary is what is public.",
+    )
 
     class Meta:
         model = Challenge
@@ -127,6 +133,9 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "status",
             "issuer",
             "industry",
+            "confidentiality",
+            "details_withheld",
+            "public_summary",
             "problem",
             "deliverable",
             "bounty_total",
@@ -140,7 +149,6 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "max_consortium_members",
             "ip_terms",
             "ip_terms_detail",
-            "confidentiality",
             "contact_name",
             "contact_phone",
             "contact_email",
@@ -150,6 +158,14 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "clarifications",
             "amendments",
         )
+
+    WITHHELD = {"problem": "", "deliverable": "", "eligibility": "", "indicators": []}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if getattr(instance, "details_withheld", False):
+            data.update(self.WITHHELD, criteria=[], clarifications=[], amendments=[])
+        return data
 
 
 class WinnerSerializer(serializers.ModelSerializer):
@@ -266,8 +282,13 @@ class MilestoneRowSerializer(serializers.Serializer):
 
 
 class BudgetRowSerializer(serializers.Serializer):
+    """One budget line in the 2021 subjects; ``amount`` (read-only) is the sum of the
+    government (财政) and self-raised (自筹) columns."""
+
     category = serializers.ChoiceField(choices=BudgetLine.Category.choices)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    government_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    self_raised_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 

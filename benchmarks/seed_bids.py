@@ -170,10 +170,10 @@ def _proposal(rng):
 
 
 BUDGET_CATEGORIES = [
-    BudgetLine.Category.MATERIALS,
+    BudgetLine.Category.OPERATING,
     BudgetLine.Category.EQUIPMENT,
-    BudgetLine.Category.TESTING,
-    BudgetLine.Category.PERSONNEL,
+    BudgetLine.Category.LABOUR,
+    BudgetLine.Category.INDIRECT,
 ]
 
 
@@ -454,7 +454,12 @@ def _list_bids(rng, challenge, leads, pis, officer, *, ref="L", members=None, pr
             ),
         ]
         lines = [
-            BudgetLine(bid=bid, position=p, category=category, amount=Decimal(rng.randint(20, 300)))
+            BudgetLine(
+                bid=bid,
+                position=p,
+                category=category,
+                government_amount=Decimal(rng.randint(20, 300)),
+            )
             for p, category in enumerate(BUDGET_CATEGORIES[: rng.randint(2, 4)])
         ]
         budget += lines
@@ -601,8 +606,12 @@ def _complete_draft(rng, challenge, indicators, user, lead, *, members):
             },
         ],
         budget=[
-            {"category": "materials", "amount": Decimal(300), "note": ""},
-            {"category": "testing", "amount": Decimal(100), "note": ""},
+            {
+                "category": "operating",
+                "government_amount": challenge.team_share() or Decimal(300),
+                "self_raised_amount": Decimal(0),
+                "note": "",
+            },
         ],
         exclusions=[],
     )

@@ -183,7 +183,7 @@ def seed_challenges(*, issuers, officer, teams=()):
             "eligibility": "在中国境内注册的高校、科研院所、新型研发机构或企业，可组成联合体。",
             "consortium_allowed": True,
             "max_consortium_members": 4,
-            "winners_allowed": 2 if "RV" in title else 1,
+            **horse_race_money(total, 2 if "RV" in title else 1),
             "ip_terms": "shared",
             "confidentiality": "public",
             "contact_name": user.full_name,
@@ -259,6 +259,51 @@ def _advance(challenge, state, issuer, officer, teams, slot):
             # bids[2] waits for the officer's formal check.
 
 
+CENT = Decimal("0.01")
+# The demo's budget by subject (the 2021 subjects): indirect costs 10 % of the share, far
+# within the cap on the direct costs.
+DEMO_SUBJECTS = (
+    ("equipment", Decimal("0.40"), "关键工艺与测试设备"),
+    ("operating", Decimal("0.35"), "材料、测试化验、差旅会议"),
+    ("labour", Decimal("0.15"), "研究生与临聘人员劳务、专家咨询"),
+    ("indirect", None, "依托单位管理与绩效支出"),
+)
+
+
+def horse_race_money(total, winners):
+    """The challenge's winners and, for a horse race, its declared money: each parallel team
+    gets 40 % of the bounty, the rest continues to the survivor(s)."""
+    if winners <= 1:
+        return {"winners_allowed": winners}
+    share = (total * Decimal("0.4")).quantize(CENT)
+    return {
+        "winners_allowed": winners,
+        "parallel_share": share,
+        "continuation_amount": total - share * winners,
+    }
+
+
+def demo_budget(challenge):
+    """Budget lines adding up exactly to the team share (DOMAIN §3), each split between the
+    government (财政) and self-raised (自筹) columns in the challenge's funding ratio."""
+    share = challenge.team_share()
+    ratio = challenge.government_funds / challenge.bounty_total
+    lines, given = [], Decimal("0")
+    for category, part, note in DEMO_SUBJECTS:
+        amount = share - given if part is None else (share * part).quantize(CENT)
+        given += amount
+        government = (amount * ratio).quantize(CENT)
+        lines.append(
+            {
+                "category": category,
+                "government_amount": government,
+                "self_raised_amount": amount - government,
+                "note": note,
+            }
+        )
+    return lines
+
+
 PLAN_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -309,10 +354,7 @@ def _demo_bid(challenge, user, org, *, submit, partner=None):
                 "tranche_share": Decimal("60"),
             },
         ],
-        budget=[
-            {"category": "equipment", "amount": Decimal("120"), "note": ""},
-            {"category": "materials", "amount": Decimal("80"), "note": ""},
-        ],
+        budget=demo_budget(challenge),
         exclusions=[],
     )
     bid_services.attachment_add(

@@ -2,6 +2,7 @@
 callers that want one import. Each model lives in its sub-domain: ``challenges/``,
 ``bids/``, ``projects/``."""
 
+from bounty.bids.defaults import SigningDefault
 from bounty.bids.models import (
     ACTIVE_BID_STATUSES,
     COMMITTED_BID_STATUSES,
@@ -18,6 +19,7 @@ from bounty.bids.models import (
     Milestone,
     TeamMember,
 )
+from bounty.challenges.access import AccessRequest, AccessStatus, NdaAcceptance
 from bounty.challenges.models import (
     Amendment,
     Challenge,
@@ -58,6 +60,8 @@ __all__ = [
     "OPEN_MILESTONE",
     "PUBLIC_STATUSES",
     "RUNNING",
+    "AccessRequest",
+    "AccessStatus",
     "Amendment",
     "Attachment",
     "Bid",
@@ -84,6 +88,7 @@ __all__ = [
     "MilestoneAssessment",
     "MilestoneReport",
     "MilestoneStatus",
+    "NdaAcceptance",
     "Project",
     "ProjectMilestone",
     "ProjectStatus",
@@ -91,6 +96,7 @@ __all__ = [
     "ReportAttachment",
     "RubricCriterion",
     "SanctionScope",
+    "SigningDefault",
     "TeamMember",
     "TerminationOutcome",
     "Tranche",

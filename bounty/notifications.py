@@ -154,3 +154,25 @@ register(
     title=_("Mid-term review: %(title)s"),
     body=_("The mid-term review of “%(title)s” concluded: %(result)s."),
 )
+# Restricted and confidential challenges (bounty/challenges/access_services.py).
+register(
+    "challenge.access_requested",
+    title=_("Access requested: %(title)s"),
+    body=_(
+        "%(organization)s asks to read the confidential challenge “%(title)s”. "
+        "Admit or refuse the request on the challenge page."
+    ),
+)
+register(
+    "challenge.access_admitted",
+    title=_("Access admitted: %(title)s"),
+    body=_(
+        "The issuer admitted your organisation to the confidential challenge “%(title)s”. "
+        "Accept the NDA on the challenge page to read the details."
+    ),
+)
+register(
+    "challenge.access_refused",
+    title=_("Access refused: %(title)s"),
+    body=_("The issuer refused your request to read “%(title)s”: %(reason)s"),
+)

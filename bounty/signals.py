@@ -12,3 +12,8 @@ bid_submitted = Signal()
 # Sent inside the award's transaction with ``project`` when a winning bid's project is
 # created. The documents app prepares the contract here.
 project_created = Signal()
+
+# Sent inside a horse-race elimination's transaction with ``eliminated`` (the project),
+# ``survivors`` (dicts: project, amount, parts, tranches), ``total``, ``reason`` and ``by``.
+# The documents app writes each survivor's supplementary agreement (补充协议) here.
+continuation_awarded = Signal()

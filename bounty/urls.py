@@ -2,7 +2,7 @@ from django.urls import path
 
 from bounty.bids import views as bid_views
 from bounty.board import views as board_views
-from bounty.challenges import views
+from bounty.challenges import access_views, views
 from bounty.projects import views as project_views
 
 app_name = "bounty"
@@ -27,6 +27,14 @@ urlpatterns = [
         "challenges/<str:ocid>/answer/<int:pk>/",
         views.clarification_answer,
         name="clarification_answer",
+    ),
+    # Restricted and confidential challenges: the NDA, access requests, the issuer's decision.
+    path("challenges/<str:ocid>/nda/", access_views.challenge_nda, name="challenge_nda"),
+    path("challenges/<str:ocid>/access/", access_views.access_request, name="access_request"),
+    path(
+        "challenges/<str:ocid>/access/<int:pk>/",
+        access_views.access_decide,
+        name="access_decide",
     ),
     # Bids (sealed until the deadline; see permissions.py).
     path("my/bids/", bid_views.my_bids, name="my_bids"),

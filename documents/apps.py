@@ -8,13 +8,17 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from audit.admin import HIDDEN_EVENTS
-        from bounty.signals import project_created
+        from bounty.signals import continuation_awarded, project_created
 
         from . import notifications  # noqa: F401  (notification kinds)
         from .contracts import on_project_created
         from .permissions import receipt_audit_events
         from .sources import register_builtin
+        from .supplements import on_continuation_awarded
 
         register_builtin()
         HIDDEN_EVENTS.append(receipt_audit_events)
         project_created.connect(on_project_created, dispatch_uid="documents.contract_prepare")
+        continuation_awarded.connect(
+            on_continuation_awarded, dispatch_uid="documents.supplement_request"
+        )

@@ -24,6 +24,7 @@ from notifications.services import notify
 
 from . import permissions as perms
 from .capital import capital_wan
+from .contract_money import budget_snapshot, contract_city, dispute_body, team_funding
 from .models import (
     CONTRACT_KINDS,
     SIGNING_ORDER,
@@ -59,8 +60,8 @@ def contract_prepare(*, project, by=None) -> Contract:
         number=f"HT-{today.year}-{project.pk:06d}",
         start_date=today,
         first_payment_percent=Decimal(str(settings.JIEBANG["FIRST_PAYMENT_PERCENT"])),
-        dispute_body=settings.JIEBANG["DISPUTE_BODY"],
-        sign_place=settings.JIEBANG["CONTRACT_CITY"],
+        dispute_body=dispute_body(),
+        sign_place=contract_city(),
     )
     audit_record(actor=by, action="contract.create", obj=contract, to_state=contract.status)
     _generate(contract, by=by)
@@ -235,9 +236,7 @@ def contract_snapshot(contract) -> dict:
     )
     challenge = bid.challenge
     with translation.override("zh-hans"):
-        winners = max(Project.objects.filter(challenge=challenge).count(), 1)
-        enterprise = _q(challenge.enterprise_funds / winners)
-        government = _q(challenge.government_funds / winners)
+        enterprise, government = team_funding(challenge)
         start = contract.start_date
         milestones = list(bid.milestones.all())
         tranches = payment_schedule(
@@ -254,7 +253,7 @@ def contract_snapshot(contract) -> dict:
             "contract": {
                 "number": contract.number,
                 "task_book_number": series_code(DocumentKind.TASK_BOOK, contract.number),
-                "city": settings.JIEBANG["CONTRACT_CITY"],
+                "city": contract_city(),
                 "sign_place": contract.sign_place,
                 "start_date": cn_date(start),
                 "end_date": cn_date(add_months(start, challenge.period_months)),
@@ -344,24 +343,7 @@ def contract_snapshot(contract) -> dict:
                 "first_payment_capital": tranches[0]["amount_capital"],
             },
             "tranches": tranches,
-            "budget": {
-                "lump_sum": bid.lump_sum,
-                "total": _amount(
-                    bid.lump_sum_amount
-                    if bid.lump_sum
-                    else sum((b.amount for b in bid.budget_lines.all()), Decimal(0))
-                ),
-                "lines": []
-                if bid.lump_sum
-                else [
-                    {
-                        "category": str(b.get_category_display()),
-                        "amount": _amount(b.amount),
-                        "note": b.note,
-                    }
-                    for b in bid.budget_lines.all()
-                ],
-            },
+            "budget": budget_snapshot(bid, funding_total=enterprise + government),
         }
 
 

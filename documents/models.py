@@ -25,6 +25,8 @@ class DocumentKind(models.TextChoices):
     NOTICE = "notice", _("Public notice")
     # The public notice of a project's acceptance result.
     ACCEPTANCE = "acceptance", _("Acceptance result notice")
+    # 赛马制: the amendment giving the continuation funds to a surviving team.
+    SUPPLEMENT = "supplement", _("Supplementary agreement")
 
 
 # The short code each kind puts in its document numbers.
@@ -36,6 +38,7 @@ KIND_CODES = {
     DocumentKind.DRAW_RECORD: "CQ",
     DocumentKind.NOTICE: "GS",
     DocumentKind.ACCEPTANCE: "YS",
+    DocumentKind.SUPPLEMENT: "BC",
 }
 CONTRACT_KINDS = (DocumentKind.TASK_BOOK, DocumentKind.TRI_PARTY)
 
@@ -222,6 +225,8 @@ class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
     SIGNING = "signing", _("Being signed")
     SIGNED = "signed", _("Signed")
+    # The team let the signing deadline pass; kept, never deleted (review/award/exits.py).
+    VOID = "void", _("Void (not signed in time)")
 
 
 class Party(models.TextChoices):
@@ -277,6 +282,14 @@ class Contract(FSMModelMixin, models.Model):
     @transition(field=status, source=ContractStatus.SIGNING, target=ContractStatus.SIGNED)
     def complete(self, *, at):
         self.signed_at = at
+
+    @transition(
+        field=status,
+        source=[ContractStatus.DRAFT, ContractStatus.SIGNING],
+        target=ContractStatus.VOID,
+    )
+    def void(self):
+        """The signing deadline passed without the team's signature."""
 
     def current_documents(self, documents=None):
         """The newest version of each contract document (any status), in kind order; from

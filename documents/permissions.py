@@ -36,7 +36,9 @@ def can_manage_contract(user, contract) -> bool:
 
 
 def can_sign(user, contract, party) -> bool:
-    return contract.status != ContractStatus.SIGNED and party in party_of(user, contract)
+    return contract.status in (ContractStatus.DRAFT, ContractStatus.SIGNING) and party in party_of(
+        user, contract
+    )
 
 
 def can_view_receipt(user, version) -> bool:
@@ -59,6 +61,7 @@ def can_read_acceptance_notice(user, project) -> bool:
 READERS = {
     DocumentKind.RECEIPT: can_view_receipt,
     DocumentKind.ACCEPTANCE: can_read_acceptance_notice,
+    DocumentKind.SUPPLEMENT: can_view_contract,  # its subject is the survivor's contract
 }
 
 

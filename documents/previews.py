@@ -48,8 +48,13 @@ def sample_for(kind, *, template_version=0) -> dict:
     """Sample data of a kind (contracts and receipts have their own; the other kinds are
     previewed with the contract sample, which their templates ignore)."""
     from .sample import sample_snapshot
+    from .supplements import sample_supplement
 
-    samples = {DocumentKind.RECEIPT: sample_receipt, DocumentKind.ACCEPTANCE: sample_acceptance}
+    samples = {
+        DocumentKind.RECEIPT: sample_receipt,
+        DocumentKind.ACCEPTANCE: sample_acceptance,
+        DocumentKind.SUPPLEMENT: sample_supplement,
+    }
     snapshot = samples.get(kind, sample_snapshot)()
     snapshot["doc"] = doc_meta(
         kind=kind,

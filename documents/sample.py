@@ -11,8 +11,8 @@ The figures add up as the contract service computes them: total 1200 万元 =
 enterprise 700 + government 500; the first payment (首付款) is 60 % of the government
 share (300, on signing); the milestones' ``tranche_share`` (30/30/20/20, adding up to
 100 %) split the remaining 900 (enterprise 700 + government 200) into the four later
-tranches, each due on its milestone's date (start + ``due_month``); the budget lines sum
-to the total.
+tranches, each due on its milestone's date (start + ``due_month``); the budget lines (the
+2021 subjects, 财政 500 + 自筹 700) sum to the total.
 """
 
 import copy
@@ -247,28 +247,36 @@ _TRANCHES = [
 _BUDGET_LINES = [
     {
         "category": "设备费",
+        "subject": "equipment",
+        "government": "160.0000",
+        "self_raised": "220.0000",
         "amount": "380.0000",
         "note": "红外对准相机、精密运动平台等关键部件购置与试制",
     },
     {
-        "category": "材料费",
-        "amount": "280.0000",
-        "note": "12英寸工艺验证晶圆、键合材料及腔体结构件",
-    },
-    {"category": "测试化验加工费", "amount": "160.0000", "note": "第三方检测、超声扫描及精密加工"},
-    {
-        "category": "差旅费、会议费、国际合作与交流费",
-        "amount": "30.0000",
-        "note": "产线验证差旅及技术研讨",
+        "category": "业务费",
+        "subject": "operating",
+        "government": "205.0000",
+        "self_raised": "290.0000",
+        "amount": "495.0000",
+        "note": "工艺验证晶圆与键合材料、第三方检测与精密加工、差旅会议、专利事务",
     },
     {
-        "category": "出版/文献/信息传播/知识产权事务费",
-        "amount": "25.0000",
-        "note": "专利申请与维护",
+        "category": "劳务费",
+        "subject": "labour",
+        "government": "70.0000",
+        "self_raised": "95.0000",
+        "amount": "165.0000",
+        "note": "研究生及项目聘用人员劳务、专家咨询",
     },
-    {"category": "劳务费", "amount": "150.0000", "note": "研究生及项目聘用人员劳务"},
-    {"category": "专家咨询费", "amount": "15.0000", "note": "方案评审及阶段评估咨询"},
-    {"category": "间接费用", "amount": "160.0000", "note": "由乙方统筹管理使用"},
+    {
+        "category": "间接费用",
+        "subject": "indirect",
+        "government": "65.0000",
+        "self_raised": "95.0000",
+        "amount": "160.0000",
+        "note": "由乙方统筹管理使用",
+    },
 ]
 
 
@@ -341,7 +349,10 @@ def sample_snapshot(kind="task_book", *, lump_sum=False, horse_race=True):
             "budget": {
                 "lump_sum": lump_sum,
                 "total": "1200.0000",
+                "government": "" if lump_sum else "500.0000",
+                "self_raised": "" if lump_sum else "700.0000",
                 "lines": [] if lump_sum else _BUDGET_LINES,
+                "reconciles": True,
             },
         }
     )

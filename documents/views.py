@@ -80,7 +80,9 @@ def _contract_context(request, contract, *, terms_form=None, sign_form=None):
         ],
         "turn": turn,
         "turn_label": Party(turn).label if turn else "",
-        "can_sign_now": turn in parties and all(d.is_ready for d in current),
+        "can_sign_now": turn in parties
+        and all(d.is_ready for d in current)
+        and any(perms.can_sign(request.user, contract, p) for p in parties),
         "can_manage": can_manage,
         "terms_form": terms_form or (ContractTermsForm(instance=contract) if can_manage else None),
         "sign_form": sign_form or SignForm(),

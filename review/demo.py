@@ -149,7 +149,7 @@ def seed_review_demos(context):
     from accounts.services import membership_add
     from bounty.bids import services as bid_services
     from bounty.challenges import services as bounty_services
-    from bounty.demo import PLAN_PDF
+    from bounty.demo import PLAN_PDF, demo_budget, horse_race_money
     from review.award import services as award
     from review.scoring import services as scoring
 
@@ -170,11 +170,11 @@ def seed_review_demos(context):
             "enterprise_funds": Decimal("400"),
             "government_funds": Decimal("200"),
             "period_months": 18,
-            "bid_deadline": timezone.now() + timedelta(days=30),
+            "bid_deadline": timezone.now() + timedelta(days=35),
             "eligibility": "高校、科研院所或企业",
             "ip_terms": "shared",
             "contact_name": issuer.full_name,
-            "winners_allowed": 2 if title in HORSE_RACES else 1,
+            **horse_race_money(Decimal("600"), 2 if title in HORSE_RACES else 1),
         }
         rows = [
             {
@@ -229,7 +229,7 @@ def seed_review_demos(context):
                         "tranche_share": Decimal("50"),
                     },
                 ],
-                budget=[{"category": "materials", "amount": Decimal("200"), "note": ""}],
+                budget=demo_budget(challenge),
             )
             bid_services.attachment_add(
                 bid=bid, by=user, upload=SimpleUploadedFile("方案.pdf", PLAN_PDF), kind="plan"

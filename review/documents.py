@@ -99,6 +99,10 @@ def notice_source(challenge):
                 "ends": beijing_time(challenge.notice_ends_at, NOTICE_TIME),
                 "winners": [{"lead": b.lead.name, "reference": b.reference} for b in winners],
                 "bureau": bureau.name if bureau else "",
+                # Where objections go, on paper, by e-mail or by phone (bureau settings).
+                "office": settings.JIEBANG["NOTICE_OFFICE"],
+                "phone": settings.JIEBANG["NOTICE_PHONE"],
+                "address": settings.JIEBANG["NOTICE_ADDRESS"],
             }
         },
     }

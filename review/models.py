@@ -292,7 +292,7 @@ class SeatStatus(models.TextChoices):
     CONFLICTED = "conflicted", _("Replaced after a declared conflict")
 
 
-class Seat(models.Model):
+class Seat(FSMModelMixin, models.Model):
     """One drawn expert: on the panel (in order) or an alternate (in order)."""
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="seats")
@@ -303,7 +303,9 @@ class Seat(models.Model):
     replaces = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
-    status = models.CharField(max_length=20, choices=SeatStatus.choices, default=SeatStatus.WAITING)
+    status = FSMField(
+        max_length=20, choices=SeatStatus.choices, default=SeatStatus.WAITING, protected=True
+    )
     invited_at = models.DateTimeField(null=True, blank=True)
     respond_by = models.DateTimeField(null=True, blank=True, db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -321,6 +323,29 @@ class Seat(models.Model):
 
     def get_absolute_url(self):
         return reverse("review:invitation", args=[self.pk])
+
+    # The seat's answer (review/draw/seats.py). A declined, expired or conflicted seat is
+    # replaced by the next fitting alternate (``replaces``), which is invited in its turn.
+
+    @transition(field=status, source=SeatStatus.WAITING, target=SeatStatus.INVITED)
+    def invite(self, *, at, respond_by):
+        self.invited_at, self.respond_by, self.on_panel = at, respond_by, True
+
+    @transition(field=status, source=SeatStatus.INVITED, target=SeatStatus.ACCEPTED)
+    def accept(self, *, at):
+        self.responded_at = self.undertaking_signed_at = at
+
+    @transition(field=status, source=SeatStatus.INVITED, target=SeatStatus.DECLINED)
+    def decline(self, *, at, reason=""):
+        self.responded_at, self.decline_reason = at, (reason or "")[:300]
+
+    @transition(field=status, source=SeatStatus.INVITED, target=SeatStatus.EXPIRED)
+    def expire(self):
+        pass
+
+    @transition(field=status, source=SeatStatus.ACCEPTED, target=SeatStatus.CONFLICTED)
+    def mark_conflicted(self):
+        """A declared conflict, or a potential one the bureau excluded."""
 
 
 class Declaration(models.Model):
@@ -355,7 +380,7 @@ class Declaration(models.Model):
         )
 
 
-class ScoreSheet(models.Model):
+class ScoreSheet(FSMModelMixin, models.Model):
     """One expert's scores for one bid. Submitted sheets are locked; one revision round
     (with a reason) is allowed for bids flagged for a wide spread."""
 
@@ -365,7 +390,7 @@ class ScoreSheet(models.Model):
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="sheets")
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="score_sheets")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     revised_at = models.DateTimeField(null=True, blank=True)
     revision_reason = models.TextField(blank=True)
@@ -379,6 +404,11 @@ class ScoreSheet(models.Model):
 
     def __str__(self):
         return f"{self.seat} / {self.bid}"
+
+    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
+    def submit(self, *, at):
+        """Locked from then on (one revision round changes scores, not the state)."""
+        self.submitted_at = at
 
 
 class Score(models.Model):
@@ -397,53 +427,6 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {self.value}"
-
-
-def objection_upload_to(instance, filename):
-    import secrets as _secrets
-
-    return f"objections/{instance.challenge_id}/{_secrets.token_hex(16)}"
-
-
-class Objection(models.Model):
-    """A real-name objection (异议) during the public notice. The objector's identity is
-    visible to the bureau only; an open objection freezes the award."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        UPHELD = "upheld", _("Upheld")
-        DISMISSED = "dismissed", _("Dismissed")
-
-    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="objections")
-    bid = models.ForeignKey(
-        Bid,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="objections",
-        verbose_name=_("bid concerned"),
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("objection"))
-    evidence = models.FileField(_("evidence"), upload_to=objection_upload_to)
-    evidence_name = models.CharField(max_length=255)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
-    decision_reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("objection")
-        verbose_name_plural = _("objections")
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return f"{self.challenge.ocid} objection {self.pk}"
 
 
 class PanelReport(models.Model):
@@ -534,3 +517,7 @@ class PanelOpinion(models.Model):
 
     def __str__(self):
         return f"{self.seat} / {self.verdict}"
+
+
+from review.award.models import AwardDecline, AwardReminder  # noqa: E402, F401
+from review.award.objection_models import Objection, objection_upload_to  # noqa: E402, F401

@@ -80,3 +80,5 @@ register(
     ),
     labels={"purpose": DrawPurpose.choices},
 )
+
+from review.award import notifications as _award_exits  # noqa: E402, F401  (the exits' kinds)

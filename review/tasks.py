@@ -18,3 +18,10 @@ def award_due_challenges():
     from review.award.services import awards_due
 
     return awards_due()
+
+
+def award_deadlines():
+    """Scheduled daily: the proposal and signing deadline reminders."""
+    from review.award.deadlines import award_deadlines_run
+
+    return award_deadlines_run()

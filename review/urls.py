@@ -1,5 +1,6 @@
 from django.urls import path
 
+from review.award import exit_views
 from review.award import views as award_views
 from review.draw import views as draw_views
 from review.pool import views as pool_views
@@ -32,6 +33,8 @@ urlpatterns = [
     path("invitations/<int:pk>/submit/", scoring_views.scores_submit, name="scores_submit"),
     path("challenges/<str:ocid>/ranking/", scoring_views.ranking, name="ranking"),
     path("challenges/<str:ocid>/award/", award_views.award_step, name="award_step"),
+    path("challenges/<str:ocid>/award/exit/", exit_views.award_exit, name="award_exit"),
+    path("challenges/<str:ocid>/signing/", exit_views.signing_page, name="signing"),
     path("notices/", award_views.notices, name="notices"),
     path("feedback/<str:reference>/", award_views.feedback, name="feedback"),
     path("notices/<str:ocid>/", award_views.notice, name="notice"),

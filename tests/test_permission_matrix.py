@@ -235,6 +235,23 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         C(kw(ocid="closed.ocid"), PUBLIC, label="deadline passed"),
         C(kw(ocid="awarded.ocid"), PUBLIC, label="awarded"),
     ),
+    # Restricted / confidential challenges only (the world's are public: 404 for everyone;
+    # the levels themselves: tests/bounty/challenges/test_confidentiality.py).
+    "bounty:challenge_nda": (
+        C(kw(ocid="open.ocid"), NOBODY, label="public challenge", unknown={"ocid": "x"}),
+        C(kw(ocid="draft.ocid"), NOBODY, label="draft"),
+    ),
+    "bounty:access_request": (
+        P(kw(ocid="open.ocid"), NOBODY, {"reason": "x"}, label="public challenge"),
+    ),
+    "bounty:access_decide": (
+        P(
+            lambda w: {"ocid": w.open.ocid, "pk": NO_SUCH},
+            NOBODY,
+            {"decision": "admit"},
+            label="no such request",
+        ),
+    ),
     # --- Bids: sealed until the deadline -------------------------------------------------
     "bounty:my_bids": (C({}, BIDDERS),),
     "bounty:bid_start": (
@@ -434,6 +451,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "review:award_step": (
         P(kw(ocid="closed.ocid"), {"bureau", "issuer"}, {"step": "start_review"}),
     ),
+    # 流榜 on the issuer's request, the bureau's decision after the proposal deadline.
+    "review:award_exit": (
+        P(
+            kw(ocid="closed.ocid"),
+            {"bureau", "issuer"},
+            {"action": "decline_request", "reason": "x"},
+            unknown={"ocid": "x"},
+        ),
+    ),
+    # The winners' signing deadlines, 递补 or re-publication: the bureau only.
+    "review:signing": (C(kw(ocid="awarded.ocid"), BUREAU, unknown={"ocid": "x"}),),
     # Feedback: the team, once the challenge is decided.
     "review:feedback": (
         C(kw(reference="won_bid.reference"), {"bidder"}, unknown={"reference": "B-x"}),

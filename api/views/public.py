@@ -17,6 +17,7 @@ from api.permissions import Authenticated, TokenScope
 from bounty import permissions as bounty_perms
 from bounty.board.forms import BOARD_STATUS_CHOICES, SORT_CHOICES
 from bounty.board.selectors import challenge_board, challenge_list_for_bureau
+from bounty.challenges.access_rules import sees_details
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Industry
 from common.views import get_visible_or_404
 from documents.services import verify_hash
@@ -101,7 +102,10 @@ def _challenge_qs():
 
 class ChallengeDetail(APIView):
     """One challenge with its indicators, rubric, clarifications (never the asker) and
-    amendment history. Drafts and the like: their issuer and the bureau only (else 404)."""
+    amendment history. Drafts and the like: their issuer and the bureau only (else 404).
+    A restricted or confidential challenge (``confidentiality``) shows only its public part
+    (``details_withheld`` true, ``public_summary``) to a caller without access: the web's
+    NDA and, when confidential, the issuer's admission."""
 
     @extend_schema(responses=s.ChallengeSerializer)
     def get(self, request, ocid):
@@ -113,7 +117,9 @@ class ChallengeDetail(APIView):
         if not bounty_perms.can_answer_question(user, challenge):
             mine = Q(asked_by=user) if user.is_authenticated else Q(pk__in=[])
             clarifications = clarifications.filter(Q(answered_at__isnull=False) | mine)
-        challenge.clarifications_shown = list(clarifications)
+        # Restricted / confidential: only the public part unless the caller has access.
+        challenge.details_withheld = not sees_details(user, challenge)
+        challenge.clarifications_shown = [] if challenge.details_withheld else list(clarifications)
         return Response(s.ChallengeSerializer(challenge).data)
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.credit_code import normalize_credit_code, validate_credit_code
 from accounts.models import User
+from bounty.bids.budget import lump_sum_refusal
 from bounty.bids.rules import milestone_shares_error
 from bounty.bids.services import ATTACHMENT_KINDS
 from bounty.challenges.forms import _RowsFormSet
@@ -68,8 +71,17 @@ class BidForm(forms.ModelForm):
             )
         return user
 
+    @property
+    def lump_sum_allowed(self):
+        """包干制 is the bureau's decision per challenge (set at vetting)."""
+        return self.instance.challenge.lump_sum_allowed
+
     def clean(self):
         data = super().clean()
+        if not self.lump_sum_allowed:
+            if data.get("lump_sum"):
+                self.add_error("lump_sum", lump_sum_refusal(self.instance.challenge))
+            data.update(lump_sum=False, lump_sum_amount=None, pi_commitment=False)
         if data.get("lump_sum") and data.get("lump_sum_amount") in (None, ""):
             self.add_error("lump_sum_amount", _("Give the lump sum."))
         return data
@@ -120,14 +132,37 @@ class MilestoneForm(forms.Form):
 
 class BudgetForm(forms.Form):
     category = forms.ChoiceField(
-        label=_("Category"),
+        label=_("Subject"),
         choices=BudgetLine.Category.choices,
         initial=BudgetLine.Category.EQUIPMENT,
     )
-    amount = forms.DecimalField(
-        label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0.01
+    government_amount = forms.DecimalField(
+        label=_("Government funds (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    self_raised_amount = forms.DecimalField(
+        label=_("Self-raised funds (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        for column in ("government_amount", "self_raised_amount"):
+            if column in data and data[column] is None:
+                data[column] = Decimal("0")
+        total = (data.get("government_amount") or 0) + (data.get("self_raised_amount") or 0)
+        if not self.errors and total <= 0:
+            self.add_error(
+                "government_amount", _("Give the line's government or self-raised amount.")
+            )
+        return data
 
 
 class ExclusionForm(forms.Form):
@@ -226,10 +261,15 @@ class FormalCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # Items the system computes: shown, never ticked by the officer.
+    COMPUTED = ("indicators",)
+
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in items:
-            self.fields[f"item_{key}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"item_{key}"] = forms.BooleanField(
+                label=label, required=False, disabled=key in self.COMPUTED
+            )
 
     def clean(self):
         data = super().clean()

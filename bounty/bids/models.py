@@ -30,6 +30,8 @@ class BidStatus(models.TextChoices):
     WINNER = "winner", _("Winner")
     NOT_SELECTED = "not_selected", _("Not selected")
     DISQUALIFIED = "disqualified", _("Disqualified")
+    # The winner let the contract's signing deadline pass (review/award/exits.py).
+    DEFAULTED = "defaulted", _("Did not sign the contract")
 
 
 # A bid that still counts towards the one-per-lead-unit and per-person limits.
@@ -211,6 +213,15 @@ class Bid(FSMModelMixin, models.Model):
     def lose(self):
         pass
 
+    @transition(field=status, source=BidStatus.WINNER, target=BidStatus.DEFAULTED)
+    def default_on_signing(self, *, note):
+        """The team did not sign the contract in time (review/award/exits.py)."""
+        self.status_note = note
+
+    @transition(field=status, source=BidStatus.NOT_SELECTED, target=BidStatus.PROPOSED_WINNER)
+    def substitute(self):
+        """递补: the next passing bid replaces a winner that did not sign."""
+
     @transition(
         field=status,
         source=[BidStatus.IN_REVIEW, BidStatus.PROPOSED_WINNER],
@@ -311,24 +322,40 @@ class Milestone(models.Model):
 
 
 class BudgetLine(models.Model):
+    """One line of the bid's budget in the 2021 subjects (国办发〔2021〕32号): three direct
+    subjects and the indirect costs, each split into 财政 (government) and 自筹 (self-raised,
+    the enterprise part) columns; ``amount`` is always their sum."""
+
     class Category(models.TextChoices):
-        EQUIPMENT = "equipment", _("Equipment")
-        MATERIALS = "materials", _("Materials")
-        TESTING = "testing", _("Testing and processing")
-        PERSONNEL = "personnel", _("Personnel")
-        TRAVEL = "travel", _("Travel, meetings and cooperation")
-        IP = "ip", _("Publication, documentation and IP")
-        EXPERTS = "experts", _("Expert consultation")
-        INDIRECT = "indirect", _("Indirect costs")
-        OTHER = "other", _("Other")
+        EQUIPMENT = "equipment", _("Equipment (设备费)")
+        OPERATING = "operating", _("Operating costs (业务费)")
+        LABOUR = "labour", _("Labour (劳务费)")
+        INDIRECT = "indirect", _("Indirect costs (间接费用)")
+
+    DIRECT = (Category.EQUIPMENT, Category.OPERATING, Category.LABOUR)
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("subject"), max_length=20, choices=Category.choices)
+    government_amount = models.DecimalField(
+        _("government funds (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    self_raised_amount = models.DecimalField(
+        _("self-raised funds (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     amount = models.DecimalField(
         _("amount (10k yuan)"),
         max_digits=12,
         decimal_places=2,
+        editable=False,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -336,8 +363,24 @@ class BudgetLine(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new line (bulk_create included) gets its total from the two columns.
+        if self.__dict__.get("amount") is None:
+            self._set_amount()
+
     def __str__(self):
         return f"{self.get_category_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        self._set_amount()
+        super().save(*args, **kwargs)
+
+    def _set_amount(self):
+        values = self.__dict__
+        self.amount = (values.get("government_amount") or Decimal("0")) + (
+            values.get("self_raised_amount") or Decimal("0")
+        )
 
 
 class ExclusionRequest(models.Model):
@@ -437,7 +480,11 @@ class FormalCheck(models.Model):
         ("consortium", _("Consortium within the limit")),
         ("pi_limits", _("PI within the project limits")),
         ("no_sanction", _("No credit sanction")),
-        ("indicators", _("Every indicator answered")),
+        ("indicators", _("Every indicator answered, none below its published target")),
+        (
+            "budget",
+            _("Budget equals the team's share of the bounty, indirect costs within the cap"),
+        ),
     )
 
     bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="formal_check")

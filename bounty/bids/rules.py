@@ -8,6 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bounty.bids.budget import budget_error
+from bounty.challenges.models import plain_decimal
 from bounty.models import COMMITTED_BID_STATUSES, Bid, CreditSanction, TeamMember
 from bounty.projects.models import ENDED_PROJECT_STATUSES
 
@@ -45,6 +47,25 @@ def sanctioned(*, credit_codes=(), users=()):
     return CreditSanction.objects.filter(active & subject)
 
 
+def indicator_shortfalls(bid):
+    """(indicator, committed value) for every commitment below its published target."""
+    indicators = {i.pk: i for i in bid.challenge.indicators.all()}
+    found = [
+        (indicators[r.indicator_id], r.committed_value)
+        for r in bid.responses.all()
+        if r.indicator_id in indicators and not indicators[r.indicator_id].admits(r.committed_value)
+    ]
+    return sorted(found, key=lambda pair: (pair[0].position, pair[0].pk))
+
+
+def shortfall_text(indicator, value):
+    return _("“%(name)s” commits %(value)s, the published target is %(target)s") % {
+        "name": indicator.name,
+        "value": f"{plain_decimal(value)} {indicator.unit}".strip(),
+        "target": indicator.target_display,
+    }
+
+
 def bid_completeness_errors(bid) -> dict:
     """What is missing before the bid can be submitted (section → message)."""
     errors = {}
@@ -63,18 +84,17 @@ def bid_completeness_errors(bid) -> dict:
         errors["responses"] = _(
             "Commit to a target for every published indicator (%(n)d missing)."
         ) % {"n": len(indicator_ids - answered)}
+    elif shortfalls := indicator_shortfalls(bid):
+        errors["responses"] = _(
+            "A commitment may not be below the published indicator: %(list)s."
+        ) % {"list": _("; ").join(shortfall_text(i, value) for i, value in shortfalls)}
     shares = [m.tranche_share for m in bid.milestones.all()]
     if not shares:
         errors["milestones"] = _("Add the milestones.")
     elif err := milestone_shares_error(shares):
         errors["milestones"] = err
-    if bid.lump_sum:
-        if not bid.lump_sum_amount:
-            errors["budget"] = _("Give the lump sum.")
-        elif not bid.pi_commitment:
-            errors["budget"] = _("The PI must commit to the lump-sum terms.")
-    elif not bid.budget_lines.all():
-        errors["budget"] = _("Add budget lines, or choose lump-sum funding.")
+    if err := budget_error(bid):
+        errors["budget"] = err
     if err := consortium_limit_error(bid.challenge, len(bid.consortium.all())):
         errors["consortium"] = err
     if not any(a.kind == "plan" for a in bid.attachments.all()):
@@ -198,7 +218,13 @@ def canonical_content(bid) -> dict:
             "lump_sum_amount": _d(bid.lump_sum_amount),
             "pi_commitment": bid.pi_commitment,
             "lines": [
-                {"category": b.category, "amount": _d(b.amount), "note": b.note}
+                {
+                    "category": b.category,
+                    "government": _d(b.government_amount),
+                    "self_raised": _d(b.self_raised_amount),
+                    "amount": _d(b.amount),
+                    "note": b.note,
+                }
                 for b in bid.budget_lines.all()
             ],
         },

@@ -17,6 +17,7 @@ from accounts.models import Organization, Role, User
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
+from bounty.bids.budget import lump_sum_refusal
 from bounty.bids.rules import (
     PREFETCH,
     bid_completeness_errors,
@@ -24,9 +25,11 @@ from bounty.bids.rules import (
     canonical_bytes,
     canonical_content,
     consortium_limit_error,
+    indicator_shortfalls,
     milestone_shares_error,
     sanctioned,
 )
+from bounty.challenges.access_rules import bid_access_error
 from bounty.exceptions import ActionRefused, BidWindowClosed, StaleState
 from bounty.models import (
     Attachment,
@@ -84,6 +87,8 @@ def _require_open(challenge):
 def bid_create(*, challenge, by, lead):
     if not perms.can_start_bid(by, challenge, lead):
         raise ActionRefused(_("Only bidder staff of a verified organisation can bid."))
+    if err := bid_access_error(by, challenge, lead):  # restricted / confidential details
+        raise ActionRefused(err)
     if sanctioned(credit_codes=[lead.credit_code]).exists():
         raise ActionRefused(
             _("%(org)s is under a credit sanction and cannot bid.") % {"org": lead.name}
@@ -188,6 +193,8 @@ def bid_update(
                     "organisation on this platform."
                 )
             )
+        if data.get("lump_sum") and (refusal := lump_sum_refusal(bid.challenge)):
+            raise ActionRefused(refusal)
         for field, value in data.items():
             setattr(bid, field, value)
         bid.save()
@@ -408,6 +415,7 @@ def auto_checklist(bid) -> dict:
             users=[bid.pi] if bid.pi_id else [],
         ).exists(),
         "indicators": "responses" not in errors,
+        "budget": "budget" not in errors,
     }
 
 
@@ -458,6 +466,15 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
             raise ActionRefused(_("The formal check is not open for this challenge."))
         if bid.status != BidStatus.SUBMITTED:
             raise StaleState(_("This bid was checked a moment ago."))
+        # Computed items are the system's, not the officer's: the indicator comparison
+        # cannot be ticked over, and a bid committing below a published target is not
+        # eligible whatever the checklist says.
+        indicators_ok = not indicator_shortfalls(bid)
+        checklist = {**checklist, "indicators": {"auto": indicators_ok, "ok": indicators_ok}}
+        if eligible and not indicators_ok:
+            raise ActionRefused(
+                _("This bid commits below a published indicator and cannot be eligible.")
+            )
         (bid.mark_eligible if eligible else bid.mark_ineligible)()
         bid.save()
         FormalCheck.objects.create(

@@ -1,6 +1,7 @@
 """Pages of bids (one cohesive thing: the team's bid from start to submission and
 receipt, the bureau's and issuer's bid lists, and the formal check screens)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,7 +32,15 @@ from bounty.bids.forms import (
 )
 from bounty.bids.rules import bid_completeness_errors
 from bounty.exceptions import ActionRefused
-from bounty.models import Bid, BidStatus, BidVersion, Challenge, ConsortiumMember, FormalCheck
+from bounty.models import (
+    Bid,
+    BidStatus,
+    BidVersion,
+    Challenge,
+    ConsortiumMember,
+    FormalCheck,
+    SigningDefault,
+)
 from common.hashing import file_sha256
 from common.views import get_visible_or_404, paginate
 
@@ -140,7 +149,9 @@ def _initial(bid):
             for i in indicators
         ],
         "ms": list(bid.milestones.values("title", "due_month", "deliverables", "tranche_share")),
-        "budget": list(bid.budget_lines.values("category", "amount", "note")),
+        "budget": list(
+            bid.budget_lines.values("category", "government_amount", "self_raised_amount", "note")
+        ),
         "excl": list(bid.exclusions.values("kind", "name", "credit_code", "reason")),
     }
 
@@ -227,6 +238,7 @@ def bid_edit(request, reference):
             "attachment_form": AttachmentForm(),
             "attachments": bid.attachments.all(),
             "completeness": bid_completeness_errors(bid),
+            "indirect_cap": settings.JIEBANG["INDIRECT_COST_CAP_PERCENT"],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -534,5 +546,14 @@ def formal_check(request, reference):
     return render(
         request,
         "bounty/formal_check.html",
-        {"bid": bid, "form": form, "auto": auto, "completeness": bid_completeness_errors(bid)},
+        {
+            "bid": bid,
+            "form": form,
+            "auto": auto,
+            "completeness": bid_completeness_errors(bid),
+            # Earlier awards this organisation let lapse (a record, not a sanction).
+            "signing_defaults": SigningDefault.objects.filter(
+                credit_code=bid.lead.credit_code
+            ).select_related("bid__challenge"),
+        },
     )

@@ -2,7 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bounty.challenges.rules import consortium_error, deadline_error, funding_errors, weights_error
+from bounty.challenges.rules import (
+    consortium_error,
+    deadline_error,
+    funding_errors,
+    horse_race_errors,
+    weights_error,
+)
 from bounty.challenges.services import AMENDABLE_FIELDS
 from bounty.models import Challenge, Comparator, Industry, plain_decimal
 
@@ -30,9 +36,13 @@ CHALLENGE_FIELDS = (
     "consortium_allowed",
     "max_consortium_members",
     "winners_allowed",
+    "parallel_share",
+    "continuation_amount",
     "ip_terms",
     "ip_terms_detail",
     "confidentiality",
+    "public_summary",
+    "nda_text",
     "contact_name",
     "contact_phone",
     "contact_email",
@@ -51,6 +61,8 @@ class ChallengeForm(forms.ModelForm):
             "deliverable": forms.Textarea(attrs={"rows": 3}),
             "eligibility": forms.Textarea(attrs={"rows": 4}),
             "ip_terms_detail": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "nda_text": forms.Textarea(attrs={"rows": 6}),
             "bid_deadline": DateTimeLocalInput(),
         }
 
@@ -58,7 +70,13 @@ class ChallengeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
         self.fields["bid_deadline"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
-        for name in ("bounty_total", "enterprise_funds", "government_funds"):
+        for name in (
+            "bounty_total",
+            "enterprise_funds",
+            "government_funds",
+            "parallel_share",
+            "continuation_amount",
+        ):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
         always_required = {"title", "max_consortium_members", "winners_allowed", "confidentiality"}
         for name, field in self.fields.items():
@@ -70,6 +88,10 @@ class ChallengeForm(forms.ModelForm):
             data.get("bounty_total"), data.get("enterprise_funds"), data.get("government_funds")
         ).items():
             self.add_error(field, message)
+        money = ("winners_allowed", "bounty_total", "parallel_share", "continuation_amount")
+        if all(data.get(f) is not None for f in money):
+            for field, message in horse_race_errors(*(data[f] for f in money)).items():
+                self.add_error(field, message)
         deadline = data.get("bid_deadline")
         if deadline and "bid_deadline" in self.changed_data and (err := deadline_error(deadline)):
             self.add_error("bid_deadline", err)
@@ -175,6 +197,19 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    lump_sum_allowed = forms.BooleanField(
+        label=_("Allow lump-sum funding (包干制) for this challenge"),
+        required=False,
+        help_text=_("Recorded when you approve; bids may then choose 包干制."),
+    )
+
+    def __init__(self, *args, challenge=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 包干制 is decided at vetting: the box shows only while the challenge is vetted.
+        if challenge is None or challenge.status != "vetting":
+            del self.fields["lump_sum_allowed"]
+        else:
+            self.fields["lump_sum_allowed"].initial = challenge.lump_sum_allowed
 
 
 class AmendmentForm(forms.ModelForm):

@@ -44,9 +44,16 @@ class IPTerms(models.TextChoices):
 
 
 class Confidentiality(models.TextChoices):
+    """Who reads the details (problem, deliverable, eligibility, indicators, rubric, Q&A,
+    amendments); title, industry, bounty, deadline and the public summary are always public.
+    The rules: ``bounty/challenges/access_rules.py``."""
+
     PUBLIC = "public", _("Public")
-    INTERNAL = "internal", _("Restricted: details on request after signing an NDA")
-    SECRET = "secret", _("Confidential: details only to eligible bidders")
+    INTERNAL = (
+        "internal",
+        _("Restricted: details to verified organisations after accepting the NDA"),
+    )
+    SECRET = "secret", _("Confidential: details only to organisations the issuer admits")
 
 
 def _deadline_passed(challenge):
@@ -144,6 +151,24 @@ class Challenge(FSMModelMixin, models.Model):
         choices=Confidentiality.choices,
         default=Confidentiality.PUBLIC,
     )
+    public_summary = models.TextField(
+        _("public summary"),
+        blank=True,
+        help_text=_(
+            "All the public sees of a restricted or confidential challenge, with its title, "
+            "industry, bounty and deadline. Leave out what the NDA protects."
+        ),
+    )
+    nda_text = models.TextField(
+        _("confidentiality agreement (NDA)"),
+        blank=True,
+        help_text=_(
+            "What a reader accepts before seeing the details of a restricted or confidential "
+            "challenge. Leave empty to use the standard text."
+        ),
+    )
+    # Raised when the NDA text changes after publication: earlier acceptances stop counting.
+    nda_version = models.PositiveSmallIntegerField(_("NDA version"), default=1, editable=False)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -152,6 +177,29 @@ class Challenge(FSMModelMixin, models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("1, or 2–3 for a horse race (赛马制) with parallel projects."),
+    )
+    parallel_share = models.DecimalField(
+        _("parallel-phase share per team (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Horse race: what each parallel team receives in the parallel phase."),
+    )
+    continuation_amount = models.DecimalField(
+        _("continuation amount (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Horse race: what goes to the surviving team(s) after elimination."),
+    )
+    lump_sum_allowed = models.BooleanField(
+        _("lump sum (包干制) allowed"),
+        default=False,
+        help_text=_("Set by the bureau at vetting: bids may choose lump-sum funding."),
     )
     status = FSMField(
         _("status"), default=ChallengeStatus.DRAFT, choices=ChallengeStatus.choices, protected=True
@@ -214,6 +262,13 @@ class Challenge(FSMModelMixin, models.Model):
     @property
     def is_horse_race(self):
         return self.winners_allowed > 1
+
+    def team_share(self):
+        """The amount one winning team's contract states (万元): the whole bounty for a
+        single winner, the declared parallel-phase share in a horse race (None if unset)."""
+        if self.is_horse_race:
+            return self.parallel_share
+        return self.bounty_total
 
     @property
     def deadline_passed(self):
@@ -300,7 +355,13 @@ class Challenge(FSMModelMixin, models.Model):
 
     @transition(
         field=status,
-        source=[ChallengeStatus.CLOSED, ChallengeStatus.FORMAL_CHECK, ChallengeStatus.UNDER_REVIEW],
+        # From awarded: a winner did not sign and the bureau chose re-publication.
+        source=[
+            ChallengeStatus.CLOSED,
+            ChallengeStatus.FORMAL_CHECK,
+            ChallengeStatus.UNDER_REVIEW,
+            ChallengeStatus.AWARDED,
+        ],
         target=ChallengeStatus.NO_AWARD,
     )
     def declare_no_award(self, *, comment):
@@ -338,6 +399,12 @@ class Challenge(FSMModelMixin, models.Model):
     @transition(field=status, source=ChallengeStatus.IN_NOTICE, target=ChallengeStatus.AWARDED)
     def award(self):
         self.awarded_at = timezone.now()
+
+    @transition(field=status, source=ChallengeStatus.AWARDED, target=ChallengeStatus.IN_NOTICE)
+    def open_substitute_notice(self, *, ends_at, comment):
+        """递补: a winner did not sign; the next passing bid goes to a short public notice."""
+        self.notice_ends_at = ends_at
+        self.status_comment = comment
 
     @transition(field=status, source=ChallengeStatus.AWARDED, target=ChallengeStatus.CONTRACTED)
     def mark_contracted(self):
@@ -389,6 +456,23 @@ class Indicator(models.Model):
         if self.comparator == Comparator.RANGE and self.target_upper is not None:
             return f"{value}–{plain_decimal(self.target_upper)} {self.unit}".strip()
         return f"{self.get_comparator_display()} {value} {self.unit}".strip()
+
+    def admits(self, value) -> bool:
+        """Whether a committed value is not below this published target (DOMAIN §3, added).
+
+        Values are in the indicator's own unit (the bid form shows it next to the input):
+        ≥ needs at least the target, ≤ at most, = exactly, a range a value within it.
+        """
+        if value is None:
+            return False
+        if self.comparator == Comparator.GTE:
+            return value >= self.target_value
+        if self.comparator == Comparator.LTE:
+            return value <= self.target_value
+        if self.comparator == Comparator.EQ:
+            return value == self.target_value
+        upper = self.target_upper if self.target_upper is not None else self.target_value
+        return self.target_value <= value <= upper
 
     def snapshot(self):
         return {

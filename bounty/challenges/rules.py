@@ -28,6 +28,28 @@ def funding_errors(total, enterprise, government) -> dict:
     return errors
 
 
+def horse_race_errors(winners, total, parallel_share, continuation) -> dict:
+    """赛马制 (winners > 1): the share per parallel team and the continuation amount are
+    declared, and parallel_share × winners + continuation = the bounty (field → message)."""
+    errors = {}
+    if not winners or winners <= 1:
+        return errors
+    if parallel_share is None:
+        errors["parallel_share"] = _("A horse race declares the share of each parallel team.")
+    if continuation is None:
+        errors["continuation_amount"] = _(
+            "A horse race declares the continuation amount for the surviving team(s) (0 if none)."
+        )
+    if errors or total is None:
+        return errors
+    if parallel_share * winners + continuation != total:
+        errors["continuation_amount"] = _(
+            "%(n)d parallel shares of %(share)s plus the continuation amount %(cont)s must "
+            "equal the bounty (%(total)s)."
+        ) % {"n": winners, "share": parallel_share, "cont": continuation, "total": total}
+    return errors
+
+
 def deadline_error(deadline, *, from_time=None):
     """The deadline must leave the minimum bidding window from publication (or now)."""
     if deadline is None:
@@ -82,9 +104,22 @@ def challenge_completeness_errors(challenge) -> dict:
             errors[field] = message
     if challenge.ip_terms == "agreed" and not challenge.ip_terms_detail.strip():
         errors["ip_terms_detail"] = _("Detail the IP terms.")
+    if challenge.confidentiality != "public" and not (challenge.public_summary or "").strip():
+        errors["public_summary"] = _(
+            "Write the public summary: it is all the public sees of a restricted or "
+            "confidential challenge."
+        )
     errors.update(
         funding_errors(
             challenge.bounty_total, challenge.enterprise_funds, challenge.government_funds
+        )
+    )
+    errors.update(
+        horse_race_errors(
+            challenge.winners_allowed,
+            challenge.bounty_total,
+            challenge.parallel_share,
+            challenge.continuation_amount,
         )
     )
     if challenge.status in ("draft", "returned") and (

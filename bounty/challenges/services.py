@@ -22,6 +22,7 @@ from bounty.models import (
     Challenge,
     ChallengeStatus,
     Clarification,
+    Confidentiality,
     Indicator,
     RubricCriterion,
 )
@@ -57,6 +58,8 @@ AMENDABLE_FIELDS = (
     "contact_name",
     "contact_phone",
     "contact_email",
+    "public_summary",
+    "nda_text",
 )
 
 
@@ -82,6 +85,10 @@ def _default_criteria():
 
 
 def _search_text(challenge, indicators):
+    if challenge.confidentiality != Confidentiality.PUBLIC:
+        # Restricted / confidential: only the public part is findable on the board.
+        parts = [challenge.title, challenge.public_summary, challenge.issuer.name]
+        return "\n".join(p for p in parts if p).lower()
     parts = [challenge.title, challenge.problem, challenge.deliverable]
     parts += [i["name"] if isinstance(i, dict) else i.name for i in indicators]
     parts.append(challenge.issuer.name)
@@ -199,8 +206,9 @@ DECISIONS = {
 }
 
 
-def challenge_decide(*, challenge, by, decision, comment=""):
-    """A bureau officer's decision. Two officers at once: the second is told it is stale."""
+def challenge_decide(*, challenge, by, decision, comment="", lump_sum_allowed=None):
+    """A bureau officer's decision. Two officers at once: the second is told it is stale.
+    On approval, ``lump_sum_allowed`` (when given) records whether bids may choose 包干制."""
     method_name, sources, needs_comment, kind = DECISIONS[decision]
     comment = (comment or "").strip()
     if needs_comment and not comment:
@@ -225,6 +233,10 @@ def challenge_decide(*, challenge, by, decision, comment=""):
             method(comment=comment)
         else:
             method()
+        payload = {"comment": comment} if comment else {}
+        if decision == "approve" and lump_sum_allowed is not None:
+            challenge.lump_sum_allowed = bool(lump_sum_allowed)
+            payload["lump_sum_allowed"] = challenge.lump_sum_allowed
         challenge.save()
         audit_record(
             actor=by,
@@ -232,7 +244,7 @@ def challenge_decide(*, challenge, by, decision, comment=""):
             obj=challenge,
             from_state=before,
             to_state=challenge.status,
-            payload={"comment": comment} if comment else {},
+            payload=payload,
         )
         if kind:
             notify(
@@ -366,6 +378,8 @@ def challenge_amend(*, challenge, by, reason, data, indicators=None):
                 _replace_rows(challenge, indicators, None)
         if not changes:
             raise ActionRefused(_("Nothing was changed."))
+        if "nda_text" in changes:
+            challenge.nda_version += 1  # earlier acceptances no longer open the details
         if "bid_deadline" in changes and challenge.bid_deadline <= timezone.now():
             raise ActionRefused(_("The new deadline is in the past."))
         material = any(f in MATERIAL_FIELDS for f in changes)
@@ -416,6 +430,8 @@ def challenge_republish(*, challenge, by):
     fields = [f for f in AMENDABLE_FIELDS if f != "bid_deadline"] + [
         "industry",
         "winners_allowed",
+        "parallel_share",
+        "continuation_amount",
         "confidentiality",
     ]
     data = {f: getattr(challenge, f) for f in fields}

@@ -11,6 +11,8 @@ from accounts.permissions import is_bureau_officer
 from audit.services import audit_events_for
 from bounty import permissions as perms
 from bounty.challenges import services
+from bounty.challenges.access_rules import has_access_for
+from bounty.challenges.access_views import access_context
 from bounty.challenges.forms import (
     CHALLENGE_FIELDS,
     AmendmentForm,
@@ -215,7 +217,7 @@ def challenge_detail(request, ocid):
         "decisions": _available_decisions(challenge)
         if perms.can_vet_challenge(user, challenge)
         else [],
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(challenge=challenge),
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
         "completeness": challenge.completeness_errors()
@@ -223,6 +225,7 @@ def challenge_detail(request, ocid):
         else {},
         "bid_panel": _bid_panel(user, challenge),
         "events": _history(challenge, is_bureau=is_bureau) if (is_issuer or is_bureau) else [],
+        **access_context(user, challenge),  # restricted / confidential details
     }
     return render(request, "bounty/challenge_detail.html", context)
 
@@ -253,7 +256,11 @@ def _bid_panel(user, challenge):
         if orgs
         else None
     )
-    startable = [o for o in orgs if perms.can_start_bid(user, challenge, o)]
+    startable = [
+        o
+        for o in orgs
+        if perms.can_start_bid(user, challenge, o) and has_access_for(user, challenge, o)
+    ]
     return {
         "count": counted.count(),
         "sealed": not challenge.deadline_passed,
@@ -314,7 +321,7 @@ def challenge_decide(request, ocid):
     decision = request.POST.get("decision")
     if decision not in services.DECISIONS:
         raise Http404
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, challenge=challenge)
     form.is_valid()
     try:
         services.challenge_decide(
@@ -322,6 +329,9 @@ def challenge_decide(request, ocid):
             by=request.user,
             decision=decision,
             comment=form.cleaned_data.get("comment", ""),
+            lump_sum_allowed=form.cleaned_data.get("lump_sum_allowed")
+            if decision == "approve"
+            else None,
         )
     except ChallengeIncomplete as exc:
         messages.error(

@@ -20,6 +20,7 @@ from bounty.models import (
     Tranche,
     TrancheStatus,
 )
+from bounty.projects.horse_race import continuation_award, tranches_cancel_unpaid
 from bounty.projects.services import (
     ACCEPTANCE_RESULTS,
     _lock,
@@ -120,6 +121,11 @@ def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BO
         from_state = project.status
         project.terminate(outcome=outcome, reason=reason, at=timezone.now())
         project.save()
+        continuation = []
+        if outcome == TerminationOutcome.ELIMINATED:
+            # 赛马制: unpaid tranches are cancelled; the continuation goes to the survivors.
+            tranches_cancel_unpaid(project)
+            continuation = continuation_award(eliminated=project, by=by, reason=reason)
         for tranche in Tranche.objects.select_for_update().filter(project=project):
             if tranche.status in (TrancheStatus.PENDING, TrancheStatus.ELIGIBLE):
                 tranche.withhold()
@@ -159,6 +165,9 @@ def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BO
                 "outcome": outcome,
                 "reason": reason,
                 "credit_records": [s.credit_code or f"user:{s.user_id}" for s in sanctions],
+                "continuation": [
+                    {"project": c["project"].pk, "amount": str(c["amount"])} for c in continuation
+                ],
             },
         )
         _tell(project, "project.terminated", outcome=project.outcome, reason=reason)

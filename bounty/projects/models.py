@@ -31,6 +31,8 @@ class TerminationOutcome(models.TextChoices):
     MISCONDUCT = "misconduct", _("Misconduct")
     # 赛马制: a periodic assessment stops one of the parallel projects; no liability.
     ELIMINATED = "eliminated", _("Eliminated in a horse-race assessment")
+    # The team let the signing deadline pass (review/award/exits.py); no contract ever ran.
+    NOT_SIGNED = "not_signed", _("Contract not signed in time")
 
 
 class SanctionScope(models.TextChoices):
@@ -135,6 +137,15 @@ class Project(FSMModelMixin, models.Model):
         self.outcome_reason = reason
         self.closed_at = at
 
+    @transition(
+        field=status, source=ProjectStatus.AWAITING_CONTRACT, target=ProjectStatus.TERMINATED
+    )
+    def lapse(self, *, reason, at):
+        """The winner did not sign the contract by the deadline."""
+        self.outcome = TerminationOutcome.NOT_SIGNED
+        self.outcome_reason = reason
+        self.closed_at = at
+
 
 class TrancheStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -142,6 +153,8 @@ class TrancheStatus(models.TextChoices):
     DISBURSED = "disbursed", _("Disbursed")
     WITHHELD = "withheld", _("Withheld")
     RECOVERED = "recovered", _("Recovered")
+    # 赛马制: an eliminated team's unpaid tranches (bounty/projects/horse_race.py).
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Tranche(FSMModelMixin, models.Model):
@@ -162,6 +175,8 @@ class Tranche(FSMModelMixin, models.Model):
     status = FSMField(
         _("status"), default=TrancheStatus.PENDING, choices=TrancheStatus.choices, protected=True
     )
+    # 赛马制: added by a supplementary agreement (补充协议) after an elimination.
+    continuation = models.BooleanField(_("continuation funding"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("tranche")
@@ -189,6 +204,14 @@ class Tranche(FSMModelMixin, models.Model):
     )
     def withhold(self):
         """The project ended before this tranche was paid."""
+
+    @transition(
+        field=status,
+        source=[TrancheStatus.PENDING, TrancheStatus.ELIGIBLE],
+        target=TrancheStatus.CANCELLED,
+    )
+    def cancel(self):
+        """赛马制: the team was eliminated; what was not paid is not owed."""
 
     @transition(field=status, source=TrancheStatus.DISBURSED, target=TrancheStatus.RECOVERED)
     def recover(self):

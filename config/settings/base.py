@@ -302,8 +302,9 @@ JIEBANG.update(
     {
         # Minimum share of the bounty the enterprise puts in (Nanchang: 0.8).
         "MIN_ENTERPRISE_SHARE": env.float("JIEBANG_MIN_ENTERPRISE_SHARE", default=0.5),
-        # A bid deadline must be at least this many days after publication.
-        "MIN_BID_WINDOW_DAYS": env.int("JIEBANG_MIN_BID_WINDOW_DAYS", default=20),
+        # A bid deadline must be at least this many days after publication (DOMAIN §2:
+        # default 30; about 6 weeks in MIIT/MoST calls).
+        "MIN_BID_WINDOW_DAYS": env.int("JIEBANG_MIN_BID_WINDOW_DAYS", default=30),
         # An amendment of a material term leaves at least this many days to bid.
         "AMENDMENT_MIN_DAYS": env.int("JIEBANG_AMENDMENT_MIN_DAYS", default=7),
         # Consortium: 1 lead unit + at most this many members (MIIT calls: 4).
@@ -331,8 +332,10 @@ JIEBANG.update(
         # Contracts: the first payment on signing, as % of the government share (a city
         # plan: at least 60); where disputes go; the city named in the contracts.
         "FIRST_PAYMENT_PERCENT": env.float("JIEBANG_FIRST_PAYMENT_PERCENT", default=60),
-        "CONTRACT_CITY": env("JIEBANG_CONTRACT_CITY", default="示范市"),
-        "DISPUTE_BODY": env("JIEBANG_DISPUTE_BODY", default="示范市仲裁委员会"),
+        # The contract city and dispute body come from the bureau organisation; these
+        # settings only override them when set (empty: derived from the bureau's name).
+        "CONTRACT_CITY": env("JIEBANG_CONTRACT_CITY", default=""),
+        "DISPUTE_BODY": env("JIEBANG_DISPUTE_BODY", default=""),
         # A render that has not finished after this many seconds is failed (worker died).
         "DOCUMENT_RENDER_STALE_SECONDS": env.int(
             "JIEBANG_DOCUMENT_RENDER_STALE_SECONDS", default=300
@@ -348,6 +351,25 @@ JIEBANG.update(
             ("budget", 10),
             ("benefit", 5),
         ],
+    }
+)
+
+# Procedure integrity (issue 16; [default] rules of DOMAIN.md §3, §5, §6).
+JIEBANG.update(
+    {
+        # Budget in the 2021 subjects: indirect costs at most this % of the direct costs.
+        "INDIRECT_COST_CAP_PERCENT": env.float("JIEBANG_INDIRECT_COST_CAP_PERCENT", default=30),
+        # The issuer proposes winners (or declines to award) within this many working days
+        # after the last score sheet is submitted; then the bureau may decide.
+        "PROPOSAL_DUE_WORKING_DAYS": env.int("JIEBANG_PROPOSAL_DUE_WORKING_DAYS", default=15),
+        # The winner signs within this many days of the award; then 递补 or re-publication.
+        "SIGNING_DUE_DAYS": env.int("JIEBANG_SIGNING_DUE_DAYS", default=30),
+        # The short public notice of a substitute winner (递补), in days.
+        "SUBSTITUTE_NOTICE_DAYS": env.int("JIEBANG_SUBSTITUTE_NOTICE_DAYS", default=5),
+        # Printed on every notice of winners: where objections go (the bureau's office).
+        "NOTICE_OFFICE": env("JIEBANG_NOTICE_OFFICE", default="市科学技术局成果转化处"),
+        "NOTICE_PHONE": env("JIEBANG_NOTICE_PHONE", default="0519-85681234"),
+        "NOTICE_ADDRESS": env("JIEBANG_NOTICE_ADDRESS", default="市行政中心3号楼B座"),
     }
 )
 

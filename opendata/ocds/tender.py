@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from bounty.models import Challenge, Comparator, plain_decimal
+from bounty.models import Challenge, Comparator, Confidentiality, plain_decimal
 
 from .parties import _base, _ref
 from .values import LANGUAGE, _dt, value_cny
@@ -28,6 +28,7 @@ TENDER_FIELDS = (
     "period_months",
     "bid_deadline",
     "eligibility",
+    "public_summary",
 )
 _DECIMAL_FIELDS = ("bounty_total", "enterprise_funds", "government_funds")
 
@@ -140,6 +141,59 @@ def _amendment(challenge, amendment) -> dict:
     }
 
 
+# A restricted or confidential challenge publishes only its public part (DOMAIN §2, added):
+# these amended fields may be shown; the others are named as withheld.
+PUBLIC_PART_FIELDS = (
+    "title",
+    "public_summary",
+    "bounty_total",
+    "enterprise_funds",
+    "government_funds",
+    "period_months",
+    "bid_deadline",
+)
+
+
+def _withheld_note(challenge) -> str:
+    if challenge.confidentiality == Confidentiality.SECRET:
+        return _(
+            "Confidential challenge: only this public summary is published. The problem "
+            "statement, deliverable, eligibility, technical indicators, scoring criteria, "
+            "clarifications, amendment texts and attachments are open only to organisations "
+            "the issuer admits, after they accept the challenge's NDA."
+        )
+    return _(
+        "Restricted challenge: only this public summary is published. The problem statement, "
+        "deliverable, eligibility, technical indicators, scoring criteria, clarifications, "
+        "amendment texts and attachments are open only to members of verified organisations "
+        "who accept the challenge's NDA."
+    )
+
+
+def _restrict(challenge, tender, state) -> dict:
+    """Keep only the public part of a non-public challenge's tender, and say so."""
+    note = _withheld_note(challenge)
+    summary = (state["public_summary"] or "").strip()
+    tender["description"] = "\n\n".join(p for p in (summary, note) if p)
+    for key in ("items", "eligibilityCriteria", "awardCriteriaDetails"):
+        tender.pop(key, None)
+    document = tender["documents"][0]
+    document["description"] = f"{document['description']} {note}"
+    changes_of = {str(a.number): a.changes for a in challenge.amendments.all()}
+    for amendment in tender.get("amendments", []):
+        amendment["rationale"] = note
+        changes = changes_of[amendment["id"]]
+        shown = {f: c for f, c in changes.items() if f in PUBLIC_PART_FIELDS}
+        text = _changes_text(challenge, shown) if shown else ""
+        if len(shown) < len(changes):
+            text = "；".join(p for p in (text, _("withheld details were amended")) if p)
+        if text:
+            amendment["description"] = text
+        else:
+            amendment.pop("description", None)
+    return tender
+
+
 def _tender(challenge, records, *, applied, status, at, tenderers=None) -> dict:
     state = _tender_state(challenge, applied)
     tender = {
@@ -193,6 +247,8 @@ def _tender(challenge, records, *, applied, status, at, tenderers=None) -> dict:
         tender["numberOfTenderers"] = tenderers
     if tender["value"] is None:
         del tender["value"]
+    if challenge.confidentiality != Confidentiality.PUBLIC:
+        _restrict(challenge, tender, state)
     return tender, state
 
 

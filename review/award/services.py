@@ -20,6 +20,7 @@ from common.uploads import validate_document_upload
 from notifications.services import notify
 from review import permissions as perms
 from review.models import DrawStatus, Objection
+from review.scoring.selectors import require_complete_panel
 from review.scoring.services import ranking
 
 
@@ -108,6 +109,7 @@ def award_propose(*, challenge, by, bids, reason=""):
             raise ActionRefused(
                 _("The issuer proposes the winner while the challenge is under review.")
             )
+        require_complete_panel(challenge)
         ranked = ranking(challenge)
         passing = [r.bid_id for r in ranked if r.passes]
         chosen = [b.pk for b in bids]
@@ -162,6 +164,7 @@ def award_confirm(*, challenge, by, working_days=None, days=None):
     """The bureau confirms the proposal and opens the public notice."""
     with transaction.atomic():
         challenge = _lock_for_bureau(challenge, by, ChallengeStatus.AWARD_PROPOSED)
+        require_complete_panel(challenge)
         ends = notice_end(timezone.now(), days=days, working_days=working_days)
         challenge.open_notice(ends_at=ends)
         challenge.save()
@@ -238,12 +241,8 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if not perms.can_run_draw(by, challenge) or objection.status != Objection.Status.OPEN:
             raise ActionRefused
-        objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-        objection.decision_reason, objection.decided_by, objection.decided_at = (
-            reason,
-            by,
-            timezone.now(),
-        )
+        decide = objection.uphold if upheld else objection.dismiss
+        decide(by=by, at=timezone.now(), reason=reason)
         objection.save()
         if upheld and challenge.status == ChallengeStatus.IN_NOTICE:
             for bid in Bid.objects.select_for_update().filter(
@@ -267,8 +266,9 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
                 "disqualify": disqualify,
             },
         )
+        # A paper or e-mail objector has no account: the bureau answers in writing.
         notify(
-            recipients=[objection.author],
+            recipients=[objection.author] if objection.author_id else [],
             kind="review.objection_decided",
             params={
                 "title": challenge.title,

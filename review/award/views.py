@@ -14,6 +14,7 @@ from bounty.models import Bid, BidStatus, Challenge
 from common.views import get_visible_or_404, paginate
 from review import permissions as perms
 from review.models import (
+    Objection,
     ScoreSheet,
 )
 
@@ -62,6 +63,12 @@ def notice(request, ocid):
                     disqualify=request.POST.get("disqualify") == "1",
                 )
                 messages.success(request, _("Decision recorded; the objector is told."))
+            elif request.POST.get("action") == "enter" and is_bureau:
+                _enter_objection(request, challenge, winners)
+                messages.success(
+                    request,
+                    _("Objection entered. It freezes the award until the bureau decides it."),
+                )
             else:
                 target = winners.filter(pk=request.POST.get("bid")).first()
                 award.objection_file(
@@ -89,9 +96,48 @@ def notice(request, ocid):
             "challenge": challenge,
             "winners": winners,
             "is_bureau": is_bureau,
-            "objections": challenge.objections.select_related("author", "bid") if is_bureau else [],
+            "objections": challenge.objections.select_related("author", "bid", "entered_by")
+            if is_bureau
+            else [],
             "open_objections": challenge.objections.filter(status="open").count(),
+            "notice_office": _notice_office(),
+            "channels": Objection.Channel.choices[1:] if is_bureau else [],
         },
+    )
+
+
+def _notice_office():
+    """Where objections go: the bureau's handling office, printed on every notice."""
+    from django.conf import settings
+
+    return {
+        "office": settings.JIEBANG["NOTICE_OFFICE"],
+        "phone": settings.JIEBANG["NOTICE_PHONE"],
+        "address": settings.JIEBANG["NOTICE_ADDRESS"],
+    }
+
+
+def _enter_objection(request, challenge, winners):
+    """The bureau enters an objection received on paper or by e-mail."""
+    from django.utils.dateparse import parse_date
+
+    from review.award.paper_objections import objection_enter
+
+    try:
+        received_on = parse_date(request.POST.get("received_on", ""))
+    except ValueError:
+        received_on = None
+    objection_enter(
+        challenge=challenge,
+        by=request.user,
+        channel=request.POST.get("channel", ""),
+        objector_name=request.POST.get("objector_name", ""),
+        objector_identity=request.POST.get("objector_identity", ""),
+        objector_contact=request.POST.get("objector_contact", ""),
+        received_on=received_on,
+        text=request.POST.get("text", ""),
+        letter=request.FILES.get("letter"),
+        bid=winners.filter(pk=request.POST.get("bid") or None).first(),
     )
 
 

@@ -23,10 +23,8 @@ from review.models import Declaration, Draw, Expert, ExpertType, Seat, SeatStatu
 def _invite(seat):
     """Caller holds the draw lock."""
     hours = settings.JIEBANG["INVITATION_HOURS"]
-    seat.status = SeatStatus.INVITED
-    seat.invited_at = timezone.now()
-    seat.respond_by = seat.invited_at + timedelta(hours=hours)
-    seat.on_panel = True
+    now = timezone.now()
+    seat.invite(at=now, respond_by=now + timedelta(hours=hours))
     seat.save()
     user = seat.expert.user or User.objects.filter(email__iexact=seat.expert.email).first()
     if user is not None and seat.expert.user_id is None and seat.expert.email:
@@ -115,8 +113,7 @@ def seat_accept(*, seat, by, undertaking):
             raise StaleState(_("This invitation is no longer open."))
         if seat.respond_by <= timezone.now():
             raise ActionRefused(_("The time to answer has passed."))
-        seat.status = SeatStatus.ACCEPTED
-        seat.responded_at = seat.undertaking_signed_at = timezone.now()
+        seat.accept(at=timezone.now())
         seat.save()
         audit_record(actor=by, action="seat.accept", obj=seat.draw, payload={"rank": seat.rank})
     return seat
@@ -129,9 +126,7 @@ def seat_decline(*, seat, by, reason=""):
             raise ActionRefused
         if seat.status != SeatStatus.INVITED:
             raise StaleState(_("This invitation is no longer open."))
-        seat.status = SeatStatus.DECLINED
-        seat.responded_at = timezone.now()
-        seat.decline_reason = (reason or "")[:300]
+        seat.decline(at=timezone.now(), reason=reason)
         seat.save()
         audit_record(actor=by, action="seat.decline", obj=seat.draw, payload={"rank": seat.rank})
         _replace(seat, by=by)
@@ -148,7 +143,7 @@ def seats_expire():
             seat = _lock_seat(Seat(pk=seat_id))
             if seat.status != SeatStatus.INVITED or seat.respond_by > timezone.now():
                 continue
-            seat.status = SeatStatus.EXPIRED
+            seat.expire()
             seat.save()
             audit_record(
                 actor=None, action="seat.expire", obj=seat.draw, payload={"rank": seat.rank}
@@ -178,7 +173,7 @@ def declaration_record(*, seat, by, bid, outcome, note=""):
             payload={"rank": seat.rank, "bid": bid.reference, "outcome": outcome},
         )
         if outcome == Declaration.Outcome.CONFLICT:
-            seat.status = SeatStatus.CONFLICTED
+            seat.mark_conflicted()
             seat.save()
             _replace(seat, by=by)
     return declaration
@@ -210,7 +205,7 @@ def declaration_rule(*, declaration, by, cleared):
             },
         )
         if not cleared and seat.status == SeatStatus.ACCEPTED:
-            seat.status = SeatStatus.CONFLICTED
+            seat.mark_conflicted()
             seat.save()
             _replace(seat, by=by)
     return declaration

@@ -316,9 +316,10 @@ def scores_submit(*, seat, by):
                 % {"bids": ", ".join(missing)}
             )
         now = timezone.now()
-        ScoreSheet.objects.filter(seat=seat, status=ScoreSheet.Status.DRAFT).update(
-            status=ScoreSheet.Status.SUBMITTED, submitted_at=now
-        )
+        for sheet in sheets.values():
+            if sheet.status == ScoreSheet.Status.DRAFT:
+                sheet.submit(at=now)
+                sheet.save(update_fields=["status", "submitted_at", "updated_at"])
         audit_record(
             actor=by,
             action="scores.submit",

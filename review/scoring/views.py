@@ -126,6 +126,7 @@ def scores_submit(request, pk):
 def ranking(request, ocid):
     """The panel report: the bureau, and panel experts once they submitted all their scores."""
     from review.scoring import services as scoring
+    from review.scoring.selectors import panel_completeness
 
     challenge = Challenge.objects.select_related("issuer").filter(ocid=ocid).first()
     if challenge is None:
@@ -220,12 +221,20 @@ def ranking(request, ocid):
                 "bid"
             ),
             "is_bureau": perms.can_run_draw(request.user, challenge),
+            "panel": panel_completeness(challenge),
             "can_start_review": perms.can_start_review(request.user, challenge),
             "can_propose": perms.can_propose_award(request.user, challenge),
             "can_confirm": perms.can_confirm_award(request.user, challenge),
             "can_no_award": perms.can_declare_no_award(request.user, challenge, ranked),
+            "exits": exit_context(request.user, challenge),
         },
     )
+
+
+def exit_context(user, challenge):
+    from review.award.exits import exit_context as context
+
+    return context(user, challenge)
 
 
 def scoring_threshold():

@@ -1,8 +1,6 @@
 """A bid from start to receipt through the API with a token, validated by the web's forms
 and written by the web's services; sealed until the deadline."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -31,7 +29,14 @@ def _draft_payload(challenge, user):
             {"title": "小试", "due_month": 6, "deliverables": "小试样品", "tranche_share": "40"},
             {"title": "中试", "due_month": 18, "deliverables": "中试报告", "tranche_share": "60"},
         ],
-        "budget": [{"category": "materials", "amount": "300", "note": ""}],
+        "budget": [
+            {
+                "category": "operating",
+                "government_amount": str(challenge.team_share()),
+                "self_raised_amount": "0",
+                "note": "",
+            }
+        ],
         "team": [
             {"name": "张明", "employer": "常州大学", "role": "pi", "email": user.email},
         ],
@@ -109,7 +114,7 @@ def test_patch_changes_only_what_is_sent():
     assert bid.summary == "新摘要"
     assert bid.milestones.count() == 2
     assert bid.technical_approach.startswith("Al/Zr")
-    assert bid.budget_lines.get().amount == Decimal("300")
+    assert sum(b.amount for b in bid.budget_lines.all()) == challenge.team_share()
 
 
 def test_sealed_bid_is_invisible_outside_the_team_before_the_deadline():

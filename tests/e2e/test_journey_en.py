@@ -114,7 +114,7 @@ def test_en_journey(journey, tmp_path):
     page.fill("[name=ms-0-due_month]", "9")
     page.fill("[name=ms-0-deliverables]", "100 g samples")
     page.fill("[name=ms-0-tranche_share]", "100")
-    page.fill("[name=budget-0-amount]", "250")
+    page.fill("[name=budget-0-government_amount]", "800")  # = the bounty
     page.get_by_label("Risks and how they are handled").fill(
         "Moisture: dry-room handling throughout."
     )

@@ -54,8 +54,9 @@ def bid_through_the_form(j, page, *, pi, title, tag, files, consortium=None):
     page.fill("[name=ms-1-due_month]", "18")
     page.fill("[name=ms-1-deliverables]", "中试样品与报告")
     page.fill("[name=ms-1-tranche_share]", "60")
-    page.select_option("[name=budget-0-category]", "materials")
-    page.fill("[name=budget-0-amount]", "300")
+    page.select_option("[name=budget-0-category]", "operating")
+    page.fill("[name=budget-0-government_amount]", "200")
+    page.fill("[name=budget-0-self_raised_amount]", "600")  # = the bounty, 800
     page.fill("[name=risk_plan]", "中试放大风险：预留两轮工艺迭代。")
     page.fill("[name=expected_results]", "发明专利 3 项，工艺包 1 套。")
     j.shot(page, f"{tag}-bid-form-filled")

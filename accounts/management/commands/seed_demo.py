@@ -113,7 +113,7 @@ def _org(name, name_en, prefix17, kind, admin, role, bureau_officer):
             kind=kind,
             created_by=admin,
             legal_representative=admin.full_name,
-            address=f"示范市高新技术产业开发区创新大道{sum(map(ord, prefix17)) % 900 + 1}号",
+            address=f"常州市高新技术产业开发区创新大道{sum(map(ord, prefix17)) % 900 + 1}号",
             contact_phone=f"0519-8600{sum(map(ord, prefix17)) % 10000:04d}",
         )
     membership_add(organization=org, user=admin, role=role, is_admin=True, by=admin)
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         )
         if not bureau.legal_representative:
             bureau.legal_representative = "赵局长"
-            bureau.address = "示范市人民路1号市政府大楼"
+            bureau.address = "常州市人民路1号市政府大楼"
             bureau.save(update_fields=["legal_representative", "address"])
         supervisor = _user("supervisor", "纪监督")
         membership_add(organization=bureau, user=supervisor, role=Role.SUPERVISOR, by=officer)

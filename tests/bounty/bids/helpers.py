@@ -14,6 +14,26 @@ def team(kind="university", name=None):
     return user, org
 
 
+def share_budget(challenge):
+    """Budget lines (2021 subjects) adding up to the team's share of the bounty."""
+    share = challenge.team_share() or challenge.bounty_total
+    indirect = (share / 10).quantize(Decimal("0.01"))
+    return [
+        {
+            "category": "equipment",
+            "government_amount": share - indirect,
+            "self_raised_amount": Decimal("0"),
+            "note": "",
+        },
+        {
+            "category": "indirect",
+            "government_amount": Decimal("0"),
+            "self_raised_amount": indirect,
+            "note": "",
+        },
+    ]
+
+
 def complete_bid(challenge, user=None, org=None, *, consortium=(), attach=True):
     if user is None:
         user, org = team()
@@ -49,7 +69,7 @@ def complete_bid(challenge, user=None, org=None, *, consortium=(), attach=True):
                 "tranche_share": Decimal("60"),
             },
         ],
-        budget=[{"category": "materials", "amount": Decimal("300"), "note": ""}],
+        budget=share_budget(challenge),
         exclusions=[],
     )
     if attach:
@@ -60,4 +80,4 @@ def complete_bid(challenge, user=None, org=None, *, consortium=(), attach=True):
     return bid
 
 
-__all__ = ["PDF", "UserFactory", "complete_bid", "team"]
+__all__ = ["PDF", "UserFactory", "complete_bid", "share_budget", "team"]

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from accounts.credit_code import ALPHABET, make_credit_code
 from bounty.models import Industry
-from review.models import Draw, Expert, Seat, SeatStatus
+from review.models import Draw, Expert, Seat
 from tests.bounty.factories import make_challenge
 
 _numbers = itertools.count(1)
@@ -125,6 +125,15 @@ def make_expert(code=None, *, industries=("new-materials",), user=None, **fields
 
 def accepted_seats(*experts, when=None):
     """One completed review per expert (an accepted seat) responded to at ``when``."""
+    return _answered_seats(experts, when, accept=True)
+
+
+def declined_seats(*experts, when=None):
+    """One review per expert, whose invitation the expert declined at ``when``."""
+    return _answered_seats(experts, when, accept=False)
+
+
+def _answered_seats(experts, when, *, accept):
     when = when or timezone.now()
     draw = Draw.objects.create(
         challenge=make_challenge(),
@@ -132,13 +141,11 @@ def accepted_seats(*experts, when=None):
         salt="00",
     )
     for rank, expert in enumerate(experts, start=1):
-        Seat.objects.create(
-            draw=draw,
-            expert=expert,
-            pseudonym=f"p{rank}",
-            rank=rank,
-            on_panel=True,
-            status=SeatStatus.ACCEPTED,
-            responded_at=when,
-        )
+        seat = Seat(draw=draw, expert=expert, pseudonym=f"p{rank}", rank=rank)
+        seat.invite(at=when, respond_by=when)
+        if accept:
+            seat.accept(at=when)
+        else:
+            seat.decline(at=when)
+        seat.save()
     return draw

@@ -7,12 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from review.models import Expert, Seat
+from review.models import Expert
 from tests.factories import UserFactory, bureau_officer
 from tests.review.pool.helpers import (
     accepted_seats,
     credit_code,
     csv_bytes,
+    declined_seats,
     make_expert,
     row,
     rows,
@@ -102,8 +103,7 @@ def test_reviews_this_year_counts_accepted_seats_of_this_year_only(officer_clien
     accepted_seats(busy, idle)
     accepted_seats(busy)
     accepted_seats(busy, when=timezone.now() - timedelta(days=400))
-    declined = accepted_seats(idle)
-    Seat.objects.filter(draw=declined).update(status="declined")
+    declined_seats(idle)
 
     response = officer_client.get(POOL)
 

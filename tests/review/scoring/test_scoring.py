@@ -84,7 +84,9 @@ def test_four_and_three_scores_use_the_median_and_flag_undersized():
     for seat in seats[:3]:
         scoring.scores_submit(seat=seat, by=seat.expert.user)
     # The fourth expert scored only bid 0; make it count by submitting that sheet alone.
-    ScoreSheet.objects.filter(seat=seats[3]).update(status="submitted")
+    for sheet in ScoreSheet.objects.filter(seat=seats[3]):
+        sheet.submit(at=sheet.updated_at)
+        sheet.save()
     by_bid = {e.bid_id: e for e in scoring.ranking(challenge)}
     assert by_bid[bids[0].pk].aggregate == Decimal("75.00")  # median of 60, 70, 80, 95
     assert by_bid[bids[0].pk].undersized
