@@ -327,10 +327,10 @@ class BudgetLine(models.Model):
     the enterprise part) columns; ``amount`` is always their sum."""
 
     class Category(models.TextChoices):
-        EQUIPMENT = "equipment", _("Equipment (设备费)")
-        OPERATING = "operating", _("Operating costs (业务费)")
-        LABOUR = "labour", _("Labour (劳务费)")
-        INDIRECT = "indirect", _("Indirect costs (间接费用)")
+        EQUIPMENT = "equipment", _("Equipment")
+        OPERATING = "operating", _("Operating costs")
+        LABOUR = "labour", _("Labour")
+        INDIRECT = "indirect", _("Indirect costs")
 
     DIRECT = (Category.EQUIPMENT, Category.OPERATING, Category.LABOUR)
 

@@ -76,10 +76,10 @@ class Migration(migrations.Migration):
             name="category",
             field=models.CharField(
                 choices=[
-                    ("equipment", "Equipment (设备费)"),
-                    ("operating", "Operating costs (业务费)"),
-                    ("labour", "Labour (劳务费)"),
-                    ("indirect", "Indirect costs (间接费用)"),
+                    ("equipment", "Equipment"),
+                    ("operating", "Operating costs"),
+                    ("labour", "Labour"),
+                    ("indirect", "Indirect costs"),
                 ],
                 max_length=20,
                 verbose_name="subject",

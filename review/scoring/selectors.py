@@ -7,8 +7,9 @@ One selector, ``panel_completeness``, read by the award services (the guard
 the moment the panel is complete)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused
@@ -29,6 +30,9 @@ class PanelCompleteness:
     expected: int
     missing: list = field(default_factory=list)  # review.Expert, rank order
     vacant: int = 0
+    # When the panel finished: the last submission of a counted seat (None while unfinished);
+    # the issuer's proposal deadline runs from here.
+    completed_at: datetime | None = None
 
     @property
     def complete(self) -> bool:
@@ -48,6 +52,7 @@ def panel_completeness(challenge) -> PanelCompleteness:
         .annotate(
             sheets_n=Count("sheets"),
             drafts_n=Count("sheets", filter=Q(sheets__status=ScoreSheet.Status.DRAFT)),
+            submitted_last=Max("sheets__submitted_at"),
             is_replaced=Exists(Seat.objects.filter(replaces=OuterRef("pk"))),
         )
         .select_related("expert", "draw")
@@ -55,20 +60,22 @@ def panel_completeness(challenge) -> PanelCompleteness:
     )
     live = [s for s in seats if s.status in LIVE]
     done = [
-        s
-        for s in live
-        if s.status == SeatStatus.ACCEPTED and s.sheets_n > 0 and s.drafts_n == 0
+        s for s in live if s.status == SeatStatus.ACCEPTED and s.sheets_n > 0 and s.drafts_n == 0
     ]
     vacated = sum(1 for s in seats if s.status in VACATED and not s.is_replaced)
     # A supplementary draw fills vacated seats: each seat it put on the panel takes one.
     supplied = sum(1 for s in seats if s.draw.supplementary_of_id and s.replaces_id is None)
     vacant = max(0, vacated - supplied)
     done_ids = {s.pk for s in done}
+    expected = len(live) + vacant
     return PanelCompleteness(
         submitted=len(done),
-        expected=len(live) + vacant,
+        expected=expected,
         missing=[s.expert for s in live if s.pk not in done_ids],
         vacant=vacant,
+        completed_at=max(s.submitted_last for s in done)
+        if done and len(done) == expected
+        else None,
     )
 
 

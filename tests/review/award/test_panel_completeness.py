@@ -9,7 +9,7 @@ from accounts.exceptions import ActionRefused
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 from review.award import services as award
 from review.draw.seats import declaration_record, seat_accept, seat_decline
-from review.models import Seat
+from review.models import ScoreSheet, Seat
 from review.scoring import services as scoring
 from review.scoring.selectors import panel_completeness
 from tests.factories import UserFactory
@@ -58,6 +58,7 @@ def test_a_proposal_with_one_of_five_sheets_submitted_is_refused():
 
     panel = panel_completeness(challenge)
     assert (panel.submitted, panel.expected, panel.complete) == (1, 5, False)
+    assert panel.completed_at is None
     assert [e.pk for e in panel.missing] == [s.expert_id for s in seats[1:]]
     assert scoring.ranking(challenge)[0].passes  # the one sheet alone would pass
 
@@ -69,7 +70,10 @@ def test_a_proposal_with_one_of_five_sheets_submitted_is_refused():
 
     for seat in seats[1:]:
         scoring.scores_submit(seat=seat, by=seat.expert.user)
-    assert panel_completeness(challenge).complete
+    panel = panel_completeness(challenge)
+    assert panel.complete
+    last = ScoreSheet.objects.order_by("-submitted_at").first().submitted_at
+    assert panel.completed_at == last  # the proposal deadline runs from here
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
     award.award_confirm(challenge=challenge, by=officer)
     challenge.refresh_from_db()
