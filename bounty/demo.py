@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bounty.bids import services as bid_services
 from bounty.challenges import services
+from bounty.demo_access import seed_access
 from bounty.models import Challenge, Industry
 
 # (issuer index, industry code, title, problem, indicators, bounty, enterprise share, target state)
@@ -158,7 +159,9 @@ def seed(context):
     created = seed_challenges(
         issuers=context["issuers"], officer=context["officer"], teams=context["teams"]
     )
-    return f"{created} challenges created (with bids)" if created else ""
+    restricted = seed_access(context)  # bounty/demo_access.py: NDA and access requests
+    summary = f"{created} challenges created (with bids)" if created else ""
+    return "; ".join(part for part in (summary, restricted) if part)
 
 
 def seed_challenges(*, issuers, officer, teams=()):
@@ -169,41 +172,59 @@ def seed_challenges(*, issuers, officer, teams=()):
         user, org = issuers[index]
         if Challenge.objects.filter(issuer=org, title=title).exists():
             continue
-        total, enterprise = Decimal(total), Decimal(enterprise)
-        data = {
-            "title": title,
-            "industry": Industry.objects.get(code=industry),
-            "problem": problem,
-            "deliverable": "技术方案、样品/样机、测试报告及知识产权。",
-            "bounty_total": total,
-            "enterprise_funds": enterprise,
-            "government_funds": total - enterprise,
-            "period_months": 24,
-            "bid_deadline": timezone.now() + timedelta(days=42),
-            "eligibility": "在中国境内注册的高校、科研院所、新型研发机构或企业，可组成联合体。",
-            "consortium_allowed": True,
-            "max_consortium_members": 4,
-            **horse_race_money(total, 2 if "RV" in title else 1),
-            "ip_terms": "shared",
-            "confidentiality": "public",
-            "contact_name": user.full_name,
-            "contact_phone": "0519-8500" + str(1000 + index),
-            "contact_email": user.email,
-        }
-        rows = [
-            {
-                "name": n,
-                "comparator": c,
-                "target_value": Decimal(v),
-                "unit": u,
-                "test_method": "第三方检测",
-            }
-            for n, c, v, u in indicators
-        ]
-        challenge = services.challenge_create(by=user, issuer=org, data=data, indicators=rows)
+        challenge = demo_challenge_create(
+            user=user,
+            org=org,
+            index=index,
+            industry=industry,
+            title=title,
+            problem=problem,
+            indicators=indicators,
+            total=total,
+            enterprise=enterprise,
+        )
         _advance(challenge, state, user, officer, teams, slot)
         created += 1
     return created
+
+
+def demo_challenge_create(
+    *, user, org, index, industry, title, problem, indicators, total, enterprise, **extra
+):
+    """A challenge of ``org`` with the demo's usual terms (``extra`` overrides fields)."""
+    total, enterprise = Decimal(total), Decimal(enterprise)
+    data = {
+        "title": title,
+        "industry": Industry.objects.get(code=industry),
+        "problem": problem,
+        "deliverable": "技术方案、样品/样机、测试报告及知识产权。",
+        "bounty_total": total,
+        "enterprise_funds": enterprise,
+        "government_funds": total - enterprise,
+        "period_months": 24,
+        "bid_deadline": timezone.now() + timedelta(days=42),
+        "eligibility": "在中国境内注册的高校、科研院所、新型研发机构或企业，可组成联合体。",
+        "consortium_allowed": True,
+        "max_consortium_members": 4,
+        **horse_race_money(total, 2 if "RV" in title else 1),
+        "ip_terms": "shared",
+        "confidentiality": "public",
+        "contact_name": user.full_name,
+        "contact_phone": "0519-8500" + str(1000 + index),
+        "contact_email": user.email,
+        **extra,
+    }
+    rows = [
+        {
+            "name": n,
+            "comparator": c,
+            "target_value": Decimal(v),
+            "unit": u,
+            "test_method": "第三方检测",
+        }
+        for n, c, v, u in indicators
+    ]
+    return services.challenge_create(by=user, issuer=org, data=data, indicators=rows)
 
 
 def _advance(challenge, state, issuer, officer, teams, slot):

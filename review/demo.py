@@ -139,7 +139,7 @@ def _account(expert):
     return user
 
 
-def seed_review_demos(context):
+def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, first=0):
     from datetime import timedelta
     from decimal import Decimal
 
@@ -158,7 +158,7 @@ def seed_review_demos(context):
     teams = context["teams"]
     industry = Industry.objects.get(code="new-energy-vehicles")
     made = 0
-    for n, (title, state) in enumerate(REVIEW_DEMOS):
+    for n, (title, state) in enumerate(demos, start=first):
         if Challenge.objects.filter(title=title).exists():
             continue
         data = {
@@ -174,7 +174,7 @@ def seed_review_demos(context):
             "eligibility": "高校、科研院所或企业",
             "ip_terms": "shared",
             "contact_name": issuer.full_name,
-            **horse_race_money(Decimal("600"), 2 if title in HORSE_RACES else 1),
+            **horse_race_money(Decimal("600"), 2 if title in horse_races else 1),
         }
         rows = [
             {
@@ -273,7 +273,7 @@ def seed_review_demos(context):
                 )
             scoring.scores_submit(seat=seat, by=user)
         if state in ("in_notice", "awarded"):
-            chosen = bids if title in HORSE_RACES else [bids[0]]
+            chosen = bids if title in horse_races else [bids[0]]
             award.award_propose(challenge=challenge, by=issuer, bids=chosen)
             award.award_confirm(challenge=challenge, by=officer)
         if state == "awarded":
@@ -292,6 +292,7 @@ def seed_after(context):
     """Demo projects waiting for their acceptance get a panel that finds them passed."""
     from bounty.models import Project, ProjectStatus
     from bounty.projects import closing as project_closing
+    from review.demo_exits import seed_exits
     from review.models import DrawPurpose
     from review.panels import services as panels
 
@@ -333,4 +334,6 @@ def seed_after(context):
             comment="专家组一致同意通过验收。",
         )
         done += 1
-    return f"{done} projects accepted by their panels" if done else ""
+    exits = seed_exits(context)  # review/demo_exits.py: 流榜 request, 递补, horse-race elimination
+    accepted = f"{done} projects accepted by their panels" if done else ""
+    return "; ".join(part for part in (accepted, exits) if part)

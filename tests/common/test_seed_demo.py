@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import Organization, User
 from audit.models import AuditEvent
-from bounty.models import Bid, Challenge, ChallengeStatus
+from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
 
 
 @pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     out = capsys.readouterr().out
     assert "bureau" in out
     assert "Demo-2026!" in out
-    assert counts[1] == 10  # bureau + 3 enterprises + 6 teams
+    assert counts[1] == 14  # bureau + 3 enterprises + 6 teams + 4 teams of the exits demo
     statuses = set(Challenge.objects.values_list("status", flat=True))
     assert {
         ChallengeStatus.DRAFT,
@@ -38,7 +38,11 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     } <= statuses
     from documents.models import Contract
 
-    assert sorted(Contract.objects.values_list("status", flat=True)) == ["signed"] * 5 + ["signing"]
+    # + the exits demo (review/demo_exits.py): one past its signing deadline, one void
+    # (递补), the two contracts of the horse race.
+    assert sorted(Contract.objects.values_list("status", flat=True)) == (
+        ["draft"] + ["signed"] * 7 + ["signing", "void"]
+    )
     from bounty.models import CreditSanction, Project, ProjectMilestone, Tranche
 
     # Running (1 met, 1 overdue), rectification, accepted (2 met), terminated both ways.
@@ -49,10 +53,14 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     assert statuses == [
         ("active", ""),
         ("active", ""),
+        ("active", ""),  # the horse race's survivor
         ("awaiting_contract", ""),
+        ("awaiting_contract", ""),  # the winner past its signing deadline
         ("passed", ""),
         ("terminated", "diligent_failure"),
+        ("terminated", "eliminated"),
         ("terminated", "misconduct"),
+        ("terminated", "not_signed"),
     ]
     passed = Project.objects.get(status="passed")
     assert set(passed.tranches.values_list("status", flat=True)) == {"disbursed"}
@@ -61,3 +69,70 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     assert Tranche.objects.filter(status="recovered").exists()
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_the_states_of_issue_16():
+    """Restricted and confidential challenges with their NDA and access requests; the
+    award's exits: a complete panel with its proposal deadline, a pending 流榜 request, a
+    winner past its signing deadline with a passing bid behind it, a 递补 done, a horse race
+    with one team eliminated and the survivor's 补充协议."""
+    from bounty.challenges.access import AccessRequest, AccessStatus, NdaAcceptance
+    from bounty.demo_access import CONFIDENTIAL, RESTRICTED
+    from bounty.models import Project, SigningDefault, Tranche
+    from documents.models import Contract, Document, DocumentKind, DocumentStatus
+    from review.award import exits, signing
+    from review.award.models import AwardDecline
+    from review.demo import REVIEW_DEMOS
+    from review.demo_exits import DECLINED, EXPIRED, RACE, SUBSTITUTED
+
+    call_command("seed_demo")
+    restricted = Challenge.objects.get(title=RESTRICTED[2])
+    assert (restricted.status, restricted.confidentiality) == ("published", "internal")
+    assert restricted.public_summary
+    assert NdaAcceptance.objects.filter(
+        challenge=restricted, organization__name="河海大学常州校区"
+    ).exists()
+    secret = Challenge.objects.get(title=CONFIDENTIAL[2])
+    assert (secret.status, secret.confidentiality) == ("published", "secret")
+    admitted = AccessRequest.objects.get(challenge=secret, status=AccessStatus.ADMITTED)
+    assert NdaAcceptance.objects.filter(
+        challenge=secret, organization=admitted.organization
+    ).exists()
+    refused = AccessRequest.objects.get(challenge=secret, status=AccessStatus.REFUSED)
+    assert refused.organization != admitted.organization
+    assert refused.decision_reason
+
+    # Under review with a complete panel: the proposal deadline is known.
+    scored = Challenge.objects.get(title=REVIEW_DEMOS[0][0])
+    assert scored.status == ChallengeStatus.UNDER_REVIEW
+    assert exits.proposal_due_at(scored) is not None
+    declined = Challenge.objects.get(title=DECLINED)
+    assert declined.status == ChallengeStatus.UNDER_REVIEW
+    assert AwardDecline.objects.get(challenge=declined).status == AwardDecline.Status.PENDING
+
+    # A winner past its signing deadline, a passing bid ready for 递补.
+    expired = Challenge.objects.get(title=EXPIRED)
+    assert expired.status == ChallengeStatus.AWARDED
+    assert signing.signing_expired(Project.objects.get(challenge=expired))
+    assert signing.next_passing_bid(expired) is not None
+
+    # 递补 done: contract void, project not signed, the record, the substitute in notice.
+    substituted = Challenge.objects.get(title=SUBSTITUTED)
+    assert substituted.status == ChallengeStatus.IN_NOTICE
+    lapsed = Project.objects.get(challenge=substituted)
+    assert (lapsed.status, lapsed.outcome) == ("terminated", "not_signed")
+    assert Contract.objects.get(project=lapsed).status == "void"
+    assert SigningDefault.objects.get(bid=lapsed.bid).organization == lapsed.bid.lead
+    assert Bid.objects.filter(challenge=substituted, status=BidStatus.PROPOSED_WINNER).exists()
+
+    # Horse race: the eliminated team's unpaid tranches cancelled, the survivor's
+    # continuation tranche and its rendered 补充协议.
+    eliminated = Project.objects.get(challenge__title=RACE, outcome="eliminated")
+    assert eliminated.tranches.filter(status="cancelled").exists()
+    assert eliminated.tranches.filter(status="disbursed").exists()  # paid: kept
+    survivor = Project.objects.get(challenge__title=RACE, status="active")
+    assert Tranche.objects.filter(project=survivor, continuation=True).exists()
+    supplement = Document.objects.get(kind=DocumentKind.SUPPLEMENT)
+    assert supplement.subject == survivor.contract
+    assert supplement.status == DocumentStatus.READY

@@ -5,10 +5,12 @@ As in test_journey_zh.py, the database is used only to create the starting state
 (``# SETUP:``) and to let time pass (``# TIME:``); every decision is clicked.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from bounty.models import Bid
+from bounty.models import Bid, BidStatus, Project
 from tests.bounty.bids.helpers import team
 from tests.bounty.challenges.confidential import HIDDEN, SUMMARY, restricted
 from tests.e2e.browser import click
@@ -63,3 +65,43 @@ def test_restricted_challenge_opens_after_the_nda(journey):
     expect(as_issuer.locator("main")).to_contain_text(org_a.name)
     j.shot(as_issuer, "issuer-sees-nda-acceptances")
     assert Bid.objects.filter(challenge=challenge, lead=org_a).count() == 1
+
+
+def test_substitute_after_the_winner_lets_the_signing_deadline_pass(journey):
+    from tests.review.award.test_signing import _expire, awarded
+
+    j = journey("substitute-zh")
+    # SETUP: an awarded challenge (scored by a full panel: 90, 40 and 80 points), whose
+    # winner has a contract to sign.
+    challenge, bids, officer = awarded([[90] * 5, [40] * 5, [80] * 5])
+    winner, substitute = bids[0], bids[2]
+    project = Project.objects.get(bid=winner)
+    # TIME: the signing deadline passes without the team signing.
+    _expire(project)
+
+    # 1. The bureau opens the ranking, then the signing deadlines: the winner is overdue.
+    as_bureau = j.actor(officer)
+    as_bureau.goto(f"/challenges/{challenge.ocid}/")
+    click(as_bureau, "评审专家组排名")
+    click(as_bureau, "合同签约期限")
+    expect(as_bureau.locator("main")).to_contain_text("已逾期")
+    expect(as_bureau.locator("main")).to_contain_text(f"{winner.reference} 未按期签约")
+    expect(as_bureau.locator("main")).to_contain_text(substitute.reference)
+    j.shot(as_bureau, "signing-deadline-passed")
+
+    # 2. The bureau substitutes the next passing bid (递补): a short public notice opens.
+    as_bureau.get_by_label("理由（记入该揭榜单位的记录）").fill("中榜单位逾期未签订合同")
+    click(as_bureau, "递补下一申报")
+    expect(as_bureau).to_have_url(re.compile(rf"/review/notices/{challenge.ocid}/$"))
+    expect(as_bureau.locator(".messages")).to_contain_text("公示已开始")
+    expect(as_bureau.locator("h1 .status")).to_have_text("公示中")
+    expect(as_bureau.locator("main")).to_contain_text(substitute.lead.name)
+    j.shot(as_bureau, "substitute-in-notice")
+
+    # 3. The public sees the substitute in the notice, not the defaulting team.
+    anonymous = j.actor()
+    anonymous.goto(f"/review/notices/{challenge.ocid}/")
+    expect(anonymous.locator(".facts")).to_contain_text(substitute.lead.name)
+    expect(anonymous.locator(".facts")).not_to_contain_text(winner.lead.name)
+    j.shot(anonymous, "public-notice-of-substitute")
+    assert Bid.objects.get(pk=winner.pk).status == BidStatus.DEFAULTED
