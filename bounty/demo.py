@@ -159,7 +159,7 @@ def seed(context):
     created = seed_challenges(
         issuers=context["issuers"], officer=context["officer"], teams=context["teams"]
     )
-    restricted = seed_access(context)  # bounty/demo_access.py: NDA and access requests
+    restricted = seed_access(context, create=demo_challenge_create, advance=_advance)
     summary = f"{created} challenges created (with bids)" if created else ""
     return "; ".join(part for part in (summary, restricted) if part)
 

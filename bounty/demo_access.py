@@ -34,15 +34,13 @@ CONFIDENTIAL = (
 REFUSAL = "贵单位近三年无车规级芯片流片经历，暂不满足本榜单的保密与资质要求。"
 
 
-def _published(issuers, officer, row, level):
-    from bounty.demo import _advance, demo_challenge_create
-
+def _published(issuers, officer, row, level, create, advance):
     index, industry, title, summary, problem, indicators, total, enterprise = row
     user, org = issuers[index]
     challenge = Challenge.objects.filter(issuer=org, title=title).first()
     if challenge is not None:
         return None
-    challenge = demo_challenge_create(
+    challenge = create(
         user=user,
         org=org,
         index=index,
@@ -55,21 +53,25 @@ def _published(issuers, officer, row, level):
         confidentiality=level,
         public_summary=summary,
     )
-    _advance(challenge, "published", user, officer, (), {})
+    advance(challenge, "published", user, officer, (), {})
     return Challenge.objects.get(pk=challenge.pk), user
 
 
-def seed_access(context):
-    """Returns a line for seed_demo's output, empty when everything existed."""
+def seed_access(context, *, create, advance):
+    """``create`` and ``advance``: ``bounty.demo``'s helpers (a challenge with the demo's
+    terms; taken to a state by the officer). Returns a line for seed_demo's output, empty
+    when everything existed."""
     issuers, officer, teams = context["issuers"], context["officer"], context["teams"]
     made = []
-    restricted = _published(issuers, officer, RESTRICTED, Confidentiality.INTERNAL)
+    restricted = _published(issuers, officer, RESTRICTED, Confidentiality.INTERNAL, create, advance)
     if restricted is not None:
         challenge, _issuer = restricted
         user, org = teams[1]  # team2 accepted the NDA; the other teams see the summary only
         access.nda_accept(challenge=challenge, by=user, organization=org)
         made.append("restricted (team2 accepted the NDA)")
-    confidential = _published(issuers, officer, CONFIDENTIAL, Confidentiality.SECRET)
+    confidential = _published(
+        issuers, officer, CONFIDENTIAL, Confidentiality.SECRET, create, advance
+    )
     if confidential is not None:
         challenge, issuer = confidential
         user, org = teams[2]  # team3: admitted, then accepted the NDA

@@ -334,6 +334,6 @@ def seed_after(context):
             comment="专家组一致同意通过验收。",
         )
         done += 1
-    exits = seed_exits(context)  # review/demo_exits.py: 流榜 request, 递补, horse-race elimination
+    exits = seed_exits(context, review=seed_review_demos, first=len(REVIEW_DEMOS))
     accepted = f"{done} projects accepted by their panels" if done else ""
     return "; ".join(part for part in (accepted, exits) if part)

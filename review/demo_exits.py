@@ -1,9 +1,9 @@
 """Demo of the award's exits (issue 16, points 5–7), called by ``review.demo``'s
 ``seed_after`` once documents' seed has signed the other demo contracts; idempotent by
-title. Four more challenges go through the same draw, scoring and award as the other review
-demos (``review.demo.seed_review_demos``), with four more bidding teams (each demo team
-already leads the three bids a call allows), then each takes one exit through the real
-services:
+title. Four more challenges go through the same draw, scoring and award as the other
+review demos (``review.demo.seed_review_demos``, passed in), with four more bidding teams
+(each demo team already leads the three bids a call allows), then each takes one exit
+through the real services:
 
 - 动力电池低温快充: under review, the panel complete (the proposal deadline shows on the
   ranking page) and the issuer's request to declare no award (流榜) waiting for the bureau;
@@ -28,7 +28,6 @@ from bounty.projects import services as projects
 from documents.demo import render_demo_documents, sign_demo_contract
 from documents.models import Contract, Document, DocumentKind
 from review.award import exits, signing
-from review.demo import REVIEW_DEMOS, seed_review_demos
 
 EXIT_TEAMS = [
     (
@@ -85,18 +84,16 @@ def exit_teams(officer):
     return teams
 
 
-def seed_exits(context):
-    """Returns a line for seed_demo's output, empty when everything existed."""
+def seed_exits(context, *, review, first):
+    """``review``: ``review.demo.seed_review_demos`` (draw, scoring, award of the other
+    review demos); ``first``: the number of those demos, so that PI usernames (pi-N-K) and
+    draw secrets stay unique. Returns a line for seed_demo's output, empty when everything
+    existed."""
     if Challenge.objects.filter(title=RACE).exists():
         return ""
     officer = context["officer"]
     teams = exit_teams(officer)
-    seed_review_demos(
-        {**context, "teams": teams},
-        demos=EXIT_DEMOS,
-        horse_races=(RACE,),
-        first=len(REVIEW_DEMOS),  # unique PI usernames (pi-N-K) and draw secrets
-    )
+    review({**context, "teams": teams}, demos=EXIT_DEMOS, horse_races=(RACE,), first=first)
     issuer = context["issuers"][0][0]
     challenges = {c.title: c for c in Challenge.objects.filter(title__in=dict(EXIT_DEMOS))}
     exits.award_decline_request(
