@@ -276,6 +276,8 @@ def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, firs
             chosen = bids if title in horse_races else [bids[0]]
             award.award_propose(challenge=challenge, by=issuer, bids=chosen)
             award.award_confirm(challenge=challenge, by=officer)
+        if state == "in_notice":
+            _paper_objection(challenge, officer, SimpleUploadedFile("异议书扫描件.pdf", PLAN_PDF))
         if state == "awarded":
             Challenge.objects.filter(pk=challenge.pk).update(
                 notice_ends_at=timezone.now() - timedelta(minutes=1)
@@ -283,6 +285,32 @@ def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, firs
             award.awards_due()
         made += 1
     return made
+
+
+def _paper_objection(challenge, officer, letter):
+    """An objection that came by post during the notice: entered by the bureau, dismissed."""
+    from django.utils import timezone
+
+    from review.award import services as award
+    from review.award.paper_objections import objection_enter
+
+    objection = objection_enter(
+        challenge=challenge,
+        by=officer,
+        channel="paper",
+        objector_name="张某",
+        objector_identity="常州某新材料有限公司",
+        objector_contact="0519-86001234",
+        received_on=timezone.localdate(),
+        text="认为拟中榜单位的中试产线尚未建成，实施能力存疑。",
+        letter=letter,
+    )
+    award.objection_decide(
+        objection=objection,
+        by=officer,
+        upheld=False,
+        reason="经核实，拟中榜单位已提供中试产线租赁合同与设备清单，异议不成立。",
+    )
 
 
 # --- Acceptance panels (after documents' seed signed the contracts) ---------

@@ -136,3 +136,11 @@ def test_seed_demo_shows_the_states_of_issue_16():
     supplement = Document.objects.get(kind=DocumentKind.SUPPLEMENT)
     assert supplement.subject == survivor.contract
     assert supplement.status == DocumentStatus.READY
+
+    # An objection received on paper during a notice, entered by the bureau and decided.
+    from review.models import Objection
+
+    paper = Objection.objects.get(challenge__title="动力电池回收湿法冶金提锂", channel="paper")
+    assert paper.author is None
+    assert paper.status == "dismissed"
+    assert paper.evidence_name == "异议书扫描件.pdf"
