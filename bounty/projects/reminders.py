@@ -15,7 +15,7 @@ from bounty.models import (
     ReminderLog,
 )
 from bounty.projects.services import rules
-from notifications.services import notify
+from notifications.services import batched_emails, notify
 
 # --- Reminders ----------------------------------------------------------------------------
 
@@ -38,6 +38,11 @@ def reminders_run(today=None) -> int:
     logs = {}
     for log in ReminderLog.objects.filter(milestone__in=candidates).order_by("sent_on"):
         logs.setdefault(log.milestone_id, []).append(log)
+    with batched_emails():  # one e-mail task per 200 notifications, not one per reminder
+        return _send_reminders(candidates, logs, thresholds, today)
+
+
+def _send_reminders(candidates, logs, thresholds, today):
     staff = {}
     officers = bureau_officers()
     sent = 0

@@ -89,3 +89,34 @@ def test_cannot_open_someone_elses_notification(client):
     client.force_login(UserFactory())
     note = Notification.objects.get(recipient=other)
     assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batched_emails_queue_few_tasks_for_many_committed_notifications(settings):
+    """The daily reminders notify in one small transaction per milestone; the e-mails go
+    out as one task per EMAIL_TASK_SIZE notifications, and a rolled-back one is not among them."""
+    from notifications import services
+
+    users = [UserFactory() for _ in range(5)]
+
+    def rolled_back():
+        with transaction.atomic():
+            notify(recipients=[users[0]], kind="system.message", params={"text": "no"})
+            raise RuntimeError("rolled back")
+
+    with (
+        mock.patch("notifications.services.async_task") as async_task,
+        mock.patch.object(services, "EMAIL_TASK_SIZE", 2),
+        services.batched_emails(),
+    ):
+        for user in users:
+            with transaction.atomic():
+                notify(recipients=[user], kind="system.message", params={"text": "hi"})
+        with pytest.raises(RuntimeError):
+            rolled_back()
+        assert async_task.call_count == 0  # nothing before the block ends
+    queued = [call.args[1] for call in async_task.call_args_list]
+    assert [len(ids) for ids in queued] == [2, 2, 1]
+    committed = set(Notification.objects.values_list("pk", flat=True))
+    assert sorted(i for ids in queued for i in ids) == sorted(committed)
+    assert len(committed) == 5
