@@ -9,6 +9,7 @@ those same forms in the views; these serializers describe them for the schema on
 from rest_framework import serializers
 
 from accounts.models import Membership, Organization
+from bounty.challenges.access_rules import HIDDEN_FIELDS
 from bounty.models import (
     Amendment,
     Attachment,
@@ -121,8 +122,9 @@ class ChallengeSerializer(serializers.ModelSerializer):
     details_withheld = serializers.BooleanField(
         read_only=True,
         help_text="True when the challenge is restricted or confidential and the caller has "
-        "no access: problem, deliverable, eligibility, indicators, criteria, clarifications "
-        "and amendments are then empty; public_summary is what is public.",
+        "no access: problem, deliverable, eligibility, ip_terms_detail, the contact person, "
+        "indicators, criteria, clarifications and amendments are then empty; public_summary "
+        "is what is public.",
     )
 
     class Meta:
@@ -159,7 +161,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "amendments",
         )
 
-    WITHHELD = {"problem": "", "deliverable": "", "eligibility": "", "indicators": []}
+    WITHHELD = {**dict.fromkeys(HIDDEN_FIELDS, ""), "indicators": []}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -48,6 +48,7 @@ from accounts.models import (
 from accounts.services import bureau_bootstrap, membership_add
 from bounty.bids import services as bid_services
 from bounty.bids.rules import canonical_bytes
+from bounty.challenges.funding import team_funding
 from bounty.challenges.querysets import bigrams
 from bounty.challenges.services import default_criteria
 from bounty.models import (
@@ -572,6 +573,13 @@ def prepare_submissions(count):
     ]
 
 
+def _split(challenge):
+    """(enterprise, government) parts of the team share, as a submitted budget states them."""
+    if challenge.team_share() is None:
+        return Decimal(0), Decimal(300)
+    return team_funding(challenge)
+
+
 def _complete_draft(rng, challenge, indicators, user, lead, *, members):
     bid = bid_services.bid_create(challenge=challenge, by=user, lead=lead)
     bid_services.bid_update(
@@ -608,8 +616,9 @@ def _complete_draft(rng, challenge, indicators, user, lead, *, members):
         budget=[
             {
                 "category": "operating",
-                "government_amount": challenge.team_share() or Decimal(300),
-                "self_raised_amount": Decimal(0),
+                # The 财政 / 自筹 columns follow the bounty's split of the share.
+                "government_amount": _split(challenge)[1],
+                "self_raised_amount": _split(challenge)[0],
                 "note": "",
             },
         ],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bounty.bids import services as bid_services
 from bounty.challenges import services
+from bounty.challenges.funding import team_funding
 from bounty.demo_access import seed_access
 from bounty.models import Challenge, Industry
 
@@ -306,14 +307,19 @@ def horse_race_money(total, winners):
 
 def demo_budget(challenge):
     """Budget lines adding up exactly to the team share (DOMAIN §3), each split between the
-    government (财政) and self-raised (自筹) columns in the challenge's funding ratio."""
+    government (财政) and self-raised (自筹) columns in the challenge's funding ratio; the last
+    line takes what rounding left, so the columns add up to the share's government and
+    enterprise parts exactly (``team_funding``, the split the contract uses)."""
     share = challenge.team_share()
+    _enterprise, government_part = team_funding(challenge)
     ratio = challenge.government_funds / challenge.bounty_total
-    lines, given = [], Decimal("0")
+    lines, given, given_gov = [], Decimal("0"), Decimal("0")
     for category, part, note in DEMO_SUBJECTS:
-        amount = share - given if part is None else (share * part).quantize(CENT)
+        last = part is None
+        amount = share - given if last else (share * part).quantize(CENT)
         given += amount
-        government = (amount * ratio).quantize(CENT)
+        government = government_part - given_gov if last else (amount * ratio).quantize(CENT)
+        given_gov += government
         lines.append(
             {
                 "category": category,

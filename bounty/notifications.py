@@ -46,6 +46,14 @@ register(
     ),
 )
 register(
+    "challenge.amended_withheld",
+    title=_("Amendment %(number)s to “%(title)s”"),
+    body=_(
+        "The challenge “%(title)s” was amended. Its details are withheld: open the challenge "
+        "and accept its current NDA to read the amendment."
+    ),
+)
+register(
     "clarification.asked",
     title=_("New question on “%(title)s”"),
     body=_(

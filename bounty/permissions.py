@@ -12,6 +12,7 @@ from accounts.permissions import (
     is_bureau_officer,
     user_roles,
 )
+from bounty.challenges import access_rules
 from bounty.models import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
 
 
@@ -51,11 +52,13 @@ def can_amend_challenge(user, challenge) -> bool:
 
 
 def can_ask_question(user, challenge) -> bool:
+    """A bidder who reads the details (restricted/confidential: accepted the current NDA)."""
     return (
         Role.BIDDER in user_roles(user)
         and challenge.status == ChallengeStatus.PUBLISHED
         and not challenge.deadline_passed
         and not belongs_to(user, challenge.issuer)
+        and access_rules.sees_details(user, challenge)
     )
 
 
@@ -89,10 +92,19 @@ def can_start_bid(user, challenge, lead) -> bool:
 
 
 def can_edit_bid(user, bid, *, allow_submitted=False) -> bool:
+    """The team while the bid is open; withdrawing asks no more. Editing, submitting and
+    reopening also need ``bid_team_access_error`` to be None (restricted/confidential)."""
     from bounty.models import BidStatus
 
     allowed = (BidStatus.DRAFT, BidStatus.SUBMITTED) if allow_submitted else (BidStatus.DRAFT,)
     return bid.status in allowed and not bid.challenge.deadline_passed and is_bid_team(user, bid)
+
+
+def bid_team_access_error(user, bid):
+    """Why a member of the bid's team may not read the challenge's details through the bid
+    or work on it: they have not accepted the current NDA for the lead unit (confidential:
+    or the lead is not admitted). None when they may, or for a public challenge."""
+    return access_rules.team_access_error(user, bid.challenge, bid.lead)
 
 
 # Apps above bounty add readers here (review: accepted, unconflicted panel experts).

@@ -12,9 +12,11 @@ class DocumentsConfig(AppConfig):
 
         from . import notifications  # noqa: F401  (notification kinds)
         from .contracts import on_project_created
+        from .models import DocumentKind
         from .permissions import receipt_audit_events
+        from .services import READY_HOOKS
         from .sources import register_builtin
-        from .supplements import on_continuation_awarded
+        from .supplements import on_continuation_awarded, on_supplement_ready
 
         register_builtin()
         HIDDEN_EVENTS.append(receipt_audit_events)
@@ -22,3 +24,6 @@ class DocumentsConfig(AppConfig):
         continuation_awarded.connect(
             on_continuation_awarded, dispatch_uid="documents.supplement_request"
         )
+        hooks = READY_HOOKS.setdefault(DocumentKind.SUPPLEMENT, [])
+        if on_supplement_ready not in hooks:
+            hooks.append(on_supplement_ready)

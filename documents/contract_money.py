@@ -1,8 +1,9 @@
 """The money and the place of a contract (DOMAIN §6, issue 16).
 
 One amount governs: the awarded team's share of the bounty (``Challenge.team_share()``),
-split into the enterprise's and the government's parts in the challenge's proportion. The
-budget (its 2021 subjects with 财政 and 自筹 columns) and the tranches add up to it.
+split into the enterprise's and the government's parts in the challenge's proportion
+(``team_funding``, which lives in bounty so the bid's budget is checked against the same
+split). The budget (its 2021 subjects with 财政 and 自筹 columns) and the tranches add up to it.
 
 The contract's city and dispute body come from the bureau organisation ("常州市科学技术局" →
 "常州市", "常州市仲裁委员会"); ``JIEBANG["CONTRACT_CITY"]`` / ``["DISPUTE_BODY"]`` override
@@ -14,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 
 from accounts.selectors import bureau_organization
-from bounty.models import Project
+from bounty.challenges.funding import team_funding
 
 Q4 = Decimal("0.0001")
 # The administrative unit at the start of a bureau's name: "常州市科学技术局" → "常州市",
@@ -30,41 +31,34 @@ def _amount(value) -> str:
     return format(_q(value), "f")
 
 
-def team_funding(challenge) -> tuple[Decimal, Decimal]:
-    """(enterprise, government) parts of one winning team's share, rounded to 1 yuan; they
-    add up to the share exactly. Without a declared share (a horse race created before the
-    share was declared) the bounty is divided among the projects, as before."""
-    share = challenge.team_share()
-    total = challenge.bounty_total or Decimal(0)
-    if share is None:
-        winners = max(Project.objects.filter(challenge=challenge).count(), 1)
-        return _q(challenge.enterprise_funds / winners), _q(challenge.government_funds / winners)
-    if not total:
-        return _q(share), Decimal(0)
-    government = _q(share * challenge.government_funds / total)
-    return _q(share) - government, government
+__all__ = ["budget_snapshot", "city_of", "contract_city", "dispute_body", "team_funding"]
 
 
-def budget_snapshot(bid, *, funding_total: Decimal) -> dict:
-    """The contract's budget: under 包干制 the one amount; otherwise the lines in the 2021
-    subjects with their 财政 and 自筹 columns, and the columns' totals."""
+def budget_snapshot(bid, *, enterprise: Decimal, government: Decimal) -> dict:
+    """The contract's budget: under 包干制 the one amount (the bid's lump sum); otherwise the
+    lines in the 2021 subjects with their 财政 and 自筹 columns, and the columns' totals.
+    ``reconciles`` says whether it matches the contract's funding: the lump sum or the total
+    equals the team's share, and the 财政 column its government part and the 自筹 column its
+    enterprise part (``team_funding``); contract preparation refuses otherwise."""
+    funding_total = enterprise + government
     if bid.lump_sum:
+        amount = bid.lump_sum_amount or Decimal(0)
         return {
             "lump_sum": True,
-            "total": _amount(funding_total),
+            "total": _amount(amount),
             "government": "",
             "self_raised": "",
             "lines": [],
-            "reconciles": True,
+            "reconciles": _q(amount) == _q(funding_total),
         }
     lines = list(bid.budget_lines.all())
-    government = sum((b.government_amount for b in lines), Decimal(0))
+    gov_column = sum((b.government_amount for b in lines), Decimal(0))
     self_raised = sum((b.self_raised_amount for b in lines), Decimal(0))
-    total = government + self_raised
+    total = gov_column + self_raised
     return {
         "lump_sum": False,
         "total": _amount(total),
-        "government": _amount(government),
+        "government": _amount(gov_column),
         "self_raised": _amount(self_raised),
         "lines": [
             {
@@ -77,7 +71,7 @@ def budget_snapshot(bid, *, funding_total: Decimal) -> dict:
             }
             for b in lines
         ],
-        "reconciles": _q(total) == _q(funding_total),
+        "reconciles": _q(gov_column) == _q(government) and _q(self_raised) == _q(enterprise),
     }
 
 

@@ -14,7 +14,7 @@ from accounts.exceptions import ActionRefused
 from accounts.models import Role
 from accounts.selectors import bureau_officers, bureau_organization, organization_staff
 from audit.services import audit_record
-from bounty.models import Bid, Comparator, Project, plain_decimal
+from bounty.models import Bid, Challenge, Comparator, Project, plain_decimal
 from bounty.projects.services import project_activate
 from common.dates import add_months
 from common.dbtime import db_now
@@ -50,21 +50,23 @@ PARTY_LABELS = {
 
 def contract_prepare(*, project, by=None) -> Contract:
     """Create the contract of a newly awarded project with the default terms and queue its
-    documents (called at the award, inside its transaction). Idempotent."""
+    documents (called at the award, inside its transaction). Idempotent. Refused when the
+    bid's budget does not reconcile with the contract's funding (``_require_reconciling``)."""
     existing = Contract.objects.filter(project=project).first()
     if existing is not None:
         return existing
     today = timezone.localdate()
-    contract = Contract.objects.create(
-        project=project,
-        number=f"HT-{today.year}-{project.pk:06d}",
-        start_date=today,
-        first_payment_percent=Decimal(str(settings.JIEBANG["FIRST_PAYMENT_PERCENT"])),
-        dispute_body=dispute_body(),
-        sign_place=contract_city(),
-    )
-    audit_record(actor=by, action="contract.create", obj=contract, to_state=contract.status)
-    _generate(contract, by=by)
+    with transaction.atomic():  # a budget that does not reconcile leaves no contract
+        contract = Contract.objects.create(
+            project=project,
+            number=f"HT-{today.year}-{project.pk:06d}",
+            start_date=today,
+            first_payment_percent=Decimal(str(settings.JIEBANG["FIRST_PAYMENT_PERCENT"])),
+            dispute_body=dispute_body(),
+            sign_place=contract_city(),
+        )
+        audit_record(actor=by, action="contract.create", obj=contract, to_state=contract.status)
+        _generate(contract, by=by)
     return contract
 
 
@@ -124,6 +126,7 @@ def contract_terms(contract) -> dict:
 def _generate(contract, *, by):
     snapshot = contract_snapshot(contract)
     challenge = contract.project.challenge
+    _require_reconciling(snapshot, challenge)
     return [
         document_request(
             kind=kind,
@@ -135,6 +138,29 @@ def _generate(contract, *, by):
         )
         for kind in CONTRACT_KINDS
     ]
+
+
+def _require_reconciling(snapshot, challenge):
+    """One amount governs: refuse a contract whose budget does not match its funding (the
+    lump sum or the 财政 / 自筹 column totals against the team share's split). Not for a
+    horse race created before the share was declared: its bids could not be checked against
+    a share at submission (bounty.bids.budget), and refusing would block the award forever."""
+    if challenge.team_share() is None:
+        return
+    if not snapshot["budget"]["reconciles"]:
+        funding = snapshot["funding"]
+        raise ActionRefused(
+            _(
+                "The bid's budget does not match the team's share of the bounty "
+                "(%(total)s: %(government)s government, %(enterprise)s enterprise, in 10k "
+                "yuan); the contract cannot be prepared until the budget is corrected."
+            )
+            % {
+                "total": funding["total"],
+                "government": funding["government"],
+                "enterprise": funding["enterprise"],
+            }
+        )
 
 
 def _lock(contract):
@@ -343,7 +369,7 @@ def contract_snapshot(contract) -> dict:
                 "first_payment_capital": tranches[0]["amount_capital"],
             },
             "tranches": tranches,
-            "budget": budget_snapshot(bid, funding_total=enterprise + government),
+            "budget": budget_snapshot(bid, enterprise=enterprise, government=government),
         }
 
 
@@ -364,6 +390,12 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
     the sealed, signed scan (a PDF, checked by content). Parties sign in order; all current
     documents must be ready. The last signature activates the project."""
     with transaction.atomic():
+        # Lock order challenge → contract → project, as the bureau's decision on a winner that
+        # did not sign (review/award/signing.py) and the last signature's project_activate.
+        challenge_id = Project.objects.values_list("challenge_id", flat=True).get(
+            pk=contract.project_id
+        )
+        list(Challenge.objects.select_for_update().filter(pk=challenge_id).values_list("pk"))
         contract = _lock(contract)
         if not perms.can_sign(by, contract, party):
             raise ActionRefused(_("You cannot sign this contract for that party."))

@@ -283,13 +283,10 @@ class Contract(FSMModelMixin, models.Model):
     def complete(self, *, at):
         self.signed_at = at
 
-    @transition(
-        field=status,
-        source=[ContractStatus.DRAFT, ContractStatus.SIGNING],
-        target=ContractStatus.VOID,
-    )
+    @transition(field=status, source=ContractStatus.DRAFT, target=ContractStatus.VOID)
     def void(self):
-        """The signing deadline passed without the team's signature."""
+        """The signing deadline passed without the team's signature (the team signs first:
+        a contract being signed is never voided)."""
 
     def current_documents(self, documents=None):
         """The newest version of each contract document (any status), in kind order; from

@@ -154,6 +154,12 @@ def template_preview(template, sample: dict) -> bytes:
 # --- Generation ---------------------------------------------------------------------------
 
 
+# kind → callables ``hook(document)`` run inside the transaction that stores a document of
+# that kind as READY (registered in DocumentsConfig.ready(): e.g. a 补充协议 in force makes
+# the continuation tranche due).
+READY_HOOKS: dict = {}
+
+
 def document_request(*, kind, subject, series, public_label, snapshot, by=None):
     """Queue a new version of the document ``series`` (call inside the caller's transaction;
     the render is enqueued when it commits). Returns the queued ``Document``."""
@@ -292,6 +298,9 @@ def _store(document_id, token, pdf, pages) -> str:
             to_state=document.status,
             payload={"sha256": digest, "size": len(pdf), "pages": pages},
         )
+        if document.status == DocumentStatus.READY:
+            for hook in READY_HOOKS.get(document.kind, ()):
+                hook(document)
     return "stored"
 
 

@@ -1,7 +1,9 @@
 """The supplementary agreement (补充协议) of a horse race (DOMAIN §6 "added"): when a parallel
 project is eliminated, bounty gives the continuation amount to each survivor as new
 tranches and sends ``continuation_awarded``; here each survivor's contract gets a generated
-补充协议 through the one pipeline (stored once, SHA-256, never overwritten)."""
+补充协议 through the one pipeline (stored once, SHA-256, never overwritten). There is no
+signing flow for the supplement: it is in force once its document is READY, which makes the
+continuation tranche due (``on_supplement_ready``)."""
 
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from accounts.selectors import bureau_organization
 from bounty.models import TrancheStatus
+from bounty.projects.horse_race import continuation_fall_due
 
 from .capital import capital_wan
 from .contracts import PARTY_LABELS, _amount, _party
@@ -94,6 +97,14 @@ def on_continuation_awarded(sender, eliminated, survivors, total, reason, by=Non
         for share in survivors
         if share["project"].pk in contracts
     ]
+
+
+def on_supplement_ready(document):
+    """A 补充协议 is in force once generated (READY): there is no signing flow for the
+    supplement. Its continuation tranche becomes due (bounty.projects.horse_race)."""
+    contract = Contract.objects.select_related("project").filter(pk=document.subject_id).first()
+    if contract is not None:
+        continuation_fall_due(contract.project)
 
 
 def sample_supplement() -> dict:

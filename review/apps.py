@@ -7,6 +7,7 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Expert review")
 
     def ready(self):
+        from bounty.challenges.access_rules import EXTRA_DETAIL_READERS
         from bounty.hooks import register_panel_provider
         from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS, RANKING_READERS
         from review import notifications  # noqa: F401
@@ -17,6 +18,7 @@ class ReviewConfig(AppConfig):
             can_view_ranking,
             expert_can_read_bid,
             expert_can_read_project,
+            expert_reads_challenge_details,
         )
 
         register_documents()
@@ -28,3 +30,5 @@ class ReviewConfig(AppConfig):
             EXTRA_PROJECT_READERS.append(expert_can_read_project)
         if can_view_ranking not in RANKING_READERS:
             RANKING_READERS.append(can_view_ranking)
+        if expert_reads_challenge_details not in EXTRA_DETAIL_READERS:
+            EXTRA_DETAIL_READERS.append(expert_reads_challenge_details)

@@ -105,11 +105,15 @@ def seed_exits(context, *, review, first):
     for title in (EXPIRED, SUBSTITUTED):
         project = Project.objects.get(challenge=challenges[title])
         render_demo_documents(project.contract.current_documents())
-        # TIME shortcut (demo only): the award is backdated past the signing deadline
-        # (JIEBANG["SIGNING_DUE_DAYS"]), as if the winner had let it pass unsigned.
+        # TIME shortcut (demo only): the award and the contract documents are backdated
+        # past the signing deadline (JIEBANG["SIGNING_DUE_DAYS"], counted from the moment
+        # the documents were ready), as if the winner had let it pass unsigned.
         days = settings.JIEBANG["SIGNING_DUE_DAYS"] + 2
         Project.objects.filter(pk=project.pk).update(
             created_at=timezone.now() - timedelta(days=days)
+        )
+        Document.for_subject(project.contract).update(
+            ready_at=timezone.now() - timedelta(days=days)
         )
     signing.signing_default_substitute(
         project=Project.objects.get(challenge=challenges[SUBSTITUTED]),

@@ -108,6 +108,21 @@ def expert_can_read_bid(user, bid) -> bool:
     return declaration is not None and declaration.clears_access
 
 
+def expert_reads_challenge_details(user, challenge) -> bool:
+    """An expert on an accepted panel seat of a (not cancelled) draw of the challenge reads the
+    details of a restricted or confidential challenge (bounty's ``EXTRA_DETAIL_READERS``)."""
+    return (
+        Seat.objects.filter(
+            expert__user=user,
+            status=SeatStatus.ACCEPTED,
+            on_panel=True,
+            draw__challenge_id=challenge.pk,
+        )
+        .exclude(draw__status=DrawStatus.CANCELLED)
+        .exists()
+    )
+
+
 def expert_can_read_project(user, project) -> bool:
     """An accepted expert of one of the project's assessment panels, cleared of conflicts
     with the winning bid."""

@@ -29,7 +29,9 @@ from bounty.bids.forms import (
 )
 from bounty.bids.views import BID_RELATED, _bidder_orgs
 from bounty.board.selectors import visible_projects
+from bounty.challenges import access_rules
 from bounty.challenges.models import plain_decimal
+from bounty.exceptions import ActionRefused
 from bounty.models import Bid, BidStatus, BidVersion, Challenge
 from bounty.projects import services as projects
 from bounty.projects.models import Project, ProjectMilestone, ProjectStatus
@@ -137,6 +139,18 @@ def _bid(request, reference, predicate=bounty_perms.can_view_bid):
     return get_visible_or_404(
         Bid.objects.select_related(*BID_RELATED), predicate, request.user, reference=reference
     )
+
+
+def _team_without_access(request, bid, *, read=False):
+    """Restricted/confidential: a team member without the current NDA for the lead unit
+    (``read``: who does not read the details at all) gets 409 ``refused`` naming the NDA page,
+    like the services the write endpoints call."""
+    if not bounty_perms.is_bid_team(request.user, bid):
+        return
+    if read and access_rules.sees_details(request.user, bid.challenge):
+        return
+    if error := bounty_perms.bid_team_access_error(request.user, bid):
+        raise ActionRefused(error)
 
 
 def _challenge(request, ocid, predicate=bounty_perms.can_view_challenge):
@@ -267,6 +281,7 @@ class BidDetail(Private):
     @extend_schema(request=s.BidWriteSerializer, responses=s.BidDetailSerializer)
     def patch(self, request, reference):
         bid = _bid(request, reference, bounty_perms.is_bid_team)
+        _team_without_access(request, bid)
         payload = request.data
         if not isinstance(payload, dict):
             raise FieldErrors({"non_field_errors": [_("Send a JSON object.")]})
@@ -382,6 +397,7 @@ class BidReceipt(Private):
     @extend_schema(parameters=[_pk_param("number")], responses=s.ReceiptSerializer)
     def get(self, request, reference, number):
         bid = _bid(request, reference)
+        _team_without_access(request, bid, read=True)
         version = BidVersion.objects.filter(bid=bid, number=pk_or_404(number, SMALL_MAX)).first()
         if version is None:
             raise NotFound

@@ -3,7 +3,9 @@
 The bid's budget adds up to the team's share of the bounty (``Challenge.team_share()``:
 the whole bounty, or the declared parallel-phase share in a horse race); the lines follow
 the 2021 subjects with 财政 and 自筹 columns; indirect costs stay within
-``JIEBANG["INDIRECT_COST_CAP_PERCENT"]`` % of the direct costs; 包干制 only where the bureau
+``JIEBANG["INDIRECT_COST_CAP_PERCENT"]`` % of the direct costs; the 财政 column adds up to
+the government part and the 自筹 column to the enterprise part of the share, split as the
+contract splits it (``bounty.challenges.funding.team_funding``); 包干制 only where the bureau
 allowed it at vetting, still stating the team share, with the PI's commitment."""
 
 from decimal import Decimal
@@ -11,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from bounty.challenges.funding import team_funding
 from bounty.challenges.models import plain_decimal
 from bounty.models import BudgetLine
 
@@ -37,6 +40,28 @@ def share_mismatch(total, share):
         "The budget adds up to %(total)s (10k yuan) but must equal the team's share of the "
         "bounty, %(share)s (10k yuan)."
     ) % {"total": plain_decimal(Decimal(total)), "share": plain_decimal(Decimal(share))}
+
+
+def column_mismatch(challenge, lines):
+    """The message when the 财政 / 自筹 column totals differ from the government and
+    enterprise parts of the team share (the contract's split), else None. Checked once the
+    total equals the share; without a declared share there is nothing to check."""
+    if challenge.team_share() is None:
+        return None
+    enterprise, government = team_funding(challenge)
+    totals = budget_totals(lines)
+    if totals["government"] == government and totals["self_raised"] == enterprise:
+        return None
+    return _(
+        "The government-funds (财政) column adds up to %(gov)s and the self-raised (自筹) "
+        "column to %(self)s (10k yuan), but the team's share splits into %(gov_part)s "
+        "government and %(ent_part)s enterprise funds, in the bounty's proportion."
+    ) % {
+        "gov": plain_decimal(totals["government"]),
+        "self": plain_decimal(totals["self_raised"]),
+        "gov_part": plain_decimal(government),
+        "ent_part": plain_decimal(enterprise),
+    }
 
 
 def indirect_excess(lines):
@@ -80,7 +105,11 @@ def budget_error(bid):
     if any(line.amount <= 0 for line in lines):
         return _("Every budget line needs an amount.")
     total = sum((line.amount for line in lines), Decimal("0"))
-    return share_mismatch(total, share) or indirect_excess(lines)
+    return (
+        share_mismatch(total, share)
+        or column_mismatch(bid.challenge, lines)
+        or indirect_excess(lines)
+    )
 
 
 def budget_totals(lines) -> dict:

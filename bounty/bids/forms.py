@@ -262,7 +262,7 @@ class FormalCheckForm(forms.Form):
     )
 
     # Items the system computes: shown, never ticked by the officer.
-    COMPUTED = ("indicators",)
+    COMPUTED = ("indicators", "budget")
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)

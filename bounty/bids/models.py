@@ -222,6 +222,11 @@ class Bid(FSMModelMixin, models.Model):
     def substitute(self):
         """递补: the next passing bid replaces a winner that did not sign."""
 
+    @transition(field=status, source=BidStatus.NOT_SELECTED, target=BidStatus.IN_REVIEW)
+    def reconsider(self):
+        """An objection against a 递补 notice was upheld: the bids passed over at the award
+        go back to review, and the issuer proposes again from the ranking."""
+
     @transition(
         field=status,
         source=[BidStatus.IN_REVIEW, BidStatus.PROPOSED_WINNER],

@@ -17,7 +17,7 @@ from accounts.models import Organization, Role, User
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
-from bounty.bids.budget import lump_sum_refusal
+from bounty.bids.budget import budget_error, lump_sum_refusal
 from bounty.bids.rules import (
     PREFETCH,
     bid_completeness_errors,
@@ -74,6 +74,13 @@ def _lock_bid(bid, *, with_lead=False):
         .select_related("challenge", "lead", "pi")
         .get(pk=bid.pk)
     )
+
+
+def _require_details_access(bid, by):
+    """Restricted/confidential: only a team member who accepted the current NDA for the lead
+    unit works on the bid (an NDA change closes it until they accept the new version)."""
+    if err := perms.bid_team_access_error(by, bid):
+        raise ActionRefused(err)
 
 
 def _require_open(challenge):
@@ -145,6 +152,7 @@ def bid_update(
         bid = _lock_bid(bid)
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused(_("This bid cannot be edited now."))
+        _require_details_access(bid, by)
         _require_open(bid.challenge)
         if consortium is not None:
             if err := consortium_limit_error(bid.challenge, len(consortium)):
@@ -208,6 +216,7 @@ def attachment_add(*, bid, by, upload, kind):
         bid = _lock_bid(bid)
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused(_("This bid cannot be edited now."))
+        _require_details_access(bid, by)
         _require_open(bid.challenge)
         used = sum(bid.attachments.values_list("size", flat=True))
         limit = settings.JIEBANG["BID_MAX_TOTAL_BYTES"]
@@ -245,6 +254,7 @@ def attachment_remove(*, attachment, by):
         bid = _lock_bid(attachment.bid)
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused(_("This bid cannot be edited now."))
+        _require_details_access(bid, by)
         audit_record(
             actor=by,
             action="bid.detach",
@@ -268,6 +278,7 @@ def bid_submit(*, bid, by):
             raise StaleState(_("This bid was already submitted."))
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused
+        _require_details_access(bid, by)
         prefetch_related_objects([bid], *PREFETCH)
         if errors := bid_completeness_errors(bid):
             raise BidIncomplete(errors)
@@ -329,6 +340,7 @@ def bid_reopen(*, bid, by, note=""):
             raise StaleState
         if not perms.can_edit_bid(by, bid, allow_submitted=True):
             raise ActionRefused
+        _require_details_access(bid, by)
         _require_open(bid.challenge)
         bid.reopen(note=note)
         bid.save()
@@ -466,14 +478,25 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
             raise ActionRefused(_("The formal check is not open for this challenge."))
         if bid.status != BidStatus.SUBMITTED:
             raise StaleState(_("This bid was checked a moment ago."))
-        # Computed items are the system's, not the officer's: the indicator comparison
-        # cannot be ticked over, and a bid committing below a published target is not
+        # Computed items are the system's, not the officer's: the indicator comparison and
+        # the budget rules cannot be ticked over, and a bid committing below a published
+        # target, or whose budget does not match the team share and its split, is not
         # eligible whatever the checklist says.
         indicators_ok = not indicator_shortfalls(bid)
-        checklist = {**checklist, "indicators": {"auto": indicators_ok, "ok": indicators_ok}}
+        budget_problem = budget_error(bid)
+        checklist = {
+            **checklist,
+            "indicators": {"auto": indicators_ok, "ok": indicators_ok},
+            "budget": {"auto": budget_problem is None, "ok": budget_problem is None},
+        }
         if eligible and not indicators_ok:
             raise ActionRefused(
                 _("This bid commits below a published indicator and cannot be eligible.")
+            )
+        if eligible and budget_problem is not None:
+            raise ActionRefused(
+                _("This bid's budget breaks the budget rules and cannot be eligible: %(problem)s")
+                % {"problem": budget_problem}
             )
         (bid.mark_eligible if eligible else bid.mark_ineligible)()
         bid.save()

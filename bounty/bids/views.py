@@ -61,6 +61,26 @@ def _bid(request, reference, predicate=perms.can_view_bid):
     )
 
 
+def _no_access_redirect(request, bid, *, read=False):
+    """Restricted/confidential: a team member without the current NDA for the lead unit
+    (``read``: who does not read the details at all) is told why and sent to the NDA page
+    (or, when the lead is not admitted to a confidential challenge, to its access panel)."""
+    from bounty.challenges import access_rules
+
+    challenge = bid.challenge
+    if not perms.is_bid_team(request.user, bid):
+        return None
+    if read and access_rules.sees_details(request.user, challenge):
+        return None
+    error = perms.bid_team_access_error(request.user, bid)
+    if error is None:
+        return None
+    messages.error(request, error)
+    if bid.lead_id in access_rules.eligible_org_ids(request.user, challenge):
+        return redirect(access_rules.nda_url(challenge))
+    return redirect(challenge.get_absolute_url() + "#access")
+
+
 def _bidder_orgs(user):
     return [
         m.organization
@@ -192,6 +212,8 @@ def bid_edit(request, reference):
     bid = _bid(request, reference, predicate=perms.is_bid_team)
     if not perms.can_edit_bid(request.user, bid):
         return redirect(bid)
+    if refused := _no_access_redirect(request, bid):
+        return refused
     form = BidForm(request.POST or None, instance=bid)
     sets = _formsets(request, bid)
     if request.method == "POST":
@@ -296,6 +318,8 @@ def bid_attachment(request, reference, pk):
 @login_required
 def bid_submit(request, reference):
     bid = _bid(request, reference, predicate=perms.is_bid_team)
+    if bid.status == BidStatus.DRAFT and (refused := _no_access_redirect(request, bid)):
+        return refused
     if request.method == "POST":
         try:
             version = bid_services.bid_submit(bid=bid, by=request.user)
@@ -347,13 +371,17 @@ def bid_withdraw(request, reference):
 
 def bid_detail(request, reference):
     bid = _bid(request, reference)
+    if refused := _no_access_redirect(request, bid, read=True):
+        return refused
     is_team = perms.is_bid_team(request.user, bid)
+    works = perms.bid_team_access_error(request.user, bid) is None
     context = {
         "bid": bid,
         "challenge": bid.challenge,
         "is_team": is_team,
-        "can_edit": perms.can_edit_bid(request.user, bid),
-        "can_reopen": perms.can_edit_bid(request.user, bid, allow_submitted=True)
+        "can_edit": works and perms.can_edit_bid(request.user, bid),
+        "can_reopen": works
+        and perms.can_edit_bid(request.user, bid, allow_submitted=True)
         and bid.status == BidStatus.SUBMITTED,
         "responses": bid.responses.select_related("indicator").order_by("indicator__position"),
         "versions": bid.versions.all(),
@@ -368,6 +396,8 @@ def bid_detail(request, reference):
 
 def bid_receipt(request, reference, number):
     bid = _bid(request, reference)
+    if refused := _no_access_redirect(request, bid, read=True):
+        return refused
     version = get_object_or_404(BidVersion, bid=bid, number=number)
     match = None
     form = VerifyForm(request.POST or None, request.FILES or None)

@@ -9,6 +9,7 @@ read everything. Small predicates over the rows of ``access.py``; no writes.
 
 import hashlib
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -22,10 +23,21 @@ from bounty.challenges.access import AccessRequest, AccessStatus, NdaAcceptance
 from bounty.challenges.models import Confidentiality
 
 # What a non-public challenge withholds (web, API, OCDS): field names of ``Challenge``.
-HIDDEN_FIELDS = ("problem", "deliverable", "eligibility")
+# Public are only the title, industry, bounty (and its split), deadline and the public summary
+# (DOMAIN §2, added): the free texts and the contact person are details.
+HIDDEN_FIELDS = (
+    "problem",
+    "deliverable",
+    "eligibility",
+    "ip_terms_detail",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
 
-# Apps above bounty may add readers here (e.g. review: a cleared panel expert of the
-# challenge). Each is ``predicate(user, challenge) -> bool``.
+# Apps above bounty may add readers of the details here (review: an expert on an accepted
+# seat of a panel of the challenge). Each is ``predicate(user, challenge) -> bool``; such a
+# reader sees the details, not the NDA and access records.
 EXTRA_DETAIL_READERS: list = []
 
 
@@ -72,12 +84,7 @@ def sees_everything(user, challenge) -> bool:
     if not user.is_authenticated:
         return False
     roles = user_roles(user)
-    return (
-        belongs_to(user, challenge.issuer)
-        or Role.BUREAU in roles
-        or Role.SUPERVISOR in roles
-        or any(reader(user, challenge) for reader in EXTRA_DETAIL_READERS)
-    )
+    return belongs_to(user, challenge.issuer) or Role.BUREAU in roles or Role.SUPERVISOR in roles
 
 
 def verified_org_ids(user) -> list[int]:
@@ -123,6 +130,8 @@ def sees_details(user, challenge) -> bool:
         return True
     if not user.is_authenticated:
         return False
+    if any(reader(user, challenge) for reader in EXTRA_DETAIL_READERS):
+        return True
     return current_acceptances(user, challenge).exists()
 
 
@@ -145,6 +154,28 @@ def bid_access_error(user, challenge, lead):
             "and accept the NDA."
         ) % {"org": lead.name}
     return _("Accept the challenge's NDA for %(org)s before bidding.") % {"org": lead.name}
+
+
+def team_access_error(user, challenge, lead):
+    """Why a member of the team of ``lead`` may not work on its bid (edit, submit, reopen)
+    or read it with the challenge's details: acceptance is per person and per NDA version,
+    so each colleague accepts the current version for the lead unit (None when they may)."""
+    if has_access_for(user, challenge, lead):
+        return None
+    if is_confidential(challenge) and lead.pk not in admitted_org_ids(challenge, [lead.pk]):
+        return _(
+            "This challenge is confidential and %(org)s is not admitted to its details: "
+            "you cannot work on the bid."
+        ) % {"org": lead.name}
+    return _(
+        "The details of this challenge are open to you only once you accept the current "
+        "version (%(version)s) of its NDA for %(org)s. Accept it to read, edit or submit "
+        "the bid: %(url)s"
+    ) % {"version": challenge.nda_version, "org": lead.name, "url": nda_url(challenge)}
+
+
+def nda_url(challenge) -> str:
+    return reverse("bounty:challenge_nda", args=[challenge.ocid])
 
 
 def can_decide_access(user, challenge) -> bool:

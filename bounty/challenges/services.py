@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
+from bounty.challenges import access_rules
 from bounty.challenges.rules import deadline_error
 from bounty.exceptions import ActionRefused, ChallengeIncomplete, StaleState
 from bounty.models import (
@@ -296,6 +297,11 @@ def clarification_ask(*, challenge, by, question):
         raise ActionRefused(_("Write your question."))
     with transaction.atomic():
         challenge = _lock(challenge)
+        if not access_rules.sees_details(by, challenge):
+            raise ActionRefused(
+                _("Accept the challenge's NDA before asking a question: %(url)s")
+                % {"url": access_rules.nda_url(challenge)}
+            )
         if not perms.can_ask_question(by, challenge):
             raise ActionRefused(
                 _("Questions can be asked only while the challenge is open for bids.")
@@ -413,13 +419,29 @@ def challenge_amend(*, challenge, by, reason, data, indicators=None):
         interested.update(_issuer_staff(challenge))
         for _receiver, response in challenge_amended.send(sender=Challenge, amendment=amendment):
             interested.update(response or ())
-        notify(
-            recipients=list(interested),
-            kind="challenge.amended",
-            params={"title": challenge.title, "reason": reason, "number": number},
-            url=challenge.get_absolute_url() + "#amendments",
-        )
+        _notify_amendment(challenge, interested, reason=reason, number=number)
     return amendment
+
+
+def _notify_amendment(challenge, recipients, *, reason, number):
+    """The reason of an amendment is a detail: of a restricted or confidential challenge only
+    those who read the details (after the amendment: a new NDA closes them) receive it; the
+    others learn that there was an amendment and where to accept the NDA."""
+    readers = [u for u in recipients if u is not None and access_rules.sees_details(u, challenge)]
+    others = [u for u in recipients if u not in readers]
+    notify(
+        recipients=readers,
+        kind="challenge.amended",
+        params={"title": challenge.title, "reason": reason, "number": number},
+        url=challenge.get_absolute_url() + "#amendments",
+    )
+    if others:
+        notify(
+            recipients=others,
+            kind="challenge.amended_withheld",
+            params={"title": challenge.title, "number": number},
+            url=challenge.get_absolute_url() + "#access",
+        )
 
 
 def challenge_republish(*, challenge, by):

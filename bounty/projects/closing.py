@@ -20,7 +20,7 @@ from bounty.models import (
     Tranche,
     TrancheStatus,
 )
-from bounty.projects.horse_race import continuation_award, tranches_cancel_unpaid
+from bounty.projects.horse_race import continuation_award, lock_race, tranches_cancel_unpaid
 from bounty.projects.services import (
     ACCEPTANCE_RESULTS,
     _lock,
@@ -114,6 +114,8 @@ def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BO
     if sanction not in SanctionScope.values:
         raise ActionRefused(_("Choose whom the credit record bars."))
     with transaction.atomic():
+        if outcome == TerminationOutcome.ELIMINATED:
+            lock_race(project)  # the challenge row first: eliminations serialize
         project = _lock(project)
         if not perms.is_bureau_officer(by):
             raise ActionRefused(_("Only the bureau terminates a project."))
@@ -123,7 +125,7 @@ def project_terminate(*, project, by, outcome, reason, sanction=SanctionScope.BO
         project.save()
         continuation = []
         if outcome == TerminationOutcome.ELIMINATED:
-            # 赛马制: unpaid tranches are cancelled; the continuation goes to the survivors.
+            # 赛马制: unpaid tranches are cancelled; the continuation goes to the last survivor.
             tranches_cancel_unpaid(project)
             continuation = continuation_award(eliminated=project, by=by, reason=reason)
         for tranche in Tranche.objects.select_for_update().filter(project=project):

@@ -1,20 +1,38 @@
-"""赛马制 money (DOMAIN §6 "added"): when a parallel project is eliminated, its unpaid
-tranches are cancelled (paid ones stay as they are) and the challenge's declared
-continuation amount goes to the surviving project(s) — split equally, the remainder (to
-the 0.0001 万元) to the first — as new tranches. The documents app writes the
-supplementary agreement (补充协议) of each survivor when it receives
-``bounty.signals.continuation_awarded`` (bounty never imports documents)."""
+"""赛马制 money (DOMAIN §6 "added").
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+When a parallel project is eliminated, its unpaid tranches are cancelled (paid ones stay as
+they are). The challenge's declared continuation amount goes, whole, to the **last
+survivor**: it is awarded at the elimination that leaves exactly one project of the challenge
+running. Before that (a three-team race after its first elimination) an elimination only
+cancels the eliminated team's unpaid tranches; nothing is split among several survivors, so
+a later elimination can never strand money given to a team that is then eliminated itself.
+Eliminations of one challenge serialize on the challenge row (``lock_race``, taken before
+the project's lock), so two concurrent eliminations cannot both see two survivors, nor both
+award the continuation. (A race whose other projects ended otherwise — misconduct,
+diligent failure — awards nothing by this rule until an elimination leaves one running.)
+
+The continuation is one new tranche of the survivor, kept **pending**: its condition is
+"赛马制淘汰后补充协议生效". The documents app writes the survivor's supplementary agreement
+(补充协议) when it receives ``bounty.signals.continuation_awarded`` (bounty never imports
+documents). There is no signing flow for the supplement, so it counts as in force once its
+document is generated (READY): documents then calls ``continuation_fall_due`` and only then
+does the tranche become due for disbursement."""
+
+from decimal import Decimal
 
 from django.db.models import Max
 from django.utils import timezone
 
 from audit.services import audit_record
-from bounty.models import RUNNING, Project, Tranche, TrancheStatus
+from bounty.challenges.funding import Q4, split_amount
+from bounty.models import RUNNING, Challenge, Project, Tranche, TrancheStatus
 from bounty.signals import continuation_awarded
 
-Q4 = Decimal("0.0001")
+
+def lock_race(project):
+    """Lock the challenge row of ``project`` (call inside the elimination's transaction,
+    before locking the project): eliminations of one race run one after the other."""
+    return Challenge.objects.select_for_update().get(pk=project.challenge_id)
 
 
 def tranches_cancel_unpaid(project) -> list:
@@ -30,28 +48,11 @@ def tranches_cancel_unpaid(project) -> list:
     return cancelled
 
 
-def continuation_split(total, count) -> list:
-    """``total`` in ``count`` equal parts rounded down to 0.0001; the first takes the rest."""
-    total = Decimal(total).quantize(Q4)
-    part = (total / count).quantize(Q4, rounding=ROUND_DOWN)
-    return [total - part * (count - 1)] + [part] * (count - 1)
-
-
-def _parts(challenge, amount):
-    """The enterprise and government parts of ``amount``, in the bounty's proportion."""
-    enterprise = challenge.enterprise_funds or Decimal(0)
-    government = challenge.government_funds or Decimal(0)
-    if enterprise + government == 0:
-        return Decimal(0), amount
-    gov = (amount * government / (enterprise + government)).quantize(Q4, rounding=ROUND_HALF_UP)
-    return amount - gov, gov
-
-
 def continuation_award(*, eliminated, by, reason) -> list:
-    """Give the continuation amount to the projects still running beside ``eliminated``
-    (inside the elimination's transaction). Paid once per challenge: a later elimination
-    in a three-team race finds the continuation already given. Returns one dict per
-    survivor (project, amount, parts, the new tranches)."""
+    """Give the continuation amount to the last survivor (inside the elimination's
+    transaction; the caller holds ``lock_race``). Nothing while two or more projects still
+    run beside ``eliminated``, and nothing if it was already given. Returns one dict per
+    survivor (project, amount, parts, the new pending tranche): none or one."""
     challenge = eliminated.challenge
     amount = challenge.continuation_amount or Decimal(0)
     if amount <= 0:
@@ -65,45 +66,38 @@ def continuation_award(*, eliminated, by, reason) -> list:
         .select_related("bid__lead")
         .order_by("pk")
     )
-    if not survivors:
+    if len(survivors) != 1:
         return []
-    today = timezone.localdate()
-    awarded = []
-    for project, share in zip(survivors, continuation_split(amount, len(survivors)), strict=True):
-        enterprise, government = _parts(challenge, share)
-        number = (project.tranches.aggregate(n=Max("number"))["n"] or 0) + 1
-        tranche = Tranche(
-            project=project,
-            number=number,
-            label="续期资金",
-            condition="赛马制淘汰后补充协议生效",
-            amount=share,
-            enterprise_part=enterprise,
-            government_part=government,
-            planned_on=today,
-            continuation=True,
-        )
-        tranche.fall_due(on=today)
-        tranche.save()
-        audit_record(
-            actor=by,
-            action="project.continuation",
-            obj=project,
-            payload={
-                "eliminated": eliminated.bid.reference,
-                "amount": str(share),
-                "tranche": number,
-            },
-        )
-        awarded.append(
-            {
-                "project": project,
-                "amount": share,
-                "enterprise_part": enterprise,
-                "government_part": government,
-                "tranches": [tranche],
-            }
-        )
+    project = survivors[0]
+    amount = Decimal(amount).quantize(Q4)
+    enterprise, government = split_amount(challenge, amount, quantum=Q4)
+    number = (project.tranches.aggregate(n=Max("number"))["n"] or 0) + 1
+    tranche = Tranche.objects.create(
+        project=project,
+        number=number,
+        label="续期资金",
+        condition="赛马制淘汰后补充协议生效",
+        amount=amount,
+        enterprise_part=enterprise,
+        government_part=government,
+        planned_on=timezone.localdate(),
+        continuation=True,
+    )  # pending until the 补充协议 is in force (continuation_fall_due)
+    audit_record(
+        actor=by,
+        action="project.continuation",
+        obj=project,
+        payload={"eliminated": eliminated.bid.reference, "amount": str(amount), "tranche": number},
+    )
+    awarded = [
+        {
+            "project": project,
+            "amount": amount,
+            "enterprise_part": enterprise,
+            "government_part": government,
+            "tranches": [tranche],
+        }
+    ]
     continuation_awarded.send(
         sender=Project,
         eliminated=eliminated,
@@ -113,3 +107,29 @@ def continuation_award(*, eliminated, by, reason) -> list:
         by=by,
     )
     return awarded
+
+
+def continuation_fall_due(project) -> list:
+    """The survivor's 补充协议 is in force (its document is READY; there is no signing flow
+    for the supplement): its pending continuation tranches become due, if the project still
+    runs. Called by the documents app inside the transaction storing the document.
+    Idempotent. Returns the tranches that fell due."""
+    if not Project.objects.filter(pk=project.pk, status__in=RUNNING).exists():
+        return []
+    today = timezone.localdate()
+    due = []
+    for tranche in Tranche.objects.select_for_update().filter(
+        project=project, continuation=True, status=TrancheStatus.PENDING
+    ):
+        tranche.fall_due(on=today)
+        tranche.save()
+        audit_record(
+            actor=None,
+            action="tranche.due",
+            obj=tranche,
+            from_state=TrancheStatus.PENDING,
+            to_state=tranche.status,
+            payload={"reason": "supplement_ready"},
+        )
+        due.append(tranche)
+    return due

@@ -2,6 +2,8 @@
 identified by their unified social credit code under ``CN-USCI``) and the frame every release
 starts from (``_base``: ocid, id, date, tags, parties, buyer)."""
 
+from bounty.models import Confidentiality
+
 from .values import LANGUAGE, _dt
 
 ORG_SCHEME = "CN-USCI"  # org-id.guide: Unified Social Credit Identifier (统一社会信用代码)
@@ -23,7 +25,12 @@ def _party(org, roles, *, challenge=None) -> dict:
     }
     if org.credit_code:
         party["identifier"] = {"scheme": ORG_SCHEME, "id": org.credit_code, "legalName": org.name}
-    if challenge is not None and (challenge.contact_name or challenge.contact_email):
+    # The contact person of a restricted or confidential challenge is one of its details.
+    if (
+        challenge is not None
+        and challenge.confidentiality == Confidentiality.PUBLIC
+        and (challenge.contact_name or challenge.contact_email)
+    ):
         contact = {"name": challenge.contact_name or None}
         if challenge.contact_phone:
             contact["telephone"] = challenge.contact_phone

@@ -79,19 +79,27 @@ class _Records:
                 .annotate(n=Count("pk"))
                 .values_list("challenge_id", "n")
             )
-        # The proposals (bid references) behind a notice or a cancelled notice.
+        # The proposals (bid references) behind a notice or a cancelled notice: the issuer's
+        # (or the bureau's) proposal, or a 递补 notice's substitute (a winner did not sign).
         self.proposals = defaultdict(list)
         if actions & {"challenge.open_notice", "objection.decide"}:
-            for seq, object_id, payload in AuditEvent.objects.filter(
+            for seq, object_id, action, payload in AuditEvent.objects.filter(
                 object_type=CHALLENGE,
-                action="challenge.propose_award",
+                action__in=["challenge.propose_award", "challenge.open_notice"],
                 object_id__in=[str(pk) for pk in challenge_ids],
-            ).values_list("seq", "object_id", "payload"):
-                self.proposals[int(object_id)].append((seq, payload.get("bids", [])))
+            ).values_list("seq", "object_id", "action", "payload"):
+                if action == "challenge.propose_award":
+                    self.proposals[int(object_id)].append((seq, payload.get("bids", [])))
+                elif payload.get("substitute"):
+                    self.proposals[int(object_id)].append((seq, [payload["substitute"]]))
         references = {r for items in self.proposals.values() for _seq, refs in items for r in refs}
         for event in events:
             if event.action == "challenge.award":
                 references.update(event.payload.get("winners", []))
+            # The winner that did not sign, whose award a 递补 notice or 流榜 cancels.
+            for key in ("substitute", "replaces", "defaulted"):
+                if event.payload.get(key):
+                    references.add(event.payload[key])
         self.bids = (
             {
                 b.reference: b

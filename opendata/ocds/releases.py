@@ -11,7 +11,7 @@ from django.utils import translation
 from audit.models import AuditEvent
 from bounty.models import Challenge, Project, ProjectMilestone, Tranche
 
-from .awards import _release_award, _release_notice, _release_objection_upheld
+from .awards import _release_award, _release_no_award, _release_notice, _release_objection_upheld
 from .contracts import (
     _release_acceptance,
     _release_change,
@@ -21,7 +21,7 @@ from .contracts import (
     _release_termination,
 )
 from .records import CHALLENGE, MILESTONE, PROJECT, TRANCHE, _Records
-from .tender import _release_close, _release_no_award, _release_tender
+from .tender import _release_close, _release_tender
 
 # The audit events that become releases (and nothing else: the feed selects on this).
 RELEASE_EVENTS = (

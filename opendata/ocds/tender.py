@@ -158,15 +158,16 @@ def _withheld_note(challenge) -> str:
     if challenge.confidentiality == Confidentiality.SECRET:
         return _(
             "Confidential challenge: only this public summary is published. The problem "
-            "statement, deliverable, eligibility, technical indicators, scoring criteria, "
-            "clarifications, amendment texts and attachments are open only to organisations "
-            "the issuer admits, after they accept the challenge's NDA."
+            "statement, deliverable, eligibility, IP terms in detail, contact person, technical "
+            "indicators, scoring criteria, clarifications, amendment texts and attachments are "
+            "open only to organisations the issuer admits, after they accept the challenge's "
+            "NDA."
         )
     return _(
         "Restricted challenge: only this public summary is published. The problem statement, "
-        "deliverable, eligibility, technical indicators, scoring criteria, clarifications, "
-        "amendment texts and attachments are open only to members of verified organisations "
-        "who accept the challenge's NDA."
+        "deliverable, eligibility, IP terms in detail, contact person, technical indicators, "
+        "scoring criteria, clarifications, amendment texts and attachments are open only to "
+        "members of verified organisations who accept the challenge's NDA."
     )
 
 
@@ -175,8 +176,14 @@ def _restrict(challenge, tender, state) -> dict:
     note = _withheld_note(challenge)
     summary = (state["public_summary"] or "").strip()
     tender["description"] = "\n\n".join(p for p in (summary, note) if p)
-    for key in ("items", "eligibilityCriteria", "awardCriteriaDetails"):
+    for key in ("eligibilityCriteria", "awardCriteriaDetails"):
         tender.pop(key, None)
+    # The deliverable is a detail; the industry is public: one item carrying only it.
+    classification = (tender.get("items") or [{}])[0].get("classification")
+    if classification:
+        tender["items"] = [{"id": "1", "classification": classification}]
+    else:
+        tender.pop("items", None)
     document = tender["documents"][0]
     document["description"] = f"{document['description']} {note}"
     changes_of = {str(a.number): a.changes for a in challenge.amendments.all()}

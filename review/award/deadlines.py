@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from bounty.models import Challenge, ChallengeStatus, Project, ProjectStatus
-from notifications.services import notify
+from notifications.services import batched_emails, notify
 from review.award.exits import proposal_due_at
 from review.award.models import AwardReminder
 from review.award.signing import signing_due_at, team_signed
@@ -73,14 +73,15 @@ def signing_reminders(now) -> int:
         status=ProjectStatus.AWAITING_CONTRACT, challenge__status=ChallengeStatus.AWARDED
     ).select_related("bid__lead", "challenge", "contract")
     for project in projects:
-        due = signing_due_at(project)
-        if now < due - _warn_days() or team_signed(project):
+        contract = getattr(project, "contract", None)
+        # No deadline while there is no contract to sign or its documents are not ready.
+        due = signing_due_at(project, contract) if contract is not None else None
+        if due is None or now < due - _warn_days() or team_signed(project):
             continue
         challenge = project.challenge
         team = organization_staff(project.bid.lead, role=Role.BIDDER)
         params = {"title": challenge.title, "reference": project.bid.reference, "due": _when(due)}
-        contract = getattr(project, "contract", None)
-        url = contract.get_absolute_url() if contract else project.get_absolute_url()
+        url = contract.get_absolute_url()
         if now < due:
             if _once(
                 challenge=challenge,
@@ -105,4 +106,5 @@ def signing_reminders(now) -> int:
 
 def award_deadlines_run(now=None) -> dict:
     now = now or timezone.now()
-    return {"proposal": proposal_reminders(now), "signing": signing_reminders(now)}
+    with batched_emails():
+        return {"proposal": proposal_reminders(now), "signing": signing_reminders(now)}

@@ -6,7 +6,6 @@ that does not sign: ``review/award/signing.py``; the reminders: ``deadlines.py``
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +19,15 @@ from common.dbtime import db_now
 from notifications.services import notify
 from review import permissions as perms
 from review.award.models import AwardDecline
-from review.award.services import _comment, _lock, _lock_for_bureau, _move_bids, notice_end
-from review.models import ScoreSheet
+from review.award.services import (
+    _comment,
+    _lock,
+    _lock_for_bureau,
+    _move_bids,
+    notice_end,
+    open_places,
+    require_no_pending_decline,
+)
 from review.scoring.selectors import panel_completeness
 from review.scoring.services import ranking
 
@@ -29,15 +35,10 @@ from review.scoring.services import ranking
 
 
 def panel_completed_at(challenge):
-    """When the review panel became complete (``scoring.selectors.panel_completeness``) —
-    the time of its last submitted score sheet — or None while it is not complete."""
-    if not panel_completeness(challenge).complete:
-        return None
-    return ScoreSheet.objects.filter(
-        bid__challenge=challenge,
-        seat__draw__purpose="bid_review",
-        status=ScoreSheet.Status.SUBMITTED,
-    ).aggregate(last=Max("submitted_at"))["last"]
+    """When the review panel became complete — the last submission of a counted seat
+    (``scoring.selectors.panel_completeness``: accepted seats of completed bid-review draws,
+    replaced seats through their replacement) — or None while it is not complete."""
+    return panel_completeness(challenge).completed_at
 
 
 def proposal_due_at(challenge):
@@ -174,12 +175,12 @@ def award_bureau_propose(*, challenge, by, bids, reason):
         raise ActionRefused(_("Give the reason for deciding in the issuer's place."))
     with transaction.atomic():
         challenge, due = _lock_overdue(challenge, by)
+        require_no_pending_decline(challenge)
         passing = [r.bid_id for r in ranking(challenge) if r.passes]
         chosen = [b.pk for b in bids]
-        if not chosen or len(chosen) > challenge.winners_allowed or len(set(chosen)) != len(chosen):
-            raise ActionRefused(
-                _("Propose between 1 and %(n)d winners.") % {"n": challenge.winners_allowed}
-            )
+        places = open_places(challenge)
+        if not chosen or len(chosen) > places or len(set(chosen)) != len(chosen):
+            raise ActionRefused(_("Propose between 1 and %(n)d winners.") % {"n": places})
         if any(bid_id not in passing for bid_id in chosen):
             raise ActionRefused(
                 _("Only bids that reached the pass mark and every minimum can be proposed.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused
+from audit.models import AuditEvent
 from audit.services import audit_record
 from bounty.models import Challenge, ChallengeStatus
 from common.uploads import store_upload, validate_document_upload
@@ -21,6 +22,22 @@ LETTER_KINDS = ("pdf", "png", "jpeg")
 
 def _clean(value, limit):
     return (value or "").strip()[:limit]
+
+
+def notice_opened_on(challenge):
+    """The local date the running public notice opened (its last ``challenge.open_notice``
+    event: a 递补 notice opens after the first one), or None if none was recorded."""
+    opened = (
+        AuditEvent.objects.filter(
+            object_type="bounty.challenge",
+            object_id=str(challenge.pk),
+            action="challenge.open_notice",
+        )
+        .order_by("-seq")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(opened) if opened is not None else None
 
 
 def objection_enter(
@@ -38,7 +55,8 @@ def objection_enter(
 ):
     """The bureau enters an objection received outside the platform during the notice.
     Real-name: the objector's name, ID number or organisation and contact are required.
-    ``received_on`` (a date) must fall within the notice period and not in the future."""
+    ``received_on`` (a date) must fall within the notice period (from the day it opened to
+    its last day) and not in the future."""
     name, identity, contact = (
         _clean(objector_name, 100),
         _clean(objector_identity, 200),
@@ -69,7 +87,10 @@ def objection_enter(
             raise ActionRefused(_("The public notice is not running: objections are closed."))
         # The notice ends at midnight: its last day is the day before ``notice_ends_at``.
         last_day = timezone.localtime(challenge.notice_ends_at - timedelta(microseconds=1)).date()
-        if received_on > min(last_day, timezone.localdate()):
+        opened = notice_opened_on(challenge)
+        if received_on > min(last_day, timezone.localdate()) or (
+            opened is not None and received_on < opened
+        ):
             raise ActionRefused(
                 _("Only objections received during the public notice, up to today, are entered.")
             )

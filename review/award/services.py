@@ -13,12 +13,13 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus
+from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Project
 from bounty.projects.services import project_create_for_award
 from common.dbtime import db_now
 from common.uploads import validate_document_upload
 from notifications.services import notify
 from review import permissions as perms
+from review.award.models import AwardDecline
 from review.models import DrawStatus, Objection
 from review.scoring.selectors import require_complete_panel
 from review.scoring.services import ranking
@@ -41,6 +42,27 @@ def _lock_for_bureau(challenge, by, status, message=None):
     if not perms.can_run_draw(by, challenge) or challenge.status != status:
         raise ActionRefused(message)
     return challenge
+
+
+def require_no_pending_decline(challenge):
+    """A proposal (the issuer's or the bureau's) waits while the issuer's request to declare
+    no award (流榜) is pending: the bureau confirms or returns it first, so a request filed
+    before a proposal can never be confirmed after it (caller holds the challenge's lock)."""
+    if challenge.award_declines.filter(status=AwardDecline.Status.PENDING).exists():
+        raise ActionRefused(
+            _(
+                "A request to declare no award waits for the bureau: it confirms or returns "
+                "the request before a winner can be proposed."
+            )
+        )
+
+
+def open_places(challenge) -> int:
+    """How many winners may still be proposed: the places of the call less the winners
+    already awarded (after an upheld objection against a 递补 notice, the other winners of a
+    horse race keep theirs)."""
+    taken = Bid.objects.filter(challenge=challenge, status=BidStatus.WINNER).count()
+    return max(challenge.winners_allowed - taken, 0)
 
 
 def _comment(text):
@@ -109,19 +131,26 @@ def award_propose(*, challenge, by, bids, reason=""):
             raise ActionRefused(
                 _("The issuer proposes the winner while the challenge is under review.")
             )
+        require_no_pending_decline(challenge)
         require_complete_panel(challenge)
         ranked = ranking(challenge)
         passing = [r.bid_id for r in ranked if r.passes]
         chosen = [b.pk for b in bids]
-        if not chosen or len(chosen) > challenge.winners_allowed or len(set(chosen)) != len(chosen):
+        if not chosen or len(chosen) > open_places(challenge) or len(set(chosen)) != len(chosen):
             raise ActionRefused(
-                _("Propose between 1 and %(n)d winners.") % {"n": challenge.winners_allowed}
+                _("Propose between 1 and %(n)d winners.") % {"n": open_places(challenge)}
             )
         if any(bid_id not in passing for bid_id in chosen):
             raise ActionRefused(
                 _("Only bids that reached the pass mark and every minimum can be proposed.")
             )
-        expected = passing[: len(chosen)]
+        # The ranking's choice among the bids still in review (not a defaulted winner's).
+        in_review = set(
+            Bid.objects.filter(challenge=challenge, status=BidStatus.IN_REVIEW).values_list(
+                "pk", flat=True
+            )
+        )
+        expected = [bid_id for bid_id in passing if bid_id in in_review][: len(chosen)]
         departs = sorted(chosen) != sorted(expected)
         if departs and not reason:
             raise ActionRefused(
@@ -244,6 +273,12 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
         decide = objection.uphold if upheld else objection.dismiss
         decide(by=by, at=timezone.now(), reason=reason)
         objection.save()
+        # A 递补 notice (a winner did not sign) runs after the award: the call has projects.
+        substitute_notice = (
+            upheld
+            and challenge.status == ChallengeStatus.IN_NOTICE
+            and Project.objects.filter(challenge=challenge).exists()
+        )
         if upheld and challenge.status == ChallengeStatus.IN_NOTICE:
             for bid in Bid.objects.select_for_update().filter(
                 challenge=challenge, status=BidStatus.PROPOSED_WINNER
@@ -253,6 +288,10 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
                 else:
                     bid.unpropose()
                 bid.save()
+            if substitute_notice:
+                # Back to review as a whole: the bids passed over at the award are in review
+                # again, so the issuer (or, late, the bureau) proposes from the ranking.
+                _move_bids(challenge, BidStatus.NOT_SELECTED, "reconsider")
             challenge.reopen_review(comment=reason)
             challenge.save()
         audit_record(
@@ -264,6 +303,7 @@ def objection_decide(*, objection, by, upheld, reason, disqualify=False):
                 "upheld": upheld,
                 "reason": reason,
                 "disqualify": disqualify,
+                "substitute_notice": substitute_notice,
             },
         )
         # A paper or e-mail objector has no account: the bureau answers in writing.

@@ -27,16 +27,37 @@ from bounty.models import (
     SigningDefault,
 )
 from common.dbtime import db_now
-from documents.models import Contract, Party
+from documents.models import CONTRACT_KINDS, Contract, ContractStatus, DocumentStatus, Party
 from notifications.services import notify
 from review import permissions as perms
 from review.award.services import _comment, _lock, notice_end
 from review.scoring.services import ranking
 
 
-def signing_due_at(project):
-    """The team must sign within SIGNING_DUE_DAYS of the award (the project's creation)."""
-    return project.created_at + timedelta(days=settings.JIEBANG["SIGNING_DUE_DAYS"])
+def contract_ready_at(project, contract=None):
+    """When the team could first sign: the moment the last current document of the
+    project's contract became ready (``Document.ready_at``; a document ready without a
+    recorded time counts from the award). None while there is no contract or one of its
+    documents is not ready: the team cannot sign, so it cannot default."""
+    if contract is None:
+        contract = Contract.objects.filter(project=project).first()
+    if contract is None:
+        return None
+    documents = contract.current_documents()
+    if len(documents) != len(CONTRACT_KINDS) or any(
+        d.status != DocumentStatus.READY for d in documents
+    ):
+        return None
+    return max([project.created_at, *(d.ready_at or project.created_at for d in documents)])
+
+
+def signing_due_at(project, contract=None):
+    """The team must sign within SIGNING_DUE_DAYS of the moment its contract documents
+    were all ready (``contract_ready_at``); None while they are not."""
+    ready = contract_ready_at(project, contract)
+    if ready is None:
+        return None
+    return ready + timedelta(days=settings.JIEBANG["SIGNING_DUE_DAYS"])
 
 
 def team_signed(project) -> bool:
@@ -46,11 +67,10 @@ def team_signed(project) -> bool:
 def signing_expired(project, now=None) -> bool:
     """The deadline passed, the project still waits for its contract and the team has not
     signed (a team that signed is waiting for the others, not defaulting)."""
-    return (
-        project.status == ProjectStatus.AWAITING_CONTRACT
-        and (now or timezone.now()) >= signing_due_at(project)
-        and not team_signed(project)
-    )
+    if project.status != ProjectStatus.AWAITING_CONTRACT:
+        return False
+    due = signing_due_at(project)
+    return due is not None and (now or timezone.now()) >= due and not team_signed(project)
 
 
 def next_passing_bid(challenge):
@@ -68,7 +88,12 @@ def next_passing_bid(challenge):
 
 def _default(project, *, by, reason, decision):
     """Void the contract, lapse the project, mark the bid and note the organisation's
-    record. Caller holds the challenge's lock; returns the locked project."""
+    record. Only once the contract's documents were all ready and SIGNING_DUE_DAYS passed
+    since. Caller holds the challenge's lock; returns the locked project."""
+    # Lock order challenge → contract → project, as contract_sign (documents/contracts.py):
+    # the team's signature and the default exclude each other, and whether the team signed
+    # is read under the contract's lock.
+    contract = Contract.objects.select_for_update().filter(project_id=project.pk).first()
     project = (
         Project.objects.select_for_update(of=("self",))
         .select_related("bid__lead", "challenge")
@@ -77,22 +102,27 @@ def _default(project, *, by, reason, decision):
     now = db_now()
     if project.status != ProjectStatus.AWAITING_CONTRACT:
         raise StaleState
-    if now < signing_due_at(project):
-        raise ActionRefused(_("The signing deadline has not passed yet."))
-    if team_signed(project):
-        raise ActionRefused(_("The team has signed: the contract waits for the other parties."))
-    due = signing_due_at(project)
-    contract = Contract.objects.select_for_update().filter(project=project).first()
-    if contract is not None:
-        contract.void()
-        contract.save()
-        audit_record(
-            actor=by,
-            action="contract.void",
-            obj=contract,
-            to_state=contract.status,
-            payload={"reason": reason, "due_at": due.isoformat()},
+    due = signing_due_at(project, contract)
+    if due is None:
+        raise ActionRefused(
+            _(
+                "The contract documents are not ready: the team cannot sign yet, so the "
+                "signing deadline has not started."
+            )
         )
+    if now < due:
+        raise ActionRefused(_("The signing deadline has not passed yet."))
+    if team_signed(project) or contract.status != ContractStatus.DRAFT:
+        raise ActionRefused(_("The team has signed: the contract waits for the other parties."))
+    contract.void()
+    contract.save()
+    audit_record(
+        actor=by,
+        action="contract.void",
+        obj=contract,
+        to_state=contract.status,
+        payload={"reason": reason, "due_at": due.isoformat()},
+    )
     project.lapse(reason=reason, at=now)
     project.save()
     audit_record(

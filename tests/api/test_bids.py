@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from bounty.challenges.funding import team_funding
 from bounty.models import Bid, BidStatus, BidVersion
 from tests.api.conftest import error_of, token_client
 from tests.bounty.bids.helpers import PDF, complete_bid, team
@@ -32,8 +33,9 @@ def _draft_payload(challenge, user):
         "budget": [
             {
                 "category": "operating",
-                "government_amount": str(challenge.team_share()),
-                "self_raised_amount": "0",
+                # The 财政 / 自筹 columns follow the bounty's split of the share.
+                "government_amount": str(team_funding(challenge)[1]),
+                "self_raised_amount": str(team_funding(challenge)[0]),
                 "note": "",
             }
         ],

@@ -92,3 +92,55 @@ def test_a_bid_through_the_api_needs_access():
     assert not challenge.bids.exists()
     access_services.nda_accept(challenge=challenge, by=user, organization=org)
     assert bid_services.bid_create(challenge=challenge, by=user, lead=org).pk
+
+
+# --- Review of issue 16 (M5, H2) ------------------------------------------------------------
+
+
+def test_the_api_withholds_the_ip_terms_detail_and_the_contact():
+    from tests.bounty.challenges.confidential import PRIVATE_FACTS, private_fact_words
+
+    challenge = restricted(**PRIVATE_FACTS)
+    body = detail(challenge, team()[0])
+    assert body["details_withheld"] is True
+    for field in ("ip_terms_detail", "contact_name", "contact_phone", "contact_email"):
+        assert body[field] == "", field
+    assert body["bounty_total"]
+    assert body["enterprise_funds"]
+    assert body["bid_deadline"]
+    reader, org = team()
+    access_services.nda_accept(challenge=challenge, by=reader, organization=org)
+    text = json.dumps(detail(challenge, reader), ensure_ascii=False)
+    for word in private_fact_words():
+        assert word in text, word
+
+
+def test_bid_writes_through_the_api_need_the_current_nda():
+    from django.urls import reverse
+
+    from tests.api.conftest import error_of
+    from tests.bounty.bids.helpers import complete_bid
+    from tests.factories import member_of
+
+    officer = bureau_officer()
+    challenge = restricted(officer=officer)
+    user, org = team()
+    access_services.nda_accept(challenge=challenge, by=user, organization=org)
+    bid = complete_bid(challenge, user, org)
+    nda = reverse("bounty:challenge_nda", args=[challenge.ocid])
+    colleague = member_of(org, "bidder")
+    client = token_client(colleague)
+    response = client.patch(f"/api/v1/bids/{bid.reference}/", {"summary": "改"}, format="json")
+    assert response.status_code == 409
+    assert nda in error_of(response)["message"]
+    assert client.post(f"/api/v1/bids/{bid.reference}/submit/").status_code == 409
+    # The team itself, after an NDA change, neither submits nor reads its receipt.
+    bid_services.bid_submit(bid=bid, by=user)
+    challenge_services.challenge_amend(
+        challenge=challenge, by=officer, reason="NDA 更新", data={"nda_text": "新的保密协议"}
+    )
+    client = token_client(user)
+    assert client.post(f"/api/v1/bids/{bid.reference}/reopen/").status_code == 409
+    response = client.get(f"/api/v1/bids/{bid.reference}/receipts/1/")
+    assert response.status_code == 409
+    assert nda in error_of(response)["message"]

@@ -125,3 +125,48 @@ def test_every_demo_contract_reconciles_and_states_one_amount():
             assert "示范市" not in text
             assert snapshot["contract"]["city"] == "常州市"
             assert snapshot["contract"]["dispute_body"] == "常州市仲裁委员会"
+
+
+def test_the_lump_sum_snapshot_states_the_bids_lump_sum():
+    """Review M1: under 包干制 the budget states the bid's lump sum, not the funding total,
+    and reconciles only when they agree."""
+    from bounty.models import Bid
+    from documents.contracts import contract_snapshot
+
+    contract, _officer = awarded_contract(render=False)
+    Bid.objects.filter(pk=contract.project.bid_id).update(
+        lump_sum=True, lump_sum_amount=Decimal("750"), pi_commitment=True
+    )
+    budget = contract_snapshot(Contract.objects.get(pk=contract.pk))["budget"]
+    assert budget["lump_sum"] is True
+    assert budget["total"] == "750.0000"
+    assert budget["reconciles"] is False
+    Bid.objects.filter(pk=contract.project.bid_id).update(lump_sum_amount=Decimal("800"))
+    budget = contract_snapshot(Contract.objects.get(pk=contract.pk))["budget"]
+    assert (budget["total"], budget["reconciles"]) == ("800.0000", True)
+
+
+def test_a_budget_whose_columns_do_not_follow_the_split_does_not_reconcile_and_is_refused():
+    """Review M1: the total is right but the 财政 / 自筹 columns are not the share's
+    government / enterprise parts: the contract cannot be prepared (nor generated again)."""
+    from accounts.exceptions import ActionRefused
+    from bounty.models import BudgetLine
+    from documents.contracts import contract_prepare, contract_regenerate, contract_snapshot
+
+    contract, officer = awarded_contract(render=False)
+    bid = contract.project.bid
+    # Every line moved into the government column: total 800 still, columns 800 / 0.
+    for line in bid.budget_lines.all():
+        BudgetLine.objects.filter(pk=line.pk).update(
+            government_amount=line.amount, self_raised_amount=0
+        )
+    budget = contract_snapshot(Contract.objects.get(pk=contract.pk))["budget"]
+    assert budget["total"] == "800.0000"
+    assert budget["reconciles"] is False
+    with pytest.raises(ActionRefused):
+        contract_regenerate(contract=contract, by=officer)
+    project = contract.project
+    contract.delete()
+    with pytest.raises(ActionRefused):
+        contract_prepare(project=project)
+    assert not Contract.objects.filter(project=project).exists()

@@ -114,7 +114,8 @@ def test_en_journey(journey, tmp_path):
     page.fill("[name=ms-0-due_month]", "9")
     page.fill("[name=ms-0-deliverables]", "100 g samples")
     page.fill("[name=ms-0-tranche_share]", "100")
-    page.fill("[name=budget-0-government_amount]", "800")  # = the bounty
+    page.fill("[name=budget-0-government_amount]", "200")  # the government part
+    page.fill("[name=budget-0-self_raised_amount]", "600")  # = the bounty, 800
     page.get_by_label("Risks and how they are handled").fill(
         "Moisture: dry-room handling throughout."
     )

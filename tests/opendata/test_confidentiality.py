@@ -41,7 +41,10 @@ def test_a_non_public_tender_carries_only_the_public_summary(level):
         tender = release["tender"]
         assert tender["description"].startswith(SUMMARY)
         assert "NDA" in tender["description"] or "保密" in tender["description"]
-        assert "items" not in tender
+        # The industry is public: one item carrying only its classification.
+        (item,) = tender["items"]
+        assert set(item) == {"id", "classification"}
+        assert item["classification"]["id"] == challenge.industry.code
         assert "eligibilityCriteria" not in tender
         assert "awardCriteriaDetails" not in tender
         assert tender["value"]["amount"] == 8000000  # the bounty stays public
@@ -56,3 +59,17 @@ def test_a_public_tender_is_unchanged():
     tender = valid_package(published())["releases"][0]["tender"]
     assert "循环寿命容量保持率" in tender["description"]
     assert tender["items"]
+
+
+def test_the_contact_person_of_a_non_public_challenge_is_not_published():
+    from tests.bounty.challenges.confidential import PRIVATE_FACTS, private_fact_words
+    from tests.bounty.helpers import published
+
+    data = valid_package(restricted(**PRIVATE_FACTS))
+    text = json.dumps(data, ensure_ascii=False)
+    for word in private_fact_words():
+        assert word not in text, word
+    buyer = data["releases"][0]["parties"][0]
+    assert "contactPoint" not in buyer
+    public = valid_package(published(**PRIVATE_FACTS))["releases"][0]["parties"][0]
+    assert public["contactPoint"]["name"] == PRIVATE_FACTS["contact_name"]

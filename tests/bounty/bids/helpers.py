@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bounty.bids import services as bid_services
+from bounty.challenges.funding import team_funding
 from tests.factories import OrganizationFactory, UserFactory, member_of
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -15,20 +16,26 @@ def team(kind="university", name=None):
 
 
 def share_budget(challenge):
-    """Budget lines (2021 subjects) adding up to the team's share of the bounty."""
-    share = challenge.team_share() or challenge.bounty_total
-    indirect = (share / 10).quantize(Decimal("0.01"))
+    """Budget lines (2021 subjects) adding up to the team's share of the bounty, the 财政
+    column to its government part and the 自筹 column to its enterprise part (the split the
+    contract uses); about a tenth of each column is indirect costs."""
+    if challenge.team_share() is None:
+        enterprise, government = Decimal("0"), challenge.bounty_total
+    else:
+        enterprise, government = team_funding(challenge)
+    gov_indirect = (government / 10).quantize(Decimal("0.01"))
+    ent_indirect = (enterprise / 10).quantize(Decimal("0.01"))
     return [
         {
             "category": "equipment",
-            "government_amount": share - indirect,
-            "self_raised_amount": Decimal("0"),
+            "government_amount": government - gov_indirect,
+            "self_raised_amount": enterprise - ent_indirect,
             "note": "",
         },
         {
             "category": "indirect",
-            "government_amount": Decimal("0"),
-            "self_raised_amount": indirect,
+            "government_amount": gov_indirect,
+            "self_raised_amount": ent_indirect,
             "note": "",
         },
     ]

@@ -59,11 +59,11 @@ def test_a_budget_other_than_the_share_is_refused_naming_both_figures_and_the_dr
 
 
 def test_lines_carry_government_and_self_raised_columns_and_their_sum():
-    bid = _lines(complete_bid(published()), ("equipment", "500", "120"), ("indirect", "0", "180"))
+    bid = _lines(complete_bid(published()), ("equipment", "200", "420"), ("indirect", "0", "180"))
     line = bid.budget_lines.get(category="equipment")
     assert (line.government_amount, line.self_raised_amount, line.amount) == (
-        Decimal("500"),
-        Decimal("120"),
+        Decimal("200"),
+        Decimal("420"),
         Decimal("620"),
     )
     assert "budget" not in bid_completeness_errors(bid)
@@ -71,8 +71,8 @@ def test_lines_carry_government_and_self_raised_columns_and_their_sum():
     lines = bid.versions.get().content["budget"]["lines"]
     assert lines[0] == {
         "category": "equipment",
-        "government": "500.00",
-        "self_raised": "120.00",
+        "government": "200.00",
+        "self_raised": "420.00",
         "amount": "620.00",
         "note": "",
     }
@@ -80,12 +80,12 @@ def test_lines_carry_government_and_self_raised_columns_and_their_sum():
 
 def test_indirect_costs_are_capped_on_the_direct_costs(settings):
     settings.JIEBANG = {**settings.JIEBANG, "INDIRECT_COST_CAP_PERCENT": 30}
-    bid = _lines(complete_bid(published()), ("operating", "600", "0"), ("indirect", "200", "0"))
+    bid = _lines(complete_bid(published()), ("operating", "200", "400"), ("indirect", "0", "200"))
     with translation.override("en"):
         message = bid_completeness_errors(bid)["budget"]
     assert "Indirect" in message
     assert "30%" in message
-    bid = _lines(bid, ("operating", "620", "0"), ("indirect", "180", "0"))  # 29 %
+    bid = _lines(bid, ("operating", "200", "420"), ("indirect", "0", "180"))  # 29 %
     assert "budget" not in bid_completeness_errors(bid)
 
 
@@ -176,7 +176,8 @@ def test_horse_race_share_governs_the_budget():
     bid = _lines(complete_bid(challenge), ("equipment", "500", "100"), ("indirect", "0", "100"))
     with translation.override("en"):
         assert "300" in bid_completeness_errors(bid)["budget"]
-    bid = _lines(bid, ("equipment", "200", "50"), ("indirect", "0", "50"))
+    # The share splits as the bounty does (600 : 200): 225 enterprise, 75 government.
+    bid = _lines(bid, ("equipment", "75", "165"), ("indirect", "0", "60"))
     assert "budget" not in bid_completeness_errors(bid)
 
 
@@ -216,3 +217,77 @@ def test_old_categories_migrate_to_the_2021_subjects_in_the_government_column():
         ("labour", Decimal("12.5"), Decimal("0"), Decimal("12.5")),
         ("operating", Decimal("30"), Decimal("0"), Decimal("30")),
     ]
+
+
+def test_the_columns_must_follow_the_bountys_split_of_the_share():
+    """Review M1: the 财政 column adds up to the government part and the 自筹 column to the
+    enterprise part of the team share, split as the contract splits it (team_funding)."""
+    from bounty.challenges.funding import team_funding
+
+    challenge = published()  # 800 = 600 enterprise + 200 government
+    assert team_funding(challenge) == (Decimal("600"), Decimal("200"))
+    bid = _lines(complete_bid(challenge), ("equipment", "620", "0"), ("indirect", "180", "0"))
+    with translation.override("en"):
+        message = bid_completeness_errors(bid)["budget"]
+        with pytest.raises(BidIncomplete):
+            bid_services.bid_submit(bid=bid, by=bid.created_by)
+    assert "800" in message  # the government column as given
+    assert "200" in message
+    assert "600" in message
+    bid = _lines(bid, ("equipment", "200", "420"), ("indirect", "0", "180"))
+    assert "budget" not in bid_completeness_errors(bid)
+    bid_services.bid_submit(bid=bid, by=bid.created_by)
+
+
+def test_an_uneven_split_rounds_the_government_part_to_the_cent():
+    from bounty.challenges.funding import split_amount, team_funding
+
+    challenge = published()
+    Challenge.objects.filter(pk=challenge.pk).update(
+        bounty_total=Decimal("300"),
+        enterprise_funds=Decimal("200"),
+        government_funds=Decimal("100"),
+    )
+    challenge.refresh_from_db()
+    assert team_funding(challenge) == (Decimal("200.00"), Decimal("100.00"))
+    assert split_amount(challenge, Decimal("100")) == (Decimal("66.67"), Decimal("33.33"))
+    assert sum(split_amount(challenge, Decimal("100"))) == Decimal("100")
+
+
+def test_formal_check_budget_item_is_computed_and_cannot_be_ticked_over(client):
+    """Review M1: like the indicators, the budget item is the system's; a bid whose budget
+    breaks the rules (here: columns changed behind its back) cannot be made eligible."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.bounty.helpers import force_deadline
+
+    officer = bureau_officer()
+    challenge = published(officer=officer)
+    bid = complete_bid(challenge)
+    bid_services.bid_submit(bid=bid, by=bid.created_by)
+    for line in bid.budget_lines.all():
+        BudgetLine.objects.filter(pk=line.pk).update(
+            government_amount=line.amount, self_raised_amount=0
+        )
+    force_deadline(challenge, timezone.now() - timedelta(seconds=1))
+    bid_services.formal_check_start(challenge=challenge, by=officer)
+    assert bid_services.auto_checklist(bid)["budget"] is False
+    client.force_login(officer)
+    page = client.get(f"/bids/{bid.reference}/check/")
+    assert page.context["form"].fields["item_budget"].disabled
+    with pytest.raises(ActionRefused):
+        bid_services.bid_formal_check(
+            bid=bid, by=officer, checklist={"budget": {"auto": False, "ok": True}}, eligible=True
+        )
+    bid_services.bid_formal_check(
+        bid=bid,
+        by=officer,
+        checklist={"budget": {"auto": False, "ok": True}},
+        eligible=False,
+        reasons="预算财政/自筹列与出资比例不符",
+    )
+    bid.refresh_from_db()
+    assert bid.status == BidStatus.INELIGIBLE
+    assert bid.formal_check.checklist["budget"] == {"auto": False, "ok": False}

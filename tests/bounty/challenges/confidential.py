@@ -44,3 +44,19 @@ def admitted_team(challenge):
         request=item, by=challenge.created_by, decision="admit", reason=""
     )
     return user, org
+
+
+# Free texts and the contact person are details too (review of issue 16, M5).
+HIDDEN_IP = "专利归属另行约定秘方条款"
+HIDDEN_CONTACT = ("赵保密", "0519-86669999", "zhao.secret@example.cn")
+PRIVATE_FACTS = {
+    "ip_terms": "agreed",
+    "ip_terms_detail": HIDDEN_IP,
+    "contact_name": HIDDEN_CONTACT[0],
+    "contact_phone": HIDDEN_CONTACT[1],
+    "contact_email": HIDDEN_CONTACT[2],
+}
+
+
+def private_fact_words():
+    return (HIDDEN_IP, *HIDDEN_CONTACT)

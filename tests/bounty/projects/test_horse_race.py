@@ -1,12 +1,14 @@
 """Issue 16 point 7: 赛马制 money — on elimination the eliminated team's unpaid tranches are
-cancelled (paid ones untouched) and the continuation amount goes to the survivor(s) as new
-tranches, with a generated 补充协议 (kind ``supplement``) stored with its SHA-256."""
+cancelled (paid ones untouched) and the continuation amount goes to the last survivor as a
+new tranche, with a generated 补充协议 (kind ``supplement``) stored with its SHA-256; the
+tranche falls due only once the 补充协议 is READY (review M3)."""
 
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from accounts.exceptions import ActionRefused
 from bounty.bids import services as bid_services
 from bounty.models import (
     Bid,
@@ -19,7 +21,6 @@ from bounty.models import (
 )
 from bounty.projects import closing
 from bounty.projects import services as projects
-from bounty.projects.horse_race import continuation_split
 from documents import contracts
 from documents.models import Contract, Document, DocumentKind, DocumentStatus, Party
 from documents.services import document_render
@@ -70,15 +71,6 @@ def horse_race(teams=2, share=Decimal("250.00")):
     return result, officer
 
 
-def test_continuation_split_gives_the_remainder_to_the_first():
-    assert continuation_split(Decimal("100"), 3) == [
-        Decimal("33.3334"),
-        Decimal("33.3333"),
-        Decimal("33.3333"),
-    ]
-    assert sum(continuation_split(Decimal("100"), 3)) == Decimal("100")
-
-
 def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_supplement():
     (loser, survivor), officer = horse_race()
     first = loser.tranches.get(number=0)
@@ -103,6 +95,8 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
     assert {s for n, s in statuses.items() if n} == {TrancheStatus.CANCELLED}
     added = survivor.tranches.filter(continuation=True)
     assert sum(t.amount for t in added) == Decimal("300.0000")
+    # Its condition is "补充协议生效": not payable before the supplement is in force.
+    assert {t.status for t in added} == {TrancheStatus.PENDING}
     assert sum(t.amount for t in survivor.tranches.all()) == before + Decimal("300")
     for tranche in added:
         assert tranche.enterprise_part + tranche.government_part == tranche.amount
@@ -116,19 +110,71 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
     supplement.refresh_from_db()
     assert supplement.status == DocumentStatus.READY
     assert len(supplement.sha256) == 64
+    # The supplement has no signing flow: generated (READY) = in force; now it is due.
+    assert {t.status for t in survivor.tranches.filter(continuation=True)} == {
+        TrancheStatus.ELIGIBLE
+    }
     assert not Document.objects.filter(
         kind=DocumentKind.SUPPLEMENT, subject_id=loser.contract.pk
     ).exists()
 
 
-def test_three_team_race_splits_equally_and_pays_the_continuation_once():
-    (loser, _a, b), officer = horse_race(teams=3, share=Decimal("200.00"))
+def test_continuation_is_not_payable_before_the_supplement_is_ready():
+    (loser, survivor), officer = horse_race()
     closing.project_terminate(project=loser, by=officer, outcome="eliminated", reason="淘汰")
-    shares = sorted(
-        Tranche.objects.filter(continuation=True).values_list("amount", flat=True), reverse=True
-    )
-    assert shares == [Decimal("100.0000"), Decimal("100.0000")]
-    assert Document.objects.filter(kind=DocumentKind.SUPPLEMENT).count() == 2
+    tranche = survivor.tranches.get(continuation=True)
+    assert tranche.status == TrancheStatus.PENDING
+    with pytest.raises(ActionRefused):
+        projects.disbursement_record(
+            tranche=tranche,
+            by=officer,
+            amount=tranche.amount,
+            paid_on=timezone.localdate(),
+            reference="PAY-EARLY",
+        )
+    assert not tranche.disbursements.exists()
+
+
+def test_three_team_race_gives_the_whole_continuation_to_the_last_survivor():
+    (a, b, c), officer = horse_race(teams=3, share=Decimal("200.00"))
+    closing.project_terminate(project=a, by=officer, outcome="eliminated", reason="淘汰")
+    # Two still run: nothing is given yet, only a's unpaid tranches are cancelled.
+    assert not Tranche.objects.filter(continuation=True).exists()
+    assert not Document.objects.filter(kind=DocumentKind.SUPPLEMENT).exists()
+    assert {t.status for t in a.tranches.all()} == {TrancheStatus.CANCELLED}
     closing.project_terminate(project=b, by=officer, outcome="eliminated", reason="再淘汰")
-    assert Tranche.objects.filter(continuation=True).count() == 2  # not paid again
-    assert Tranche.objects.get(project=b, continuation=True).status == TrancheStatus.CANCELLED
+    # c is the last survivor: the whole continuation (800 - 3 × 200), and nothing lost.
+    added = Tranche.objects.get(continuation=True)
+    assert added.project_id == c.pk
+    assert added.amount == Decimal("200.0000")
+    assert added.enterprise_part + added.government_part == added.amount
+    assert added.government_part == Decimal("50.0000")  # the bounty's 600 : 200
+    assert added.status == TrancheStatus.PENDING
+    supplement = Document.objects.get(kind=DocumentKind.SUPPLEMENT)
+    assert supplement.subject == Contract.objects.get(project=c)
+    assert supplement.snapshot["supplement"]["eliminated_team"] == b.bid.lead.name
+    assert not Tranche.objects.filter(
+        project__in=[a, b], status__in=(TrancheStatus.PENDING, TrancheStatus.ELIGIBLE)
+    ).exists()
+    document_render(supplement.pk)
+    added.refresh_from_db()
+    assert added.status == TrancheStatus.ELIGIBLE
+
+
+def test_elimination_locks_the_challenge_before_the_project(monkeypatch):
+    (loser, _survivor), officer = horse_race()
+    order = []
+    real_lock_race, real_lock = closing.lock_race, closing._lock
+
+    def lock_race(project):
+        order.append("challenge")
+        return real_lock_race(project)
+
+    def lock(project):
+        order.append("project")
+        return real_lock(project)
+
+    monkeypatch.setattr(closing, "lock_race", lock_race)
+    monkeypatch.setattr(closing, "_lock", lock)
+    closing.project_terminate(project=loser, by=officer, outcome="eliminated", reason="淘汰")
+    assert order == ["challenge", "project"]

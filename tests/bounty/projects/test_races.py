@@ -48,3 +48,24 @@ def test_concurrent_payments_never_exceed_the_tranche():
     assert paid == amount <= tranche.amount
     tranche.refresh_from_db()
     assert tranche.status == TrancheStatus.ELIGIBLE  # 1 × 10k yuan still to pay
+
+
+def test_concurrent_eliminations_give_the_continuation_once_to_the_last_survivor():
+    """Review M3: two of three teams eliminated at once. Each elimination locks the challenge
+    row first, so the second sees one survivor and gives it the whole continuation (without
+    the lock both saw two survivors and the continuation was never given)."""
+    from bounty.models import Tranche
+    from bounty.projects import closing
+    from tests.bounty.projects.test_horse_race import horse_race
+
+    (a, b, c), officer = horse_race(teams=3, share=Decimal("200.00"))
+
+    def eliminate(project):
+        return lambda: closing.project_terminate(
+            project=project, by=officer, outcome="eliminated", reason="淘汰"
+        )
+
+    results = run_threads([eliminate(a), eliminate(b)])
+    assert [r[0] for r in results] == ["ok", "ok"]
+    added = list(Tranche.objects.filter(continuation=True))
+    assert [(t.project_id, t.amount) for t in added] == [(c.pk, Decimal("200.0000"))]

@@ -19,7 +19,7 @@ from bounty.models import (
     SigningDefault,
     TerminationOutcome,
 )
-from documents.models import Contract, ContractStatus
+from documents.models import Contract, ContractStatus, Document, DocumentStatus
 from notifications.models import Notification
 from review.award import services as award
 from review.award import signing
@@ -44,11 +44,19 @@ def _end_notice(challenge):
     )
 
 
-def _expire(project):
-    days = settings.JIEBANG["SIGNING_DUE_DAYS"]
-    Project.objects.filter(pk=project.pk).update(
-        created_at=timezone.now() - timedelta(days=days, minutes=1)
+def _ready(project, at=None):
+    """The contract documents ready (no worker in tests) at ``at`` (default: now)."""
+    Document.for_subject(Contract.objects.get(project=project)).update(
+        status=DocumentStatus.READY, ready_at=at or timezone.now()
     )
+
+
+def _expire(project):
+    """The contract documents were ready, and the award made, SIGNING_DUE_DAYS ago."""
+    days = settings.JIEBANG["SIGNING_DUE_DAYS"]
+    past = timezone.now() - timedelta(days=days, minutes=1)
+    Project.objects.filter(pk=project.pk).update(created_at=past)
+    _ready(project, at=past)
 
 
 def test_substitute_picks_the_next_passing_bid_and_opens_a_short_notice():
@@ -177,6 +185,9 @@ def test_a_void_contract_cannot_be_signed():
 def test_signing_reminders_before_and_after_the_deadline():
     _challenge, bids, officer = awarded([[90] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
+    assert signing.signing_due_at(project) is None  # nothing to sign yet: no deadline
+    assert award_deadlines_run()["signing"] == 0
+    _ready(project)
     due = signing.signing_due_at(project)
     assert award_deadlines_run(now=due - timedelta(days=20))["signing"] == 0
     assert award_deadlines_run(now=due - timedelta(days=1))["signing"] == 1
