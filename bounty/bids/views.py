@@ -31,6 +31,7 @@ from bounty.bids.forms import (
     VerifyForm,
 )
 from bounty.bids.rules import bid_completeness_errors
+from bounty.challenges.funding import team_funding
 from bounty.exceptions import ActionRefused
 from bounty.models import (
     Bid,
@@ -261,6 +262,7 @@ def bid_edit(request, reference):
             "attachments": bid.attachments.all(),
             "completeness": bid_completeness_errors(bid),
             "indirect_cap": settings.JIEBANG["INDIRECT_COST_CAP_PERCENT"],
+            "funding_parts": team_funding(bid.challenge),  # (enterprise, government)
         },
         status=400 if request.method == "POST" else 200,
     )

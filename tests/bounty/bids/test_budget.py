@@ -291,3 +291,19 @@ def test_formal_check_budget_item_is_computed_and_cannot_be_ticked_over(client):
     bid.refresh_from_db()
     assert bid.status == BidStatus.INELIGIBLE
     assert bid.formal_check.checklist["budget"] == {"auto": False, "ok": False}
+
+
+def test_bid_form_states_the_columns_the_team_must_reach(client):
+    from django.template.defaultfilters import floatformat
+
+    from bounty.challenges.funding import team_funding
+
+    challenge = published()
+    bid = complete_bid(challenge)
+    enterprise, government = team_funding(challenge)
+    bid.created_by.__class__.objects.filter(pk=bid.created_by.pk).update(language="en")
+    client.force_login(bid.created_by)
+    with translation.override("en"):
+        html = client.get(f"/bids/{bid.reference}/edit/").content.decode()
+        gov, own = floatformat(government, "-2"), floatformat(enterprise, "-2")
+    assert f"The government column adds up to {gov} and the self-raised column to {own}" in html
