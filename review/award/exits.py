@@ -13,7 +13,7 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
-from bounty.models import Bid, BidStatus, ChallengeStatus
+from bounty.models import BidStatus, ChallengeStatus
 from bounty.permissions import is_issuer_staff
 from common.dbtime import db_now
 from notifications.services import notify
@@ -26,6 +26,7 @@ from review.award.services import (
     _move_bids,
     notice_end,
     open_places,
+    propose_bids,
     require_no_pending_decline,
 )
 from review.scoring.selectors import panel_completeness
@@ -185,16 +186,7 @@ def award_bureau_propose(*, challenge, by, bids, reason):
             raise ActionRefused(
                 _("Only bids that reached the pass mark and every minimum can be proposed.")
             )
-        locked = {
-            b.pk: b
-            for b in Bid.objects.select_for_update().filter(pk__in=chosen, challenge=challenge)
-        }
-        for bid_id in chosen:
-            bid = locked[bid_id]
-            if bid.status != BidStatus.IN_REVIEW:
-                raise StaleState
-            bid.propose()
-            bid.save()
+        locked = propose_bids(challenge, chosen)
         challenge.propose_award(comment=reason)
         ends = notice_end(timezone.now())
         challenge.open_notice(ends_at=ends)

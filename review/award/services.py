@@ -121,6 +121,21 @@ def review_start(*, challenge, by):
     return challenge
 
 
+def propose_bids(challenge, chosen):
+    """Lock the chosen bids and move each from review to proposed winner (in a
+    transaction); returns them by id."""
+    locked = {
+        b.pk: b for b in Bid.objects.select_for_update().filter(pk__in=chosen, challenge=challenge)
+    }
+    for bid_id in chosen:
+        bid = locked[bid_id]
+        if bid.status != BidStatus.IN_REVIEW:
+            raise StaleState
+        bid.propose()
+        bid.save()
+    return locked
+
+
 def award_propose(*, challenge, by, bids, reason=""):
     """The issuer proposes the winner(s) with reference to the ranking; departing from it
     needs a written reason that the bureau sees. Nobody passing → the bureau declares 流榜."""
@@ -156,16 +171,7 @@ def award_propose(*, challenge, by, bids, reason=""):
             raise ActionRefused(
                 _("This departs from the experts' ranking: give the reason in writing.")
             )
-        locked = {
-            b.pk: b
-            for b in Bid.objects.select_for_update().filter(pk__in=chosen, challenge=challenge)
-        }
-        for bid_id in chosen:
-            bid = locked[bid_id]
-            if bid.status != BidStatus.IN_REVIEW:
-                raise StaleState
-            bid.propose()
-            bid.save()
+        locked = propose_bids(challenge, chosen)
         challenge.propose_award(comment=reason)
         challenge.save()
         audit_record(
