@@ -33,6 +33,8 @@ from bounty.challenges.models import (
     plain_decimal,
 )
 from bounty.challenges.statuses import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
+from bounty.dueprocess.models import CaseFile, CaseKind, CaseStatus, DueProcessCase
+from bounty.meetings.models import DecisionMeeting, MeetingCitation, MeetingPurpose
 from bounty.projects.models import (
     OPEN_MILESTONE,
     RUNNING,
@@ -54,6 +56,13 @@ from bounty.projects.models import (
 )
 
 __all__ = [
+    "CaseFile",
+    "CaseKind",
+    "CaseStatus",
+    "DecisionMeeting",
+    "DueProcessCase",
+    "MeetingCitation",
+    "MeetingPurpose",
     "ACTIVE_BID_STATUSES",
     "COMMITTED_BID_STATUSES",
     "EDITABLE_STATUSES",

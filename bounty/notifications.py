@@ -184,3 +184,41 @@ register(
     title=_("Access refused: %(title)s"),
     body=_("The issuer refused your request to read “%(title)s”: %(reason)s"),
 )
+
+# Due process (bounty/dueprocess/).
+register(
+    "case.intended",
+    title=_("Intended decision concerning %(subject)s: you may respond"),
+    body=_(
+        "The bureau intends a decision concerning %(subject)s and gives its reasons. You may "
+        "answer in writing, with attachments, until %(due)s."
+    ),
+)
+register(
+    "case.responded",
+    title=_("Response received: %(subject)s"),
+    body=_("The party answered the intended decision concerning %(subject)s."),
+)
+register(
+    "case.decided",
+    title=_("Decision concerning %(subject)s"),
+    body=_(
+        "The bureau decided concerning %(subject)s. If the decision stands against you, you "
+        "may ask for a review until %(due)s."
+    ),
+)
+register(
+    "case.review_requested",
+    title=_("Review requested: %(subject)s"),
+    body=_("The party asks for a review of the decision concerning %(subject)s."),
+)
+register(
+    "case.reviewed",
+    title=_("Review decided: %(subject)s"),
+    body=_("Another officer decided the review of the decision concerning %(subject)s."),
+)
+register(
+    "case.final",
+    title=_("Decision in effect: %(subject)s"),
+    body=_("No review was requested in time: the decision concerning %(subject)s is in effect."),
+)

@@ -66,3 +66,22 @@ def administrator(duty):
     duty_grant(user=user, duty=duty)
     user.refresh_from_db()
     return user
+
+
+def make_meeting(*, by, held_on=None, resolution="会议研究决定：同意。"):
+    """A recorded collective decision (集体决策) of the bureau, ready to be cited."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from bounty.meetings.services import meeting_record
+
+    return meeting_record(
+        by=by,
+        body="局长办公会",
+        held_on=held_on or timezone.localdate(),
+        attendees="局长、分管副局长、成果转化处处长",
+        resolution=resolution,
+        minutes=SimpleUploadedFile(
+            "minutes.pdf", b"%PDF-1.4 meeting minutes", content_type="application/pdf"
+        ),
+    )

@@ -385,6 +385,14 @@ JIEBANG.update(
         "SCORE_SPREAD_FLAG": env.int("JIEBANG_SCORE_SPREAD_FLAG", default=20),
         # Public notice (公示): length, and whether it counts working days (Chinese
         # public holidays skipped, make-up working days counted) or calendar days.
+        # Due process for adverse decisions (DOMAIN §7 "added"): the party's written
+        # response (陈述申辩) window and the review-request (复查/复核) window, in working days.
+        "DUE_PROCESS_RESPONSE_WORKING_DAYS": env.int(
+            "JIEBANG_DUE_PROCESS_RESPONSE_WORKING_DAYS", default=10
+        ),
+        "DUE_PROCESS_REVIEW_WORKING_DAYS": env.int(
+            "JIEBANG_DUE_PROCESS_REVIEW_WORKING_DAYS", default=15
+        ),
         "NOTICE_DAYS": env.int("JIEBANG_NOTICE_DAYS", default=7),
         "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
         # Expert-pool import (review/pool/reading.py): experts per file, and what the file may

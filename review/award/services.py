@@ -1,7 +1,6 @@
 """From the ranking to the award (DOMAIN §5): review start, the issuer's proposal, the
 bureau's confirmation, the public notice with objections, and the award."""
 
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Project
 from bounty.projects.services import project_create_for_award
+from common.dates import window_end
 from common.dbtime import db_now
 from common.uploads import validate_document_upload
 from notifications.services import notify
@@ -72,27 +72,13 @@ def _comment(text):
     return text
 
 
-def _is_workday(day):
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5  # beyond the package's calendar data: weekdays
-
-
 def notice_end(start, *, days=None, working_days=None):
     """The moment the notice ends: after ``days`` full days following ``start`` (local
     dates), counting only working days when configured (holidays skipped, make-up
     working days counted)."""
     days = settings.JIEBANG["NOTICE_DAYS"] if days is None else days
     working_days = settings.JIEBANG["NOTICE_WORKING_DAYS"] if working_days is None else working_days
-    day, counted = timezone.localtime(start).date(), 0
-    while counted < days:
-        day += timedelta(days=1)
-        if not working_days or _is_workday(day):
-            counted += 1
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return window_end(start, days, working=working_days)
 
 
 def review_start(*, challenge, by):
