@@ -9,3 +9,9 @@ class BountyConfig(AppConfig):
     def ready(self):
         from bounty import notifications  # noqa: F401  (registers notification kinds)
         from bounty.bids import services  # noqa: F401  (connects the amendment receiver)
+        from bounty.projects import termination
+
+        termination.register()  # the effect of a final misconduct decision
+        from bounty.bids.cure_services import register_ineligibility
+
+        register_ineligibility()  # the effect of a final ineligibility (formal check)

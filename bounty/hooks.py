@@ -45,3 +45,21 @@ def register_panel_provider(provider):
 
 def panel_for(subject) -> PanelState | None:
     return _panel_provider(subject) if _panel_provider is not None else None
+
+
+# The expert assessment of a failing project (尽职免责, "经丙方组织专家评估认定"): a panel
+# whose verdicts are "diligent_failure" (= TerminationOutcome.DILIGENT_FAILURE) or
+# "not_diligent". ``review`` registers the provider.
+_termination_panel_provider = None
+
+
+def register_termination_panel_provider(provider):
+    """``provider(project) -> PanelState | None``."""
+    global _termination_panel_provider
+    _termination_panel_provider = provider
+
+
+def termination_panel_for(project) -> PanelState | None:
+    if _termination_panel_provider is None:
+        return None
+    return _termination_panel_provider(project)

@@ -2,6 +2,7 @@
 callers that want one import. Each model lives in its sub-domain: ``challenges/``,
 ``bids/``, ``projects/``."""
 
+from bounty.bids.cure import CureFile, CureRequest
 from bounty.bids.defaults import SigningDefault
 from bounty.bids.models import (
     ACTIVE_BID_STATUSES,
@@ -35,11 +36,25 @@ from bounty.challenges.models import (
 from bounty.challenges.statuses import EDITABLE_STATUSES, PUBLIC_STATUSES, ChallengeStatus
 from bounty.dueprocess.models import CaseFile, CaseKind, CaseStatus, DueProcessCase
 from bounty.meetings.models import DecisionMeeting, MeetingCitation, MeetingPurpose
+from bounty.projects.changes import (
+    APPROVAL_KINDS,
+    FILING_KINDS,
+    ChangeDecision,
+    ChangeKind,
+    ChangeRequest,
+)
+from bounty.projects.dossier import (
+    AcceptanceDossier,
+    AcceptanceNotice,
+    AcceptanceObjection,
+    IndicatorResult,
+    NoticeStatus,
+    SpendingLine,
+)
+from bounty.projects.payments import Disbursement, PaymentPart, PaymentStatus
 from bounty.projects.models import (
     OPEN_MILESTONE,
     RUNNING,
-    ChangeRequest,
-    Disbursement,
     MidtermReview,
     MilestoneAssessment,
     MilestoneReport,
@@ -56,6 +71,14 @@ from bounty.projects.models import (
 )
 
 __all__ = [
+    "AcceptanceDossier",
+    "AcceptanceNotice",
+    "AcceptanceObjection",
+    "IndicatorResult",
+    "NoticeStatus",
+    "SpendingLine",
+    "CureFile",
+    "CureRequest",
     "CaseFile",
     "CaseKind",
     "CaseStatus",
@@ -80,12 +103,18 @@ __all__ = [
     "Challenge",
     "ChallengeStatus",
     "ChangeRequest",
+    "APPROVAL_KINDS",
+    "FILING_KINDS",
+    "ChangeDecision",
+    "ChangeKind",
     "Clarification",
     "Comparator",
     "Confidentiality",
     "ConsortiumMember",
     "CreditSanction",
     "Disbursement",
+    "PaymentPart",
+    "PaymentStatus",
     "ExclusionRequest",
     "FormalCheck",
     "IPTerms",

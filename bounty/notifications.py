@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from bounty.models import ChangeRequest, ProjectStatus, TerminationOutcome
+from bounty.projects.dossier import AcceptanceObjection
 from notifications.registry import register
 
 register(
@@ -84,6 +85,19 @@ register(
     body=_("Your bid for “%(title)s” did not pass the formal check. Reasons: %(reasons)s"),
 )
 register(
+    "bid.cure_requested",
+    title=_("Documents to add (补正): %(reference)s"),
+    body=_(
+        "The formal check of your bid for “%(title)s” asks for: %(missing)s. Add the "
+        "document(s) on the bid's page by %(due)s; nothing else of the bid can change."
+    ),
+)
+register(
+    "bid.cure_added",
+    title=_("Document added (补正): %(reference)s"),
+    body=_("The team of bid %(reference)s for “%(title)s” added “%(name)s”."),
+)
+register(
     "challenge.formal_check_done",
     title=_("Formal check finished: %(title)s"),
     body=_("The bureau finished the formal check of the bids for “%(title)s”."),
@@ -129,9 +143,70 @@ register(
     labels={"decision": ChangeRequest.Decision.choices},
 )
 register(
+    "project.change_recorded",
+    title=_("Change filed (备案): %(title)s"),
+    body=_("The team of “%(title)s” filed a change (%(kind)s); it is in effect as recorded."),
+    labels={"kind": ChangeRequest.Kind.choices},
+)
+register(
+    "project.change_acknowledged",
+    title=_("Change acknowledged: %(title)s"),
+    body=_("The bureau acknowledged the change (%(kind)s) filed for “%(title)s”."),
+    labels={"kind": ChangeRequest.Kind.choices},
+)
+register(
+    "project.change_in_force",
+    title=_("Change in force: %(title)s"),
+    body=_(
+        "The supplementary agreement of the change (%(kind)s) of “%(title)s” is signed by "
+        "the three parties; the change is in force."
+    ),
+    labels={"kind": ChangeRequest.Kind.choices},
+)
+register(
     "project.acceptance_applied",
     title=_("Acceptance applied for: %(title)s"),
-    body=_("Every milestone of “%(title)s” is met; the team applies for acceptance."),
+    body=_(
+        "The team of “%(title)s” applied for acceptance with its dossier; the issuer adds "
+        "its user report and the bureau organises the acceptance."
+    ),
+)
+# The acceptance dossier and the public notice of the result (bounty/projects/acceptance.py).
+register(
+    "project.user_report",
+    title=_("User report written: %(title)s"),
+    body=_("The issuing enterprise wrote its user report (用户使用报告) for “%(title)s”."),
+)
+register(
+    "project.acceptance_notice",
+    title=_("Acceptance result in public notice: %(title)s"),
+    body=_(
+        "The acceptance result of “%(title)s”, %(result)s, is in public notice; written "
+        "objections with evidence may be filed until %(date)s."
+    ),
+    labels={"result": ProjectStatus.choices},
+)
+register(
+    "project.acceptance_objection",
+    title=_("Objection to an acceptance result: %(title)s"),
+    body=_("An objection was filed against the acceptance result of “%(title)s”; decide it."),
+)
+register(
+    "project.acceptance_objection_decided",
+    title=_("Your objection was %(outcome)s: %(title)s"),
+    body=_(
+        "The bureau decided your objection to the acceptance result of “%(title)s”: "
+        "%(outcome)s. %(reason)s"
+    ),
+    labels={"outcome": AcceptanceObjection.Status.choices},
+)
+register(
+    "project.acceptance_set_aside",
+    title=_("Acceptance result set aside: %(title)s"),
+    body=_(
+        "An objection to the acceptance result of “%(title)s” was upheld: the result is set "
+        "aside and the acceptance is taken up again. %(reason)s"
+    ),
 )
 register(
     "project.concluded",
@@ -221,4 +296,35 @@ register(
     "case.final",
     title=_("Decision in effect: %(subject)s"),
     body=_("No review was requested in time: the decision concerning %(subject)s is in effect."),
+)
+
+# Payments recorded by whoever pays them (bounty/projects/payment_services.py).
+from bounty.models import PaymentPart  # noqa: E402
+
+register(
+    "project.payment_recorded",
+    title=_("Payment to confirm: %(title)s"),
+    body=_(
+        "%(amount)s × 10k yuan (%(part)s) recorded on %(label)s of “%(title)s”: the team "
+        "confirms receipt or disputes it."
+    ),
+    labels={"part": PaymentPart.choices},
+)
+register(
+    "project.payment_confirmed",
+    title=_("Payment received: %(title)s"),
+    body=_(
+        "The team confirmed receipt of %(amount)s × 10k yuan (%(part)s) on %(label)s of "
+        "“%(title)s”."
+    ),
+    labels={"part": PaymentPart.choices},
+)
+register(
+    "project.payment_disputed",
+    title=_("Payment disputed: %(title)s"),
+    body=_(
+        "The team disputes the payment of %(amount)s × 10k yuan (%(part)s) on %(label)s of "
+        "“%(title)s”: %(reason)s"
+    ),
+    labels={"part": PaymentPart.choices},
 )

@@ -176,7 +176,9 @@ def can_formal_check_bid(user, bid) -> bool:
 
 
 def is_project_team(user, project) -> bool:
-    return has_role_in(user, project.bid.lead, Role.BIDDER)
+    """The bidder staff of the project's lead unit now (an approved lead-unit change moves
+    the project to the new lead: ``Project.lead_unit``)."""
+    return has_role_in(user, project.lead_unit, Role.BIDDER)
 
 
 # Apps above bounty add readers here (review: cleared experts of a project's panel).

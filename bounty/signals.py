@@ -17,3 +17,9 @@ project_created = Signal()
 # ``survivors`` (dicts: project, amount, parts, tranches), ``total``, ``reason`` and ``by``.
 # The documents app writes each survivor's supplementary agreement (补充协议) here.
 continuation_awarded = Signal()
+
+# Sent inside the bureau's approval of a change of an approval kind (PI, lead unit,
+# indicators, extension) with ``change`` (its ``before`` filled) and ``by``, after the
+# project's data changed. The documents app generates the 补充协议 the three parties sign;
+# the last signature calls ``bounty.projects.change_services.change_in_force``.
+change_approved = Signal()

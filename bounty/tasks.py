@@ -7,8 +7,17 @@ def close_expired_challenges():
 
 
 def project_daily():
-    """Scheduled daily: open the reporting windows, then send the milestone reminders."""
+    """Scheduled daily: open the reporting windows, send the milestone reminders, and put
+    into effect the due-process decisions whose review window closed (every read of a case
+    does that too: the deadline holds without this job)."""
+    from bounty.dueprocess.services import cases_finalize_due
+    from bounty.projects.acceptance import notices_finalize_due
     from bounty.projects.reminders import reminders_run
     from bounty.projects.services import milestones_open_reporting
 
-    return {"opened": milestones_open_reporting(), "reminders": reminders_run()}
+    return {
+        "opened": milestones_open_reporting(),
+        "reminders": reminders_run(),
+        "cases_final": cases_finalize_due(),
+        "acceptances_final": notices_finalize_due(),
+    }

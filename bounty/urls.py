@@ -1,13 +1,28 @@
 from django.urls import path
 
+from bounty.bids import cure_views
 from bounty.bids import views as bid_views
 from bounty.board import views as board_views
 from bounty.challenges import access_views, views
+from bounty.dueprocess import views as case_views
+from bounty.meetings import views as meeting_views
+from bounty.projects import acceptance_views, change_views, payment_views
 from bounty.projects import views as project_views
 
 app_name = "bounty"
 
 urlpatterns = [
+    # Due process for adverse decisions; the bureau's collective decisions (集体决策).
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/act/", case_views.case_action, name="case_action"),
+    path("cases/files/<int:pk>/", case_views.case_file, name="case_file"),
+    path("bureau/meetings/", meeting_views.meeting_list, name="meetings"),
+    path("bureau/meetings/new/", meeting_views.meeting_new, name="meeting_new"),
+    path("bureau/meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path(
+        "bureau/meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"
+    ),
     # Public board (anonymous visitors welcome) and the bureau's exports.
     path("challenges/", board_views.board, name="board"),
     path("challenges/export/<str:fmt>/", board_views.export, name="export"),
@@ -54,12 +69,62 @@ urlpatterns = [
     path("bids/<str:reference>/reopen/", bid_views.bid_reopen, name="bid_reopen"),
     path("bids/<str:reference>/withdraw/", bid_views.bid_withdraw, name="bid_withdraw"),
     path("bids/<str:reference>/receipts/<int:number>/", bid_views.bid_receipt, name="bid_receipt"),
-    path("bids/<str:reference>/check/", bid_views.formal_check, name="formal_check"),
+    # The formal check with its due process: 补正 and the intended ineligibility.
+    path("bids/<str:reference>/check/", cure_views.formal_check, name="formal_check"),
+    path("bids/<str:reference>/cure/", cure_views.bid_cure_open, name="bid_cure_open"),
+    path("bids/<str:reference>/cure/add/", cure_views.bid_cure_upload, name="bid_cure_upload"),
+    path(
+        "bids/<str:reference>/cure/files/<int:pk>/",
+        cure_views.bid_cure_file,
+        name="bid_cure_file",
+    ),
     path("challenges/<str:ocid>/", views.challenge_detail, name="challenge_detail"),
     # Projects (the three parties).
     path("projects/", project_views.project_list, name="projects"),
-    path("projects/acceptances/", project_views.acceptances, name="acceptances"),
+    # Acceptance: the dossier, the issuer's user report, the public notice with objections.
+    path("projects/acceptances/", acceptance_views.acceptances, name="acceptances"),
+    path(
+        "projects/acceptances/<int:pk>/",
+        acceptance_views.acceptance_notice,
+        name="acceptance_notice",
+    ),
+    path(
+        "projects/acceptances/objections/<int:pk>/decide/",
+        acceptance_views.objection_decide,
+        name="acceptance_objection_decide",
+    ),
+    path(
+        "projects/acceptances/objections/<int:pk>/evidence/",
+        acceptance_views.objection_evidence,
+        name="acceptance_objection_evidence",
+    ),
+    path("projects/<int:pk>/dossier/", acceptance_views.dossier, name="project_dossier"),
+    path(
+        "projects/<int:pk>/dossier/edit/",
+        acceptance_views.dossier_edit,
+        name="project_dossier_edit",
+    ),
+    path(
+        "projects/<int:pk>/dossier/user-report/",
+        acceptance_views.user_report,
+        name="project_user_report",
+    ),
+    path(
+        "projects/<int:pk>/dossier/files/<str:which>/",
+        acceptance_views.dossier_file,
+        name="project_dossier_file",
+    ),
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
     path("projects/<int:pk>/act/", project_views.project_action, name="project_action"),
+    # Changes (变更): 备案 kinds recorded and acknowledged; approval kinds decided.
+    path("projects/<int:pk>/changes/", change_views.change_request_view, name="project_change"),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/decide/",
+        change_views.change_decide_view,
+        name="project_change_decide",
+    ),
     path("projects/files/<int:pk>/", project_views.report_attachment, name="report_attachment"),
+    # Payments recorded by whoever pays them; the team confirms or disputes.
+    path("projects/<int:pk>/payments/", payment_views.payment_action, name="payment_action"),
+    path("projects/payments/<int:pk>/slip/", payment_views.payment_slip, name="payment_slip"),
 ]

@@ -19,6 +19,7 @@ from bounty.models import (
     Disbursement,
     Industry,
     MilestoneStatus,
+    PaymentStatus,
     Project,
     ProjectMilestone,
     ProjectStatus,
@@ -99,9 +100,11 @@ def bureau_figures(*, year=None, industry=None) -> dict:
         .values_list("project__challenge__industry__code")
         .annotate(s=Sum("amount"))
     )
+    # Disbursed: payments the team confirmed as received (bounty/projects/payment_services.py).
     disbursed = dict(
         Disbursement.objects.filter(
-            Q(tranche__project__challenge__in=challenges.values("pk")) if filtered else Q()
+            Q(tranche__project__challenge__in=challenges.values("pk")) if filtered else Q(),
+            status=PaymentStatus.CONFIRMED,
         )
         .values_list("tranche__project__challenge__industry__code")
         .annotate(s=Sum("amount"))

@@ -8,7 +8,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from audit.admin import HIDDEN_EVENTS
-        from bounty.signals import continuation_awarded, project_created
+        from bounty.signals import change_approved, continuation_awarded, project_created
 
         from . import notifications  # noqa: F401  (notification kinds)
         from .contracts import on_project_created
@@ -16,6 +16,7 @@ class DocumentsConfig(AppConfig):
         from .permissions import receipt_audit_events
         from .services import READY_HOOKS
         from .sources import register_builtin
+        from .supplement_signing import on_change_approved
         from .supplements import on_continuation_awarded, on_supplement_ready
 
         register_builtin()
@@ -24,6 +25,7 @@ class DocumentsConfig(AppConfig):
         continuation_awarded.connect(
             on_continuation_awarded, dispatch_uid="documents.supplement_request"
         )
+        change_approved.connect(on_change_approved, dispatch_uid="documents.change_supplement")
         hooks = READY_HOOKS.setdefault(DocumentKind.SUPPLEMENT, [])
         if on_supplement_ready not in hooks:
             hooks.append(on_supplement_ready)

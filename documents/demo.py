@@ -32,7 +32,7 @@ def _run_first_milestone(contract):
 
     from django.utils import timezone
 
-    from bounty.models import ProjectMilestone, TrancheStatus
+    from bounty.models import ProjectMilestone
     from bounty.projects import services as projects
 
     project = contract.project
@@ -55,14 +55,11 @@ def _run_first_milestone(contract):
     projects.milestone_assess(
         milestone=first, by=officer, met=True, comment="经核查达到里程碑要求。"
     )
-    for tranche in project.tranches.filter(status=TrancheStatus.ELIGIBLE):
-        projects.disbursement_record(
-            tranche=tranche,
-            by=officer,
-            amount=tranche.amount,
-            paid_on=today,
-            reference=f"DEMO-{contract.number}-{tranche.number}",
-        )
+    # Payments by whoever pays: confirmed, but the government part of milestone 1's
+    # tranche disputed by the team (a wrong account on the slip).
+    from bounty.demo_payments import pay_with_a_dispute
+
+    pay_with_a_dispute(project)
     second = project.milestones.filter(number=2).first()
     if second is not None:  # demo shaping: milestone 2's date passed without a report
         ProjectMilestone.objects.filter(pk=second.pk).update(due_on=today - timedelta(days=5))
@@ -116,7 +113,7 @@ def _ready_for_acceptance(contract):
 
     from django.utils import timezone
 
-    from bounty.models import ProjectMilestone, TrancheStatus
+    from bounty.models import ProjectMilestone
     from bounty.projects import services as projects
 
     project = contract.project
@@ -133,14 +130,9 @@ def _ready_for_acceptance(contract):
         )
         projects.milestone_assess(milestone=milestone, by=issuer, met=True, comment="同意。")
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到要求。")
-    for tranche in project.tranches.filter(status=TrancheStatus.ELIGIBLE):
-        projects.disbursement_record(
-            tranche=tranche,
-            by=officer,
-            amount=tranche.amount,
-            paid_on=today,
-            reference=f"DEMO-{contract.number}-{tranche.number}",
-        )
+    from bounty.demo_payments import pay_due_tranches
+
+    pay_due_tranches(project, officer=officer)
     project_closing.acceptance_apply(project=project, by=team)
     project_closing.acceptance_start(project=project, by=officer)
 
@@ -148,20 +140,10 @@ def _ready_for_acceptance(contract):
 def _misconduct(contract):
     """Terminated for misconduct: the first payment is to be recovered and the PI (only —
     the demo team's unit can still try bidding) is barred for the sanction period."""
-    from django.utils import timezone
-
-    from bounty.models import TrancheStatus
-    from bounty.projects import services as projects
+    from bounty.demo_payments import pay_due_tranches
 
     officer = _signer(contract, Party.BUREAU)
-    for tranche in contract.project.tranches.filter(status=TrancheStatus.ELIGIBLE):
-        projects.disbursement_record(
-            tranche=tranche,
-            by=officer,
-            amount=tranche.amount,
-            paid_on=timezone.localdate(),
-            reference=f"DEMO-{contract.number}-{tranche.number}",
-        )
+    pay_due_tranches(contract.project, officer=officer)
     project_closing.project_terminate(
         project=contract.project,
         by=officer,

@@ -83,3 +83,13 @@ class TemplateForm(forms.ModelForm):
                 _("The template has an error: %(error)s"), params={"error": error}
             )
         return body
+
+
+class SupplementSignForm(SignForm):
+    """Signing a 补充协议 (documents/supplement_signing.py): one document, same methods."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I have read the supplementary agreement listed above and sign it on behalf of my organisation."
+        ),
+    )

@@ -331,3 +331,7 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.contract} / {self.party}"
+
+
+# 补充协议 signed by the three parties (documents/supplement_models.py).
+from .supplement_models import Supplement, SupplementSignature, SupplementStatus  # noqa: E402, F401

@@ -21,3 +21,17 @@ register(
     title=_("Document %(number)s could not be generated"),
     body=_("Generating %(number)s failed: %(reason)s. It can be retried from its page."),
 )
+register(
+    "supplement.to_sign",
+    title=_("Supplementary agreement %(number)s is waiting for your signature"),
+    body=_(
+        "The supplementary agreement for “%(title)s” has been signed by the previous party; it is your turn to sign."
+    ),
+)
+register(
+    "supplement.signed",
+    title=_("Supplementary agreement %(number)s signed by all parties"),
+    body=_(
+        "All three parties have signed the supplementary agreement for “%(title)s”; it is in force."
+    ),
+)

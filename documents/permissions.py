@@ -17,7 +17,7 @@ def party_of(user, contract) -> set:
     """The parties ``user`` may act for in ``contract``."""
     bid = contract.project.bid
     parties = set()
-    if has_role_in(user, bid.lead, Role.BIDDER):
+    if has_role_in(user, contract.project.lead_unit, Role.BIDDER):
         parties.add(Party.TEAM)
     if bounty_perms.is_issuer_staff(user, bid.challenge):
         parties.add(Party.ISSUER)
@@ -86,3 +86,12 @@ def can_view_document(user, document) -> bool:
         return can_view_contract(user, document.subject)
     reader = READERS.get(document.kind)
     return reader(user, document.subject) if reader else is_bureau_officer(user)
+
+
+def can_sign_supplement(user, supplement, party) -> bool:
+    """A 补充协议 is signed by the contract's parties, while it awaits signatures."""
+    from .supplement_models import SupplementStatus
+
+    return supplement.status == SupplementStatus.SIGNING and party in party_of(
+        user, supplement.contract
+    )

@@ -1,9 +1,11 @@
 """The supplementary agreement (补充协议) of a horse race (DOMAIN §6 "added"): when a parallel
 project is eliminated, bounty gives the continuation amount to each survivor as new
 tranches and sends ``continuation_awarded``; here each survivor's contract gets a generated
-补充协议 through the one pipeline (stored once, SHA-256, never overwritten). There is no
-signing flow for the supplement: it is in force once its document is READY, which makes the
-continuation tranche due (``on_supplement_ready``)."""
+补充协议 through the one pipeline (stored once, SHA-256, never overwritten). The three parties
+sign it in the contract's order (``supplement_signing.py``, issue 17); the last signature puts
+it in force, which makes the continuation tranche due. (A supplement generated before the
+signing flow existed has no ``Supplement`` row: it was in force once READY,
+``on_supplement_ready``.)"""
 
 from decimal import Decimal
 
@@ -49,7 +51,7 @@ def supplement_snapshot(*, contract, eliminated, share, total, survivors, reason
             "new_total_capital": capital_wan(new_total),
             "parties": [
                 _party(challenge.issuer, PARTY_LABELS[Party.ISSUER]),
-                _party(project.bid.lead, PARTY_LABELS[Party.TEAM]),
+                _party(project.lead_unit, PARTY_LABELS[Party.TEAM]),
                 _party(bureau_organization(), PARTY_LABELS[Party.BUREAU]),
             ],
         }
@@ -57,12 +59,17 @@ def supplement_snapshot(*, contract, eliminated, share, total, survivors, reason
 
 
 def supplement_request(*, contract, eliminated, share, total, survivors, reason, by=None):
-    """Queue the 补充协议 of one survivor's contract (inside the elimination's transaction)."""
+    """Queue the 补充协议 of one survivor's contract (inside the elimination's transaction);
+    the parties then sign it (``supplement_signing.supplement_sign``)."""
+    from .supplement_models import Supplement
+
     challenge = contract.project.challenge
+    series = series_code(DocumentKind.SUPPLEMENT, contract.number)
+    Supplement.objects.get_or_create(contract=contract, change=None, series=series)
     return document_request(
         kind=DocumentKind.SUPPLEMENT,
         subject=contract,
-        series=series_code(DocumentKind.SUPPLEMENT, contract.number),
+        series=series,
         public_label=f"{contract.number} · {challenge.ocid} · {challenge.title}",
         snapshot=supplement_snapshot(
             contract=contract,
@@ -100,8 +107,13 @@ def on_continuation_awarded(sender, eliminated, survivors, total, reason, by=Non
 
 
 def on_supplement_ready(document):
-    """A 补充协议 is in force once generated (READY): there is no signing flow for the
-    supplement. Its continuation tranche becomes due (bounty.projects.horse_race)."""
+    """A continuation 补充协议 generated before the signing flow (no ``Supplement`` row) is in
+    force once READY: its continuation tranche becomes due (bounty.projects.horse_race).
+    Every other supplement waits for the three signatures (``supplement_signing``)."""
+    from .supplement_models import Supplement
+
+    if Supplement.objects.filter(series=document.series).exists():
+        return
     contract = Contract.objects.select_related("project").filter(pk=document.subject_id).first()
     if contract is not None:
         continuation_fall_due(contract.project)

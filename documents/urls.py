@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import supplement_views, views
 
 app_name = "documents"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     ),
     path("contracts/<str:number>/sign/", views.contract_sign, name="contract_sign"),
     path("signatures/<int:pk>/scan/", views.signature_scan, name="signature_scan"),
+    # 补充协议 (issue 17): signed on the contract's page.
+    path("supplements/<int:pk>/sign/", supplement_views.supplement_sign_view, name="supplement_sign"),
+    path(
+        "supplement-signatures/<int:pk>/scan/",
+        supplement_views.supplement_signature_scan,
+        name="supplement_signature_scan",
+    ),
     path("d/<str:number>/", views.document_download, name="download"),
     path("d/<str:number>/retry/", views.document_retry, name="retry"),
     path("of/<str:kind>/<int:pk>/", views.document_of, name="of"),

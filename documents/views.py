@@ -25,6 +25,7 @@ from .models import (
 from .previews import sample_for
 from .selectors import visible_contracts
 from .sources import SOURCES, document_ensure
+from .supplement_views import supplements_context
 
 CONTRACT_QS = Contract.objects.select_related(
     "project__bid__lead", "project__challenge__issuer", "project__challenge__industry"
@@ -62,7 +63,11 @@ def contract_list(request):
 
 
 def _contract_context(request, contract, *, terms_form=None, sign_form=None):
-    documents = list(contract.documents.select_related("template").order_by("kind", "-version"))
+    documents = list(
+        contract.documents.select_related("template")
+        .exclude(series__in=contract.supplements.values("series"))  # their own section
+        .order_by("kind", "-version")
+    )
     current = contract.current_documents(documents)
     signatures = {s.party: s for s in contract.signatures.select_related("signed_by")}
     turn = contracts.next_party(contract, set(signatures))
@@ -90,6 +95,7 @@ def _contract_context(request, contract, *, terms_form=None, sign_form=None):
             d.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING) for d in current
         ),
         "tranches": contract.project.tranches.all(),
+        "supplements": supplements_context(request.user, contract),
     }
 
 

@@ -8,12 +8,12 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from bounty.challenges.access_rules import EXTRA_DETAIL_READERS
-        from bounty.hooks import register_panel_provider
+        from bounty.hooks import register_panel_provider, register_termination_panel_provider
         from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS, RANKING_READERS
         from review import notifications  # noqa: F401
         from review.documents import register_documents
         from review.draw import conflicts  # noqa: F401
-        from review.panels.services import panel_state
+        from review.panels.services import panel_state, termination_panel_state
         from review.permissions import (
             can_view_ranking,
             expert_can_read_bid,
@@ -23,6 +23,7 @@ class ReviewConfig(AppConfig):
 
         register_documents()
         register_panel_provider(panel_state)
+        register_termination_panel_provider(termination_panel_state)
 
         if expert_can_read_bid not in EXTRA_BID_READERS:
             EXTRA_BID_READERS.append(expert_can_read_bid)
@@ -32,3 +33,8 @@ class ReviewConfig(AppConfig):
             RANKING_READERS.append(can_view_ranking)
         if expert_reads_challenge_details not in EXTRA_DETAIL_READERS:
             EXTRA_DETAIL_READERS.append(expert_reads_challenge_details)
+
+        # Removing an expert from the pool: the effect of a final due-process decision.
+        from review.ratings import removal
+
+        removal.register()

@@ -2,6 +2,7 @@
 
 from accounts.credit_code import make_credit_code
 from accounts.models import User
+from bounty.meetings.demo import demo_meeting
 from bounty.models import Challenge, ChallengeStatus, Industry
 from review import verify_draw as algo
 from review.draw import services
@@ -275,7 +276,7 @@ def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, firs
         if state in ("in_notice", "awarded"):
             chosen = bids if title in horse_races else [bids[0]]
             award.award_propose(challenge=challenge, by=issuer, bids=chosen)
-            award.award_confirm(challenge=challenge, by=officer)
+            award.award_confirm(challenge=challenge, by=officer, meeting=demo_meeting(officer))
         if state == "in_notice":
             _paper_objection(challenge, officer, SimpleUploadedFile("异议书扫描件.pdf", PLAN_PDF))
         if state == "awarded":

@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from accounts.management.commands.seed_demo import _org, _user
 from accounts.models import OrganizationKind, Role
-from bounty.models import Challenge, Project, TrancheStatus
+from bounty.demo_payments import pay_due_tranches
+from bounty.meetings.demo import demo_meeting
+from bounty.models import Challenge, Project
 from bounty.projects import closing
-from bounty.projects import services as projects
 from documents.demo import render_demo_documents, sign_demo_contract
 from documents.models import Contract, Document, DocumentKind
 from review.award import exits, signing
@@ -119,6 +120,7 @@ def seed_exits(context, *, review, first):
         project=Project.objects.get(challenge=challenges[SUBSTITUTED]),
         by=officer,
         reason="中标单位在签约期限内未签订任务合同，按评审排名由下一通过评审的申报递补。",
+        meeting=demo_meeting(officer),
     )
     _eliminate(challenges[RACE], officer)
     return (
@@ -136,14 +138,7 @@ def _eliminate(challenge, officer):
     )
     for project in race:
         sign_demo_contract(Contract.objects.get(project=project))
-        for tranche in project.tranches.filter(status=TrancheStatus.ELIGIBLE):
-            projects.disbursement_record(
-                tranche=tranche,
-                by=officer,
-                amount=tranche.amount,
-                paid_on=timezone.localdate(),
-                reference=f"DEMO-{project.bid.reference}-{tranche.number}",
-            )
+        pay_due_tranches(project, officer=officer)
     closing.project_terminate(
         project=race[-1],
         by=officer,

@@ -173,6 +173,8 @@ class DrawPurpose(models.TextChoices):
     BID_REVIEW = "bid_review", _("Bid review")
     MILESTONE = "milestone", _("Milestone assessment")
     ACCEPTANCE = "acceptance", _("Final acceptance")
+    # 尽职免责: the expert assessment of whether a failing project was diligent.
+    TERMINATION = "termination", _("Diligent-failure assessment (termination)")
 
 
 OPEN_DRAW = Q(status__in=["committing", "frozen"])
@@ -250,10 +252,16 @@ class Draw(FSMModelMixin, models.Model):
                 condition=OPEN_DRAW & Q(purpose="acceptance"),
                 name="one_open_acceptance_draw_per_project",
             ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=OPEN_DRAW & Q(purpose="termination"),
+                name="one_open_termination_draw_per_project",
+            ),
             models.CheckConstraint(
                 condition=Q(purpose="bid_review", project__isnull=True, milestone__isnull=True)
                 | Q(purpose="milestone", project__isnull=False, milestone__isnull=False)
-                | Q(purpose="acceptance", project__isnull=False, milestone__isnull=True),
+                | Q(purpose="acceptance", project__isnull=False, milestone__isnull=True)
+                | Q(purpose="termination", project__isnull=False, milestone__isnull=True),
                 name="draw_subject_matches_purpose",
             ),
         ]
@@ -490,6 +498,9 @@ class PanelVerdict(models.TextChoices):
     PASSED = "passed", _("Passed")
     CLOSED_WITHOUT_PASS = "closed_without_pass", _("Closed without full pass")
     FAILED = "failed", _("Failed")
+    # Termination panel (尽职免责): the value equals TerminationOutcome.DILIGENT_FAILURE.
+    DILIGENT_FAILURE = "diligent_failure", _("Diligent: failure despite due diligence")
+    NOT_DILIGENT = "not_diligent", _("Not diligent: duties not fulfilled")
 
 
 VERDICTS_BY_PURPOSE = {
@@ -499,6 +510,7 @@ VERDICTS_BY_PURPOSE = {
         PanelVerdict.CLOSED_WITHOUT_PASS,
         PanelVerdict.FAILED,
     ),
+    DrawPurpose.TERMINATION: (PanelVerdict.DILIGENT_FAILURE, PanelVerdict.NOT_DILIGENT),
 }
 
 
@@ -521,3 +533,4 @@ class PanelOpinion(models.Model):
 
 from review.award.models import AwardDecline, AwardReminder  # noqa: E402, F401
 from review.award.objection_models import Objection, objection_upload_to  # noqa: E402, F401
+from review.ratings.models import ExpertRating, ExpertRemoval  # noqa: E402, F401

@@ -4,6 +4,7 @@ from review.award import exit_views
 from review.award import views as award_views
 from review.draw import views as draw_views
 from review.pool import views as pool_views
+from review.ratings import views as rating_views
 from review.scoring import views as scoring_views
 
 app_name = "review"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("experts/export/<str:fmt>/", pool_views.pool_export, name="pool_export"),
     path("experts/me/", pool_views.my_profile, name="my_profile"),
     path("experts/<str:code>/", pool_views.expert_detail, name="expert_detail"),
+    # Expert ratings per panel and removal through due process (bureau).
+    path("experts/<str:code>/removal/", rating_views.expert_removal, name="expert_removal"),
+    path("draws/<int:pk>/ratings/", rating_views.panel_ratings, name="panel_ratings"),
     # Draws (bureau + supervisor).
     path("challenges/<str:ocid>/draws/", draw_views.draw_list, name="draw_list"),
     path("challenges/<str:ocid>/draws/new/", draw_views.draw_create, name="draw_create"),

@@ -8,6 +8,7 @@ issuer organisation and ONE bidding team across all challenges, so that the role
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from accounts import services as account_services
 from accounts.models import Organization, OrganizationKind, Role
 from bounty.bids import services as bid_services
 from bounty.challenges import services as bounty_services
+from bounty.dueprocess.models import CaseFile, CaseKind, DueProcessCase
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, ProjectMilestone
 from bounty.projects import services as projects
 from bounty.projects.services import project_create_for_award
@@ -30,6 +32,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
     bureau_officer,
+    make_meeting,
     member_of,
     next_credit_code,
 )
@@ -250,6 +253,29 @@ def build_world() -> World:
         template=DocumentTemplate.objects.filter(status="published").order_by("pk").first(),
     )
     o["notification"] = Notification.objects.filter(recipient=issuer).order_by("pk").first()
+    # A collective decision, and a due-process case heard by the team (built directly: the
+    # world does not depend on which effects are registered).
+    o["meeting"] = make_meeting(by=officer)
+    o["case"] = DueProcessCase.objects.create(
+        kind=CaseKind.MISCONDUCT,
+        subject_type=ContentType.objects.get_for_model(project),
+        subject_id=project.pk,
+        subject_label=str(project),
+        party_org=team_org,
+        reasons="拟认定：伪造中期检测报告",
+        opened_by=officer,
+        opened_at=timezone.now(),
+        response_due_at=timezone.now() + timedelta(days=14),
+    )
+    o["case_file"] = CaseFile.objects.create(
+        case=o["case"],
+        stage=CaseFile.Stage.EVIDENCE,
+        file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
+        original_name="evidence.pdf",
+        size=17,
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
     # Text that must not appear in any page served to a role outside the set.
     w.secrets = {
         sealed.reference: {"bidder"},  # a sealed bid: the team only

@@ -374,6 +374,28 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "bounty:report_attachment": (
         C(kw(pk="report_attachment.pk"), PARTIES, unknown={"pk": NO_SUCH}),
     ),
+    # --- Due process (heard: the team; decided: the bureau) and collective decisions ------
+    "bounty:cases": (C({}, SIGNED_IN),),  # each sees the cases where they are heard
+    "bounty:case": (C(kw(pk="case.pk"), {"bidder", "bureau"}, unknown={"pk": NO_SUCH}),),
+    "bounty:case_action": (
+        P(
+            kw(pk="case.pk"),
+            {"bidder", "bureau"},
+            {"action": "respond", "text": "x"},
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
+    "bounty:case_file": (
+        C(kw(pk="case_file.pk"), {"bidder", "bureau"}, unknown={"pk": NO_SUCH}),
+    ),
+    "bounty:meetings": (C({}, {"bureau", "supervisor"}),),
+    "bounty:meeting_new": (C({}, BUREAU, data={"body": "x", "held_on": "2026-01-01"}),),
+    "bounty:meeting": (
+        C(kw(pk="meeting.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),
+    ),
+    "bounty:meeting_minutes": (
+        C(kw(pk="meeting.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),
+    ),
     # --- Expert pool -------------------------------------------------------------------
     "review:pool": (C({}, BUREAU),),
     "review:pool_import": (C({}, BUREAU),),

@@ -40,6 +40,7 @@ from bounty.models import (
     Challenge,
     ChallengeStatus,
     ConsortiumMember,
+    CureFile,
     ExclusionRequest,
     FormalCheck,
     IndicatorResponse,
@@ -415,7 +416,9 @@ def auto_checklist(bid) -> dict:
     errors = bid_completeness_errors(bid)
     limits = bid_limit_errors(bid)
     return {
-        "documents": "attachments" not in errors,
+        # A plan added in a 补正 window counts (bounty/bids/cure.py).
+        "documents": "attachments" not in errors
+        or CureFile.objects.filter(cure__bid=bid, kind=Attachment.Kind.PLAN).exists(),
         "legal_person": bid.lead.is_verified,
         "consortium": "consortium" not in errors,
         "pi_limits": not ({"pi_lead", "participation"} & limits.keys()),
@@ -466,6 +469,11 @@ def formal_check_start(*, challenge, by):
 
 
 def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
+    """Eligible, or an intended ineligibility: a due-process case the team answers; only
+    its final decision makes the bid ineligible (``cure_services.ineligibility_apply``).
+    Refused while the team may still add documents asked for (补正) or a case is open."""
+    from bounty.bids import cure_services
+
     reasons = (reasons or "").strip()
     if not eligible and not reasons:
         raise ActionRefused(_("Write the reasons: the team will read them."))
@@ -478,6 +486,9 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
             raise ActionRefused(_("The formal check is not open for this challenge."))
         if bid.status != BidStatus.SUBMITTED:
             raise StaleState(_("This bid was checked a moment ago."))
+        now = db_now()
+        if hold := cure_services.formal_check_hold(bid, now):
+            raise ActionRefused(hold)
         # Computed items are the system's, not the officer's: the indicator comparison and
         # the budget rules cannot be ticked over, and a bid committing below a published
         # target, or whose budget does not match the team share and its split, is not
@@ -498,10 +509,22 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
                 _("This bid's budget breaks the budget rules and cannot be eligible: %(problem)s")
                 % {"problem": budget_problem}
             )
-        (bid.mark_eligible if eligible else bid.mark_ineligible)()
+        cure_services.cure_complete(bid, by, now)
+        if not eligible:
+            case = cure_services.ineligibility_intend(
+                bid=bid, by=by, checklist=checklist, reasons=reasons
+            )
+            audit_record(
+                actor=by,
+                action="bid.formal_check_intended",
+                obj=bid,
+                payload={"checklist": checklist, "reasons": reasons, "case": case.pk},
+            )
+            return bid
+        bid.mark_eligible()
         bid.save()
         FormalCheck.objects.create(
-            bid=bid, checklist=checklist, eligible=eligible, reasons=reasons, checked_by=by
+            bid=bid, checklist=checklist, eligible=True, reasons=reasons, checked_by=by
         )
         audit_record(
             actor=by,
@@ -513,7 +536,7 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
         )
         notify(
             recipients=_team_users(bid),
-            kind="bid.eligible" if eligible else "bid.ineligible",
+            kind="bid.eligible",
             params={"title": challenge.title, "reference": bid.reference, "reasons": reasons},
             url=bid.get_absolute_url(),
         )
@@ -522,7 +545,10 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
 
 
 def bids_formal_check_bulk(*, challenge, by, bids):
-    """Mark eligible every selected bid whose automatic checks all pass; return (done, skipped)."""
+    """Mark eligible every selected bid whose automatic checks all pass and that waits for
+    nothing (补正, an open case); return (done, skipped)."""
+    from bounty.bids.cure_services import formal_check_hold
+
     done, skipped = [], []
     # Fresh rows: a caller's copies may predate edits (the checklist reads the bid itself).
     fresh = Bid.objects.filter(pk__in=[b.pk for b in bids]).select_related(
@@ -530,7 +556,7 @@ def bids_formal_check_bulk(*, challenge, by, bids):
     )
     for bid in fresh.order_by("pk"):
         checklist = auto_checklist(bid)
-        if all(checklist.values()):
+        if all(checklist.values()) and formal_check_hold(bid) is None:
             bid_formal_check(
                 bid=bid,
                 by=by,
@@ -544,10 +570,13 @@ def bids_formal_check_bulk(*, challenge, by, bids):
 
 
 def _maybe_finish_formal_check(challenge, by):
-    """Caller holds the challenge lock."""
-    if challenge.bids.filter(status=BidStatus.SUBMITTED).exists():
+    """Caller holds the challenge lock. Complete only when every bid is eligible or finally
+    ineligible: none unchecked, in a 补正 window or with an open ineligibility case."""
+    from bounty.bids.cure_services import formal_check_pending
+
+    if formal_check_pending(challenge):
         return
-    challenge.formal_check_done_at = timezone.now()
+    challenge.formal_check_done_at = db_now()
     if not challenge.bids.filter(status=BidStatus.ELIGIBLE).exists():
         challenge.declare_no_award(comment=str(_("No bid passed the formal check.")))
     challenge.save()

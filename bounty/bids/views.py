@@ -18,13 +18,13 @@ from accounts.models import Membership, Role, User
 from audit.services import audit_events_for
 from bounty import permissions as perms
 from bounty.bids import services as bid_services
+from bounty.bids.cure_views import formal_context
 from bounty.bids.forms import (
     AttachmentForm,
     BidForm,
     BudgetFormSet,
     ConsortiumFormSet,
     ExclusionFormSet,
-    FormalCheckForm,
     MilestoneFormSet,
     ResponseFormSet,
     TeamFormSet,
@@ -39,8 +39,6 @@ from bounty.models import (
     BidVersion,
     Challenge,
     ConsortiumMember,
-    FormalCheck,
-    SigningDefault,
 )
 from common.hashing import file_sha256
 from common.views import get_visible_or_404, paginate
@@ -387,10 +385,7 @@ def bid_detail(request, reference):
         and bid.status == BidStatus.SUBMITTED,
         "responses": bid.responses.select_related("indicator").order_by("indicator__position"),
         "versions": bid.versions.all(),
-        "formal": FormalCheck.objects.filter(bid=bid).first(),
-        "can_check": perms.can_formal_check_bid(request.user, bid)
-        and bid.status == BidStatus.SUBMITTED
-        and bid.challenge.status == "formal_check",
+        **formal_context(request.user, bid),  # the check, 补正, ineligibility cases
         "events": audit_events_for(bid).order_by("-seq")[:30] if is_team else [],
     }
     return render(request, "bounty/bid_detail.html", context)
@@ -546,46 +541,3 @@ def formal_check_start(request, ocid):
         messages.error(request, exc.message)
         return redirect(challenge)
     return redirect("bounty:bid_list", ocid=ocid)
-
-
-@login_required
-def formal_check(request, reference):
-    bid = _bid(request, reference)
-    if not perms.can_formal_check_bid(request.user, bid):
-        raise Http404
-    auto = bid_services.auto_checklist(bid)
-    initial = {f"item_{k}": v for k, v in auto.items()}
-    initial["eligible"] = "1" if all(auto.values()) else "0"
-    form = FormalCheckForm(request.POST or None, initial=initial, items=FormalCheck.ITEMS)
-    if request.method == "POST" and form.is_valid():
-        checklist = {
-            k: {"auto": auto[k], "ok": form.cleaned_data[f"item_{k}"]}
-            for k, _label in FormalCheck.ITEMS
-        }
-        try:
-            bid_services.bid_formal_check(
-                bid=bid,
-                by=request.user,
-                checklist=checklist,
-                eligible=form.cleaned_data["eligible"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Formal check recorded."))
-            return redirect("bounty:bid_list", ocid=bid.challenge.ocid)
-    return render(
-        request,
-        "bounty/formal_check.html",
-        {
-            "bid": bid,
-            "form": form,
-            "auto": auto,
-            "completeness": bid_completeness_errors(bid),
-            # Earlier awards this organisation let lapse (a record, not a sanction).
-            "signing_defaults": SigningDefault.objects.filter(
-                credit_code=bid.lead.credit_code
-            ).select_related("bid__challenge"),
-        },
-    )

@@ -205,6 +205,10 @@ def visible_projects(user, queryset):
         return queryset
     memberships = user.memberships.filter(organization__status=OrganizationStatus.VERIFIED)
     return queryset.filter(
-        Q(bid__lead__in=memberships.filter(role=Role.BIDDER).values("organization"))
+        Q(
+            lead__isnull=True,
+            bid__lead__in=memberships.filter(role=Role.BIDDER).values("organization"),
+        )
+        | Q(lead__in=memberships.filter(role=Role.BIDDER).values("organization"))
         | Q(challenge__issuer__in=memberships.filter(role=Role.ISSUER).values("organization"))
     )

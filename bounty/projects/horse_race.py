@@ -14,8 +14,8 @@ diligent failure — awards nothing by this rule until an elimination leaves one
 The continuation is one new tranche of the survivor, kept **pending**: its condition is
 "赛马制淘汰后补充协议生效". The documents app writes the survivor's supplementary agreement
 (补充协议) when it receives ``bounty.signals.continuation_awarded`` (bounty never imports
-documents). There is no signing flow for the supplement, so it counts as in force once its
-document is generated (READY): documents then calls ``continuation_fall_due`` and only then
+documents). The three parties sign it like the contract (team → issuer → bureau); at the
+last signature it is in force: documents then calls ``continuation_fall_due`` and only then
 does the tranche become due for disbursement."""
 
 from decimal import Decimal
@@ -110,9 +110,9 @@ def continuation_award(*, eliminated, by, reason) -> list:
 
 
 def continuation_fall_due(project) -> list:
-    """The survivor's 补充协议 is in force (its document is READY; there is no signing flow
-    for the supplement): its pending continuation tranches become due, if the project still
-    runs. Called by the documents app inside the transaction storing the document.
+    """The survivor's 补充协议 is in force (signed by the three parties): its pending
+    continuation tranches become due, if the project still runs. Called by the documents
+    app inside the last signature's transaction.
     Idempotent. Returns the tranches that fell due."""
     if not Project.objects.filter(pk=project.pk, status__in=RUNNING).exists():
         return []

@@ -20,6 +20,8 @@ class ProjectStatus(models.TextChoices):
     CHANGE_REQUESTED = "change_requested", _("Change requested")
     ACCEPTANCE_APPLIED = "acceptance_applied", _("Acceptance applied for")
     UNDER_ACCEPTANCE = "under_acceptance", _("Under acceptance")
+    # The recorded result is in public notice, open to objections (bounty/projects/acceptance.py).
+    ACCEPTANCE_NOTICE = "acceptance_notice", _("Acceptance result in public notice")
     PASSED = "passed", _("Passed")
     CLOSED_WITHOUT_PASS = "closed_without_pass", _("Closed without full pass")
     FAILED = "failed", _("Failed")
@@ -54,6 +56,7 @@ RUNNING = (
     ProjectStatus.CHANGE_REQUESTED,
     ProjectStatus.ACCEPTANCE_APPLIED,
     ProjectStatus.UNDER_ACCEPTANCE,
+    ProjectStatus.ACCEPTANCE_NOTICE,
 )
 
 
@@ -76,6 +79,31 @@ class Project(FSMModelMixin, models.Model):
     )
     outcome_reason = models.TextField(_("reasons"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Changes (bounty/projects/changes.py) keep the project's current data here; empty means
+    # "as in the winning bid". Their history is the project's ChangeRequest rows.
+    lead = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("current lead unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    pi = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("current PI"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    technical_route = models.TextField(_("technical route"), blank=True, editable=False)
+    # [{"name", "title", "employer", "role"}]: the team after a 备案 team change.
+    team_members = models.JSONField(default=list, blank=True, editable=False)
+    # {"<indicator id>": "<value>"}: committed values after an approved indicator change.
+    committed = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("project")
@@ -94,6 +122,15 @@ class Project(FSMModelMixin, models.Model):
         self.contract_signed_at = signed_at
         self.started_on = started_on
         self.ends_on = ends_on
+
+    @property
+    def lead_unit(self):
+        """The lead unit now: the winning bid's, or the one an approved change put in."""
+        return self.lead if self.lead_id else self.bid.lead
+
+    @property
+    def current_pi(self):
+        return self.pi if self.pi_id else self.bid.pi
 
     @property
     def is_running(self):
@@ -122,12 +159,29 @@ class Project(FSMModelMixin, models.Model):
     @transition(
         field=status,
         source=ProjectStatus.UNDER_ACCEPTANCE,
+        target=ProjectStatus.ACCEPTANCE_NOTICE,
+    )
+    def publish_acceptance_result(self):
+        """The bureau recorded the panel's result: it is in public notice (AcceptanceNotice)."""
+
+    @transition(
+        field=status,
+        source=ProjectStatus.ACCEPTANCE_NOTICE,
+        target=ProjectStatus.UNDER_ACCEPTANCE,
+    )
+    def set_aside_acceptance_result(self):
+        """An objection to the result was upheld: the acceptance is taken up again."""
+
+    @transition(
+        field=status,
+        source=ProjectStatus.ACCEPTANCE_NOTICE,
         target=RETURN_VALUE(
             ProjectStatus.PASSED, ProjectStatus.CLOSED_WITHOUT_PASS, ProjectStatus.FAILED
         ),
     )
     def conclude(self, *, result, at):
-        """验收: passed (通过), closed without full pass (结题) or failed (不通过)."""
+        """验收: passed (通过), closed without full pass (结题) or failed (不通过) — final once
+        the public notice closed with no open objection."""
         self.closed_at = at
         return result
 
@@ -371,23 +425,7 @@ class MilestoneAssessment(models.Model):
         return f"{self.report} / {self.role}"
 
 
-class Disbursement(models.Model):
-    """A payment the bureau records against a tranche (date, amount, bank reference)."""
-
-    tranche = models.ForeignKey("Tranche", on_delete=models.PROTECT, related_name="disbursements")
-    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=14, decimal_places=4)
-    paid_on = models.DateField(_("paid on"))
-    reference = models.CharField(_("payment reference"), max_length=100)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["tranche", "paid_on", "pk"]
-
-    def __str__(self):
-        return f"{self.tranche}: {self.amount}"
+# Payments of a tranche (``Disbursement``): bounty/projects/payments.py.
 
 
 class MidtermReview(models.Model):
@@ -409,49 +447,7 @@ class MidtermReview(models.Model):
         return f"{self.project} mid-term"
 
 
-class ChangeRequest(FSMModelMixin, models.Model):
-    """A requested change of a running project: an extension (at most once, at most 12
-    months) or another change; every request and decision is kept (the versions)."""
-
-    class Kind(models.TextChoices):
-        EXTENSION = "extension", _("Extension")
-        OTHER = "other", _("Other change")
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    months = models.PositiveSmallIntegerField(_("months"), default=0)
-    description = models.TextField(_("what changes and why"))
-    decision = FSMField(
-        max_length=10, choices=Decision.choices, default=Decision.PENDING, protected=True
-    )
-    decision_comment = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["project", "requested_at"]
-
-    def __str__(self):
-        return f"{self.project} {self.kind} {self.decision}"
-
-    @transition(field=decision, source=Decision.PENDING, target=Decision.APPROVED)
-    def approve(self, *, by, at, comment):
-        self.decided_by, self.decided_at, self.decision_comment = by, at, comment
-
-    @transition(field=decision, source=Decision.PENDING, target=Decision.REJECTED)
-    def reject(self, *, by, at, comment):
-        self.decided_by, self.decided_at, self.decision_comment = by, at, comment
+# ChangeRequest (变更: 备案 and approval kinds) lives in bounty/projects/changes.py.
 
 
 class ReminderLog(models.Model):

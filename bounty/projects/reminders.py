@@ -57,7 +57,7 @@ def _send_reminders(candidates, logs, thresholds, today):
                 project = milestone.project
                 recipients = {u.pk: u for u in officers}
                 for org, role in (
-                    (project.bid.lead, Role.BIDDER),
+                    (project.lead_unit, Role.BIDDER),
                     (project.challenge.issuer, Role.ISSUER),
                 ):
                     if (org.pk, role) not in staff:

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,20 +19,25 @@ from bounty.challenges.models import plain_decimal
 from bounty.exceptions import ActionRefused
 from bounty.hooks import panel_for
 from bounty.models import (
-    ChangeRequest,
     MidtermReview,
     MilestoneReport,
     MilestoneStatus,
+    PaymentPart,
     Project,
     ProjectMilestone,
     ProjectStatus,
     ReportAttachment,
     SanctionScope,
     TerminationOutcome,
-    Tranche,
 )
 from bounty.projects import closing as project_closing
+from bounty.projects import payment_services
 from bounty.projects import services as projects
+from bounty.projects.acceptance import notice_current
+from bounty.projects.acceptance_views import acceptance_context
+from bounty.projects.change_views import change_context
+from bounty.projects.changes import committed_values
+from bounty.projects.termination_views import termination_act, termination_context
 from common.views import get_visible_or_404, paginate
 
 PROJECT_QS = Project.objects.select_related(
@@ -65,12 +70,6 @@ def project_list(request):
     )
 
 
-def acceptances(request):
-    """Public: the acceptance results of concluded projects, each with its notice (PDF)."""
-    qs = PROJECT_QS.filter(status__in=projects.ACCEPTANCE_RESULTS).order_by("-closed_at", "-pk")
-    return render(request, "bounty/acceptances.html", {"page": paginate(request, qs)})
-
-
 def _project(request, pk):
     return get_visible_or_404(PROJECT_QS, perms.can_view_project, request.user, pk=pk)
 
@@ -83,6 +82,7 @@ def project_detail(request, pk):
 
 def _detail_context(request, project):
     user = request.user
+    project = notice_current(project)  # a result whose notice closed becomes final first
     milestones = list(
         project.milestones.prefetch_related(
             Prefetch(
@@ -93,17 +93,13 @@ def _detail_context(request, project):
             )
         )
     )
-    tranches = list(
-        project.tranches.annotate(paid=Sum("disbursements__amount")).prefetch_related(
-            "disbursements"
-        )
-    )
-    for tranche in tranches:
-        tranche.remaining = tranche.amount - (tranche.paid or Decimal(0))
+    # Payments recorded by whoever pays them; "paid" counts confirmed ones only.
+    tranches = payment_services.tranche_rows(project)
     is_team = perms.is_project_team(user, project)
     is_issuer = perms.is_issuer_staff(user, project.challenge)
     is_bureau = perms.is_bureau_officer(user)
     responses = project.bid.responses.select_related("indicator")
+    committed = committed_values(project)  # after approved indicator changes
     for milestone in milestones:
         milestone.panel = (
             _panel(milestone) if milestone.status in projects.MILESTONE_ASSESSABLE else None
@@ -117,12 +113,14 @@ def _detail_context(request, project):
         "challenge": project.challenge,
         "milestones": milestones,
         "tranches": tranches,
-        "changes": list(project.changes.select_related("requested_by", "decided_by")),
+        **payment_services.payment_flags(user, project, tranches),
+        "payment_parts": PaymentPart.choices,
+        **change_context(request, project),
         "indicators": [
             {
                 "pk": r.indicator_id,
                 "name": r.indicator.name,
-                "committed": plain_decimal(r.committed_value),
+                "committed": committed.get(r.indicator_id, plain_decimal(r.committed_value)),
                 "unit": r.indicator.unit,
             }
             for r in responses
@@ -142,6 +140,8 @@ def _detail_context(request, project):
         "sanctions": SanctionScope.choices,
         "results": [(s, ProjectStatus(s).label) for s in projects.ACCEPTANCE_RESULTS],
         "today": timezone.localdate(),
+        **termination_context(request, project),
+        **acceptance_context(request, project),
         "typed": {},
     }
 
@@ -216,7 +216,9 @@ def _act(request, project, action):
         measurements = [
             {
                 "indicator": r.indicator.name,
-                "committed": plain_decimal(r.committed_value),
+                "committed": committed_values(project).get(
+                    r.indicator_id, plain_decimal(r.committed_value)
+                ),
                 "measured": post.get(f"measured_{r.indicator_id}", "").strip(),
             }
             for r in project.bid.responses.select_related("indicator")
@@ -245,35 +247,6 @@ def _act(request, project, action):
             comment=post.get("comment", ""),
         )
         return _("Rectification set.")
-    if action == "disburse":
-        tranche = get_object_or_404(Tranche, pk=post.get("tranche"), project=project)
-        projects.disbursement_record(
-            tranche=tranche,
-            by=user,
-            amount=_amount(post.get("amount")),
-            paid_on=_date(post.get("paid_on")),
-            reference=post.get("reference", "").strip(),
-        )
-        return _("Payment recorded.")
-    if action == "change":
-        months = post.get("months") or "0"
-        projects.change_request(
-            project=project,
-            by=user,
-            kind=post.get("kind", ""),
-            months=int(months) if months.isdigit() else 0,
-            description=post.get("description", ""),
-        )
-        return _("Change requested; the bureau decides.")
-    if action == "decide_change":
-        change = get_object_or_404(ChangeRequest, pk=post.get("change"), project=project)
-        projects.change_decide(
-            change=change,
-            by=user,
-            approve=post.get("approve") == "1",
-            comment=post.get("comment", ""),
-        )
-        return _("Decision recorded.")
     if action == "midterm":
         projects.midterm_record(
             project=project,
@@ -290,18 +263,16 @@ def _act(request, project, action):
         return _("Acceptance started.")
     if action == "acceptance_conclude":
         project_closing.acceptance_conclude(
-            project=project, by=user, result=post.get("result", ""), comment=post.get("comment", "")
-        )
-        return _("Acceptance result recorded.")
-    if action == "terminate":
-        project_closing.project_terminate(
             project=project,
             by=user,
-            outcome=post.get("outcome", ""),
-            reason=post.get("reason", ""),
-            sanction=post.get("sanction", SanctionScope.BOTH),
+            result=post.get("result", ""),
+            comment=post.get("comment", ""),
+            meeting=post.get("meeting"),
         )
-        return _("Project terminated.")
+        return _("Acceptance result recorded; it is in public notice.")
+    done = termination_act(request, project, action)  # terminate (with its meeting), misconduct
+    if done is not None:
+        return done
     raise Http404
 
 

@@ -329,6 +329,17 @@ JIEBANG.update(
         # DOMAIN §7: final acceptance by an expert panel; False lets the bureau record
         # the result of a panel held outside the system.
         "ACCEPTANCE_PANEL_REQUIRED": env.bool("JIEBANG_ACCEPTANCE_PANEL_REQUIRED", default=True),
+        # 结题 is reachable (DOMAIN §7 "added"): the team may apply for acceptance from this
+        # many days before the planned end (extensions included) whatever the milestones;
+        # an audit report is required above this government share (万元); the result is in
+        # public notice, open to objections, for this many working days.
+        "ACCEPTANCE_APPLY_DAYS_BEFORE_END": env.int(
+            "JIEBANG_ACCEPTANCE_APPLY_DAYS_BEFORE_END", default=30
+        ),
+        "ACCEPTANCE_AUDIT_THRESHOLD": env.int("JIEBANG_ACCEPTANCE_AUDIT_THRESHOLD", default=100),
+        "ACCEPTANCE_NOTICE_WORKING_DAYS": env.int(
+            "JIEBANG_ACCEPTANCE_NOTICE_WORKING_DAYS", default=5
+        ),
         # Contracts: the first payment on signing, as % of the government share (a city
         # plan: at least 60); where disputes go; the city named in the contracts.
         "FIRST_PAYMENT_PERCENT": env.float("JIEBANG_FIRST_PAYMENT_PERCENT", default=60),
@@ -393,6 +404,11 @@ JIEBANG.update(
         "DUE_PROCESS_REVIEW_WORKING_DAYS": env.int(
             "JIEBANG_DUE_PROCESS_REVIEW_WORKING_DAYS", default=15
         ),
+        # 补正 in the formal check (DOMAIN §3 "added"): working days the team has to add a
+        # missing or defective document.
+        "FORMAL_CHECK_CURE_WORKING_DAYS": env.int(
+            "JIEBANG_FORMAL_CHECK_CURE_WORKING_DAYS", default=3
+        ),
         "NOTICE_DAYS": env.int("JIEBANG_NOTICE_DAYS", default=7),
         "NOTICE_WORKING_DAYS": env.bool("JIEBANG_NOTICE_WORKING_DAYS", default=False),
         # Expert-pool import (review/pool/reading.py): experts per file, and what the file may
@@ -414,6 +430,31 @@ JIEBANG.update(
     {
         "OCDS_PUBLISHER": env("JIEBANG_OCDS_PUBLISHER", default=""),
         "OCDS_LICENSE": env("JIEBANG_OCDS_LICENSE", default=""),
+    }
+)
+
+# Money recorded by whoever pays it (DOMAIN §7 "added"; bounty/projects/payment_services.py)
+# and expert fees (专家咨询费; review/fees.py).
+JIEBANG.update(
+    {
+        # The bureau records the first government (财政) payment of a project only once an
+        # enterprise payment of that project has been confirmed by the team (企业资金先行到位).
+        "ENTERPRISE_FUNDS_FIRST": env.bool("JIEBANG_ENTERPRISE_FUNDS_FIRST", default=True),
+        # Expert fees per expert and meeting day, in yuan (after tax), by title level:
+        # "senior" = 高级专业技术职称 (正高 and 副高), "other" = the rest (中级). Defaults within
+        # the bands of 财科教〔2017〕128号 (senior 1500–2400, other 900–1500 yuan per day).
+        "EXPERT_FEE_PER_DAY": {
+            "senior": env.int("JIEBANG_EXPERT_FEE_SENIOR", default=2000),
+            "other": env.int("JIEBANG_EXPERT_FEE_OTHER", default=1200),
+        },
+        # Days of a meeting paid at the full rate; each later day at this percentage of it
+        # (128号: from the third day, 50 %).
+        "EXPERT_FEE_FULL_DAYS": env.int("JIEBANG_EXPERT_FEE_FULL_DAYS", default=2),
+        "EXPERT_FEE_LATER_DAY_PERCENT": env.int(
+            "JIEBANG_EXPERT_FEE_LATER_DAY_PERCENT", default=50
+        ),
+        # The most one expert is paid for one panel, in yuan (an edited fee may not exceed it).
+        "EXPERT_FEE_CAP": env.int("JIEBANG_EXPERT_FEE_CAP", default=8000),
     }
 )
 

@@ -136,6 +136,16 @@ def _release_disbursement(event, challenge, records):
         "value": value_cny(event.payload.get("amount", "0")),
         "payee": _ref(lead),
     }
+    # The event is written when the team confirms receipt; its payload names the part paid
+    # (enterprise funds: the issuer pays; government funds: the bureau). Older events do not.
+    payer = {"enterprise": challenge.issuer, "government": records.bureau}.get(
+        event.payload.get("part")
+    )
+    if payer is not None:
+        transaction["payer"] = _ref(payer)
+        for party in release["parties"]:
+            if party["id"] == transaction["payer"]["id"] and "payer" not in party["roles"]:
+                party["roles"].append("payer")
     release["contracts"] = [
         _contract_ref(project, records) | {"implementation": {"transactions": [transaction]}}
     ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
+from bounty.meetings.selectors import recent_meetings
 from bounty.models import Bid, Challenge, Project
 from bounty.permissions import can_view_challenge
 from common.views import get_visible_or_404
@@ -88,7 +89,10 @@ def signing_page(request, ocid):
         try:
             if action == "substitute":
                 bid = signing.signing_default_substitute(
-                    project=project, by=request.user, reason=reason
+                    project=project,
+                    by=request.user,
+                    reason=reason,
+                    meeting=request.POST.get("meeting"),
                 )
                 messages.success(
                     request,
@@ -115,5 +119,6 @@ def signing_page(request, ocid):
             "challenge": challenge,
             "rows": rows,
             "next_bid": signing.next_passing_bid(challenge) if can_decide else None,
+            "meetings": recent_meetings() if can_decide else [],
         },
     )

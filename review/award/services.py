@@ -1,7 +1,6 @@
 """From the ranking to the award (DOMAIN §5): review start, the issuer's proposal, the
 bureau's confirmation, the public notice with objections, and the award."""
 
-
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +11,8 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
+from bounty.meetings.models import MeetingPurpose
+from bounty.meetings.services import meeting_cite
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, Project
 from bounty.projects.services import project_create_for_award
 from common.dates import window_end
@@ -181,11 +182,19 @@ def award_propose(*, challenge, by, bids, reason=""):
     return challenge
 
 
-def award_confirm(*, challenge, by, working_days=None, days=None):
-    """The bureau confirms the proposal and opens the public notice."""
+def award_confirm(*, challenge, by, meeting=None, working_days=None, days=None):
+    """The bureau confirms the proposal and opens the public notice, on the record of the
+    collective decision (集体决策) that decided it (``meeting``)."""
     with transaction.atomic():
         challenge = _lock_for_bureau(challenge, by, ChallengeStatus.AWARD_PROPOSED)
         require_complete_panel(challenge)
+        meeting_cite(
+            meeting=meeting,
+            purpose=MeetingPurpose.AWARD_NOTICE,
+            obj=challenge,
+            by=by,
+            label=challenge.title,
+        )
         ends = notice_end(timezone.now(), days=days, working_days=working_days)
         challenge.open_notice(ends_at=ends)
         challenge.save()

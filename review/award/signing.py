@@ -18,6 +18,8 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
 from accounts.selectors import organization_staff
 from audit.services import audit_record
+from bounty.meetings.models import MeetingPurpose
+from bounty.meetings.services import meeting_cite
 from bounty.models import (
     Bid,
     BidStatus,
@@ -163,9 +165,10 @@ def _lock_awarded(project, by):
     return challenge
 
 
-def signing_default_substitute(*, project, by, reason):
+def signing_default_substitute(*, project, by, reason, meeting=None):
     """递补: the next passing bid in rank order is proposed and a short public notice opens;
-    the award at its end makes it the winner (``award.award_due``)."""
+    the award at its end makes it the winner (``award.award_due``). Like the first notice
+    of winners, it rests on a collective decision (``meeting``)."""
     reason = _comment(reason)
     with transaction.atomic():
         challenge = _lock_awarded(project, by)
@@ -176,6 +179,13 @@ def signing_default_substitute(*, project, by, reason):
             )
         project = _default(
             project, by=by, reason=reason, decision=SigningDefault.Decision.SUBSTITUTE
+        )
+        meeting_cite(
+            meeting=meeting,
+            purpose=MeetingPurpose.AWARD_NOTICE,
+            obj=challenge,
+            by=by,
+            label=challenge.title,
         )
         substitute = Bid.objects.select_for_update().get(pk=substitute.pk)
         substitute.substitute()

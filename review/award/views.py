@@ -166,7 +166,9 @@ def award_step(request, ocid):
                 reason=request.POST.get("reason", ""),
             )
         elif step == "confirm":
-            award.award_confirm(challenge=challenge, by=request.user)
+            award.award_confirm(
+                challenge=challenge, by=request.user, meeting=request.POST.get("meeting")
+            )
         elif step == "return":
             award.award_return(
                 challenge=challenge, by=request.user, comment=request.POST.get("reason", "")

@@ -34,6 +34,7 @@ from review.models import (
     DrawPurpose,
     DrawStatus,
     Expert,
+    ExpertRemoval,
     ExpertStatus,
     Seat,
 )
@@ -65,11 +66,13 @@ def validate_params(params):
 
 def eligible_experts(challenge, bids=None):
     """The pool before freezing: active experts of the challenge's industry without conflicts
-    (with ``bids``, only conflicts with those bids count besides the challenge's own)."""
+    (with ``bids``, only conflicts with those bids count besides the challenge's own), less
+    those a final due-process decision removed from the pool."""
     in_industry = Expert.industries.through.objects.filter(industry_id=challenge.industry_id)
     return (
         Expert.objects.filter(id__in=in_industry.values("expert_id"), status=ExpertStatus.ACTIVE)
         .exclude(id__in=excluded_expert_ids(challenge, bids))
+        .exclude(id__in=ExpertRemoval.objects.values("expert_id"))
         .order_by()  # no join, so no DISTINCT; canonical_pool sorts
     )
 

@@ -30,6 +30,7 @@ from review.models import (
     Conflict,
     Declaration,
     Draw,
+    DrawPurpose,
     DrawStatus,
     PanelOpinion,
     ScoreSheet,
@@ -366,8 +367,9 @@ def invitation(request, pk):
 @login_required
 @require_POST
 def panel_draw_create(request, kind, pk):
-    """Open the draw of a milestone (``kind`` "milestone") or acceptance ("acceptance")
-    panel from the project page; the draw then runs like a review draw."""
+    """Open the draw of a milestone (``kind`` "milestone"), acceptance ("acceptance") or
+    diligent-failure ("termination") panel from the project page; the draw then runs like
+    a review draw."""
     from bounty.models import Project, ProjectMilestone
 
     if kind == "milestone":
@@ -375,7 +377,7 @@ def panel_draw_create(request, kind, pk):
             ProjectMilestone.objects.select_related("project__challenge").filter(pk=pk).first()
         )
         project = subject.project if subject else None
-    elif kind == "acceptance":
+    elif kind in ("acceptance", "termination"):
         subject = project = Project.objects.select_related("challenge").filter(pk=pk).first()
     else:
         raise Http404
@@ -398,6 +400,7 @@ def panel_draw_create(request, kind, pk):
                 "min_financial": 1 if data["min_financial"] else 0,
             },
             public_value_source=data["public_value_source"],
+            purpose=DrawPurpose.TERMINATION if kind == "termination" else None,
         )
     except ActionRefused as exc:
         messages.error(request, exc.message)

@@ -36,9 +36,11 @@ MILESTONE_OPEN = (MilestoneStatus.REPORT_SUBMITTED, MilestoneStatus.UNDER_ASSESS
 ACCEPTANCE_OPEN = (ProjectStatus.ACCEPTANCE_APPLIED, ProjectStatus.UNDER_ACCEPTANCE)
 
 
-def _subject_draws(subject):
+def _subject_draws(subject, purpose=None):
     """The non-cancelled draws of the panel assessing ``subject`` now: for a milestone,
-    only those opened since its latest report (a rectified milestone gets a new panel)."""
+    only those opened since its latest report (a rectified milestone gets a new panel).
+    For a project: its acceptance panel, or with ``purpose`` TERMINATION its
+    diligent-failure (尽职免责) panel."""
     if isinstance(subject, ProjectMilestone):
         draws = Draw.objects.filter(purpose=DrawPurpose.MILESTONE, milestone=subject)
         reported_at = (
@@ -50,14 +52,14 @@ def _subject_draws(subject):
         if reported_at is not None:
             draws = draws.filter(created_at__gte=reported_at)
     else:
-        draws = Draw.objects.filter(purpose=DrawPurpose.ACCEPTANCE, project=subject)
+        draws = Draw.objects.filter(purpose=purpose or DrawPurpose.ACCEPTANCE, project=subject)
     return draws.exclude(status=DrawStatus.CANCELLED)
 
 
-def panel_state(subject) -> PanelState | None:
+def panel_state(subject, purpose=None) -> PanelState | None:
     """The bounty hook: what the panel assessing ``subject`` has said (None: no panel)."""
     draws = list(
-        _subject_draws(subject)
+        _subject_draws(subject, purpose)
         .order_by("created_at")
         .only("pk", "status", "params", "supplementary_of")
     )
@@ -83,15 +85,24 @@ def panel_state(subject) -> PanelState | None:
     )
 
 
-def panel_draw_create(*, subject, by, params=None, public_value_source=""):
+def termination_panel_state(project) -> PanelState | None:
+    """The bounty hook: what the diligent-failure (尽职免责) panel of ``project`` said."""
+    return panel_state(project, DrawPurpose.TERMINATION)
+
+
+def panel_draw_create(*, subject, by, params=None, public_value_source="", purpose=None):
     """Open the draw of a milestone panel (subject: a ProjectMilestone with a report
-    waiting) or an acceptance panel (subject: a Project that applied). Repeating the
-    request returns the open draw."""
+    waiting), an acceptance panel (subject: a Project that applied) or, with ``purpose``
+    TERMINATION, the expert assessment of a running project's failure (尽职免责: "经丙方
+    组织专家评估认定"). Repeating the request returns the open draw."""
     params = {**default_params(), **(params or {})}
     validate_params(params)
     milestone = subject if isinstance(subject, ProjectMilestone) else None
     project = milestone.project if milestone else subject
-    purpose = DrawPurpose.MILESTONE if milestone else DrawPurpose.ACCEPTANCE
+    if milestone:
+        purpose = DrawPurpose.MILESTONE
+    elif purpose != DrawPurpose.TERMINATION:
+        purpose = DrawPurpose.ACCEPTANCE
     with transaction.atomic():
         project = (
             Project.objects.select_for_update()
@@ -104,13 +115,18 @@ def panel_draw_create(*, subject, by, params=None, public_value_source=""):
             milestone = ProjectMilestone.objects.get(pk=milestone.pk, project=project)
             if not project.is_running or milestone.status not in MILESTONE_OPEN:
                 raise StaleState(_("This milestone has no report waiting for assessment."))
+        elif purpose == DrawPurpose.TERMINATION:
+            if not project.is_running:
+                raise StaleState(_("This project has ended."))
         elif project.status not in ACCEPTANCE_OPEN:
             raise StaleState(_("This project has not applied for acceptance."))
         subject_draws = Draw.objects.filter(purpose=purpose, project=project, milestone=milestone)
         existing = subject_draws.filter(status__in=ACTIVE_DRAW_STATUSES).first()
         if existing is not None:
             return existing
-        current = list(_subject_draws(milestone or project).filter(status=DrawStatus.COMPLETED))
+        current = list(
+            _subject_draws(milestone or project, purpose).filter(status=DrawStatus.COMPLETED)
+        )
         try:
             with transaction.atomic():
                 draw = Draw.objects.create(
@@ -170,6 +186,8 @@ def subject_is_open(draw) -> bool:
             and milestone.status in MILESTONE_OPEN
             and _subject_draws(milestone).filter(pk=draw.pk).exists()
         )
+    if draw.purpose == DrawPurpose.TERMINATION:
+        return draw.project.is_running
     return draw.project.status in ACCEPTANCE_OPEN
 
 
@@ -205,7 +223,7 @@ def panel_opinion_submit(*, seat, by, verdict, comment):
             payload={"rank": seat.rank, "verdict": verdict},
         )
         subject = draw.milestone if draw.milestone_id else draw.project
-        state = panel_state(subject)
+        state = panel_state(subject, None if draw.milestone_id else draw.purpose)
         if state is not None and state.complete:
             notify(
                 recipients=[draw.bureau_officer],

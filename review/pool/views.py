@@ -31,6 +31,7 @@ from review.pool.selectors import (
     with_reviews_this_year,
 )
 from review.pool.services import expert_profile_update, expert_set_status
+from review.ratings.selectors import attach_ratings, expert_ratings_context
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 1000  # the page lists this many; the command prints them all
@@ -54,6 +55,7 @@ def pool_list(request):
     experts, form = expert_pool_list(params=request.GET)
     page = paginate(request, experts, per_page=PAGE_SIZE)
     page.object_list = pool_page_rows(experts, page, form.industries)
+    attach_ratings(page.object_list)  # the bureau's ratings and removals (one query)
     return render(
         request,
         "review/pool_list.html",
@@ -203,6 +205,7 @@ def expert_detail(request, code):
             "is_bureau": is_bureau,
             "is_own": expert.user_id == request.user.pk,
             "status_form": status_form,
+            **(expert_ratings_context(expert) if is_bureau else {}),
         },
         status=400 if status_form is not None and status_form.errors else 200,
     )

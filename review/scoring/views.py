@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
+from bounty.meetings.selectors import recent_meetings
 from bounty.models import Bid, Challenge
 from review import permissions as perms
 from review.models import (
@@ -227,6 +228,9 @@ def ranking(request, ocid):
             "can_confirm": perms.can_confirm_award(request.user, challenge),
             "can_no_award": perms.can_declare_no_award(request.user, challenge, ranked),
             "exits": exit_context(request.user, challenge),
+            "meetings": recent_meetings()
+            if perms.can_confirm_award(request.user, challenge)
+            else [],
         },
     )
 

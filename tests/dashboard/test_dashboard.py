@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from bounty.models import ProjectMilestone
+from bounty.demo_payments import pay, pay_due_tranches
+from bounty.models import PaymentPart, ProjectMilestone
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from dashboard.selectors import bureau_figures
@@ -26,7 +27,8 @@ def _media(settings, tmp_path):
 
 
 def running_project():
-    """One met milestone (on time), one overdue; the first payment disbursed."""
+    """One met milestone (on time), one overdue; the first payment disbursed, the
+    enterprise's part of the second confirmed, its government part awaiting confirmation."""
     project, team, issuer, officer = active_project()
     first, second = project.milestones.order_by("number")
     first = open_window(first)
@@ -36,14 +38,11 @@ def running_project():
     ProjectMilestone.objects.filter(pk=second.pk).update(
         due_on=timezone.localdate() - timedelta(days=3)
     )
-    payment = project.tranches.get(number=0)
-    projects.disbursement_record(
-        tranche=payment,
-        by=officer,
-        amount=payment.amount,
-        paid_on=timezone.localdate(),
-        reference="B-1",
-    )
+    # The enterprise's part of tranche 1 and the first payment, confirmed by the team; the
+    # government's part of tranche 1 recorded but not confirmed yet (not disbursed).
+    pay(project.tranches.get(number=1), PaymentPart.ENTERPRISE, by=issuer, confirm_by=team)
+    pay(project.tranches.get(number=0), PaymentPart.GOVERNMENT, by=officer, confirm_by=team)
+    pay(project.tranches.get(number=1), PaymentPart.GOVERNMENT, by=officer)
     return project, team, issuer, officer
 
 
@@ -52,8 +51,12 @@ def test_figures():
     figures = bureau_figures()
     assert figures["totals"]["challenges"] == 1
     assert figures["totals"]["committed"] == Decimal("800")
-    assert figures["totals"]["disbursed"] == project.tranches.get(number=0).amount
-    assert figures["totals"]["disbursed_rate"] == 15  # 120 of 800
+    # Confirmed payments only: the first payment and the enterprise's part of tranche 1.
+    confirmed = (
+        project.tranches.get(number=0).amount + project.tranches.get(number=1).enterprise_part
+    )
+    assert figures["totals"]["disbursed"] == confirmed
+    assert figures["totals"]["disbursed_rate"] == round(100 * confirmed / 800)
     m = figures["milestones"]
     assert (m["total"], m["on_time"], m["late"], m["overdue"], m["rate"]) == (2, 1, 0, 1, 50)
     assert figures["bids"]["bids"] == 1
@@ -130,14 +133,7 @@ def test_three_projects_their_ends_and_the_dashboard_shows_them():
     report(second, team, text="整改完成")
     projects.milestone_assess(milestone=second, by=issuer, met=True, comment="同意")
     projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
-    for tranche in accepted.tranches.filter(status="eligible"):
-        projects.disbursement_record(
-            tranche=tranche,
-            by=officer,
-            amount=tranche.amount,
-            paid_on=timezone.localdate(),
-            reference=f"B-{tranche.number}",
-        )
+    pay_due_tranches(accepted, officer=officer)
     project_closing.acceptance_apply(project=accepted, by=team)
     project_closing.acceptance_start(project=accepted, by=officer)
     run_panel(accepted, officer, ["passed"] * 5)

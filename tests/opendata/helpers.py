@@ -14,7 +14,7 @@ from documents import contracts
 from documents.models import Party
 from documents.services import document_render
 from review.award import services as award
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 
 PASSWORD = "pw-for-tests-1"
 PDF = b"%PDF-1.4 evidence"
@@ -40,7 +40,7 @@ def awarded(*, objection_upheld=False, clarification_by=None):
     challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [70] * 5], size=5)
     issuer = challenge.created_by
     award.award_propose(challenge=challenge, by=issuer, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     if objection_upheld:
         objection = award.objection_file(
             challenge=challenge,
@@ -51,7 +51,7 @@ def awarded(*, objection_upheld=False, clarification_by=None):
         )
         award.objection_decide(objection=objection, by=officer, upheld=True, reason="需复核")
         award.award_propose(challenge=challenge, by=issuer, bids=[bids[0]])
-        award.award_confirm(challenge=challenge, by=officer)
+        award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )
@@ -93,12 +93,21 @@ def meet_milestone(milestone, *, team, issuer, officer):
 
 
 def pay_first_tranche(project, officer, amount=Decimal("100")):
+    """The enterprise's funds first (its part of milestone 1's tranche, paid ahead and
+    confirmed by the team), then ``amount`` of the first payment by the bureau, confirmed:
+    two transactions."""
+    from bounty.demo_payments import pay
+    from bounty.models import PaymentPart
+
+    team, issuer = project.bid.created_by, project.challenge.created_by
+    pay(project.tranches.get(number=1), PaymentPart.ENTERPRISE, by=issuer, confirm_by=team)
     tranche = project.tranches.get(number=0)
-    projects.disbursement_record(
-        tranche=tranche,
+    pay(
+        tranche,
+        PaymentPart.GOVERNMENT,
         by=officer,
         amount=amount,
-        paid_on=timezone.localdate(),
         reference=PAYMENT_REFERENCE,
+        confirm_by=team,
     )
     return tranche

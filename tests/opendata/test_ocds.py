@@ -17,7 +17,7 @@ from opendata.validation import package_errors, package_schema_ref, release_erro
 from review.models import Expert
 from tests.bounty.bids.helpers import team
 from tests.bounty.helpers import published
-from tests.factories import bureau_officer
+from tests.factories import bureau_officer, make_meeting
 from tests.opendata.helpers import (
     ASSESSMENT_COMMENT,
     OBJECTION_TEXT,
@@ -198,15 +198,16 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     )
     challenge.refresh_from_db()
     data = valid_package(challenge)
-    assert tags(data)[-6:] == [
+    assert tags(data)[-7:] == [
         ["award"],
         ["contract"],
         ["implementationUpdate"],
-        ["implementationUpdate"],
+        ["implementationUpdate"],  # the enterprise's funds, confirmed by the team
+        ["implementationUpdate"],  # the first payment (government), confirmed
         ["implementationUpdate"],
         ["implementationUpdate", "contractTermination"],
     ]
-    contract_release, met, payment, met2, accepted = data["releases"][-5:]
+    contract_release, met, funds, payment, met2, accepted = data["releases"][-6:]
     (contract,) = contract_release["contracts"]
     assert contract["id"] == project.contract.number
     assert contract["awardID"] == data["releases"][-6]["awards"][0]["id"]
@@ -224,6 +225,12 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     (transaction,) = payment["contracts"][0]["implementation"]["transactions"]
     assert transaction["value"] == {"amount": 605000, "currency": "CNY"}  # 60.5 万元
     assert transaction["payee"]["id"] == f"CN-USCI-{project.bid.lead.credit_code}"
+    # Each transaction names its payer: the bureau (财政), the issuer (its own funds).
+    issuer_id = f"CN-USCI-{challenge.issuer.credit_code}"
+    payer = next(p for p in payment["parties"] if p["id"] == transaction["payer"]["id"])
+    assert payer["roles"] == ["procuringEntity", "payer"]  # the bureau
+    (enterprise,) = funds["contracts"][0]["implementation"]["transactions"]
+    assert enterprise["payer"]["id"] == issuer_id
     assert met2["contracts"][0]["implementation"]["milestones"][0]["id"] == "M2"
     final = accepted["contracts"][0]
     assert final["status"] == "terminated"
@@ -284,7 +291,7 @@ def test_horse_race_awards_split_the_bounty_between_the_winners():
     Challenge.objects.filter(pk=challenge.pk).update(winners_allowed=2)  # 赛马制
     challenge.refresh_from_db()
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=bids)
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )

@@ -14,7 +14,7 @@ from opendata.ocds.packages import release_package
 from opendata.validation import package_errors, release_errors
 from review.award import services as award
 from review.award import signing
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.award.test_signing import _expire, awarded
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,9 @@ def test_the_substitute_notice_names_the_substitute_and_cancels_the_defaulted_aw
     challenge, bids, officer = awarded([[90] * 5, [85] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    substitute = signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+    substitute = signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+    )
     assert substitute.pk == bids[1].pk
     last = valid_package(challenge)["releases"][-1]
     assert "award" in last["tag"]
@@ -53,7 +55,9 @@ def test_an_objection_upheld_on_the_substitute_notice_cancels_the_substitute_awa
     challenge, bids, officer = awarded([[90] * 5, [85] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    sub = signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+    sub = signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+    )
     pdf = SimpleUploadedFile("e.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
     objection = award.objection_file(
         challenge=challenge, by=UserFactory(full_name="张三"), text="异议", evidence=pdf, bid=sub
@@ -82,7 +86,7 @@ def test_a_horse_race_award_is_worth_the_declared_parallel_share():
     Challenge.objects.filter(pk=challenge.pk).update(winners_allowed=2)  # 赛马制
     challenge.refresh_from_db()
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=bids)
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )

@@ -38,7 +38,7 @@ from review.models import Seat, SeatStatus
 from tests.bounty.bids.helpers import PDF, complete_bid
 from tests.bounty.helpers import force_deadline, published
 from tests.bounty.projects.test_services import active_project
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.award.test_award import reviewed_challenge
 from tests.review.draw.helpers import closed_challenge_with_bids, make_expert, run_draw
 
@@ -69,7 +69,7 @@ def _outage_backlog():
     # a challenge whose public notice ended 2 days ago (a proposed winner, no objection)
     challenge, bids, officer, _criteria = reviewed_challenge([[85] * 5, [70] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(notice_ends_at=now - timedelta(days=2))
     backlog["in_notice"] = (challenge, bids)
 
@@ -188,7 +188,7 @@ def test_restarted_worker_catches_up_everything_exactly_once(django_capture_on_c
     assert results["close-expired-challenges"] == 0
     assert results["award-after-notice"] == 0
     assert results["expire-review-invitations"] == 0
-    assert results["project-daily"] == {"opened": 0, "reminders": 0}
+    assert results["project-daily"] == {"opened": 0, "reminders": 0, "cases_final": 0}
     assert results["notifications-daily-digest"] == 0
     assert _processed() == after_first
 

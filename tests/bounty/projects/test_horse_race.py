@@ -6,15 +6,16 @@ tranche falls due only once the 补充协议 is READY (review M3)."""
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
 from bounty.bids import services as bid_services
+from bounty.demo_payments import pay, pay_due_tranches
 from bounty.models import (
     Bid,
     BidStatus,
     Challenge,
     ChallengeStatus,
+    PaymentPart,
     ProjectStatus,
     Tranche,
     TrancheStatus,
@@ -75,19 +76,17 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
     (loser, survivor), officer = horse_race()
     first = loser.tranches.get(number=0)
     assert first.status == TrancheStatus.ELIGIBLE
-    projects.disbursement_record(
-        tranche=first,
-        by=officer,
-        amount=first.amount,
-        paid_on=timezone.localdate(),
-        reference="PAY-1",
-    )
+    pay_due_tranches(loser, officer=officer)  # the enterprise's funds first, then 首付款
     first.refresh_from_db()
     assert first.status == TrancheStatus.DISBURSED
     before = sum(t.amount for t in survivor.tranches.all())
 
     closing.project_terminate(
-        project=loser, by=officer, outcome="eliminated", reason="中期评估指标落后"
+        project=loser,
+        by=officer,
+        outcome="eliminated",
+        reason="中期评估指标落后",
+        meeting=make_meeting(by=officer),
     )
 
     statuses = dict(loser.tranches.values_list("number", "status"))
@@ -121,28 +120,28 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
 
 def test_continuation_is_not_payable_before_the_supplement_is_ready():
     (loser, survivor), officer = horse_race()
-    closing.project_terminate(project=loser, by=officer, outcome="eliminated", reason="淘汰")
+    closing.project_terminate(
+        project=loser, by=officer, outcome="eliminated", reason="淘汰", meeting=make_meeting(by=officer)
+    )
     tranche = survivor.tranches.get(continuation=True)
     assert tranche.status == TrancheStatus.PENDING
-    with pytest.raises(ActionRefused):
-        projects.disbursement_record(
-            tranche=tranche,
-            by=officer,
-            amount=tranche.amount,
-            paid_on=timezone.localdate(),
-            reference="PAY-EARLY",
-        )
+    with pytest.raises(ActionRefused):  # the government's part only once it is due
+        pay(tranche, PaymentPart.GOVERNMENT, by=officer, reference="PAY-EARLY")
     assert not tranche.disbursements.exists()
 
 
 def test_three_team_race_gives_the_whole_continuation_to_the_last_survivor():
     (a, b, c), officer = horse_race(teams=3, share=Decimal("200.00"))
-    closing.project_terminate(project=a, by=officer, outcome="eliminated", reason="淘汰")
+    closing.project_terminate(
+        project=a, by=officer, outcome="eliminated", reason="淘汰", meeting=make_meeting(by=officer)
+    )
     # Two still run: nothing is given yet, only a's unpaid tranches are cancelled.
     assert not Tranche.objects.filter(continuation=True).exists()
     assert not Document.objects.filter(kind=DocumentKind.SUPPLEMENT).exists()
     assert {t.status for t in a.tranches.all()} == {TrancheStatus.CANCELLED}
-    closing.project_terminate(project=b, by=officer, outcome="eliminated", reason="再淘汰")
+    closing.project_terminate(
+        project=b, by=officer, outcome="eliminated", reason="再淘汰", meeting=make_meeting(by=officer)
+    )
     # c is the last survivor: the whole continuation (800 - 3 × 200), and nothing lost.
     added = Tranche.objects.get(continuation=True)
     assert added.project_id == c.pk
@@ -176,5 +175,7 @@ def test_elimination_locks_the_challenge_before_the_project(monkeypatch):
 
     monkeypatch.setattr(closing, "lock_race", lock_race)
     monkeypatch.setattr(closing, "_lock", lock)
-    closing.project_terminate(project=loser, by=officer, outcome="eliminated", reason="淘汰")
+    closing.project_terminate(
+        project=loser, by=officer, outcome="eliminated", reason="淘汰", meeting=make_meeting(by=officer)
+    )
     assert order == ["challenge", "project"]

@@ -8,8 +8,9 @@ from django.db import connection  # noqa: F401  (read by the skipif condition)
 from django.db.models import Sum
 from django.utils import timezone
 
-from bounty.models import Disbursement, TrancheStatus
-from bounty.projects import services as projects
+from bounty.demo_payments import slip
+from bounty.models import Disbursement, PaymentPart, TrancheStatus
+from bounty.projects import payment_services as payments
 from tests.bounty.bids.test_races import run_threads
 from tests.bounty.projects.test_services import active_project
 from tests.factories import bureau_officer
@@ -27,19 +28,22 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_concurrent_payments_never_exceed_the_tranche():
+def test_concurrent_payments_never_exceed_the_tranche(settings):
     project, _team, _issuer, officer = active_project()
     other = bureau_officer()
+    settings.JIEBANG = {**settings.JIEBANG, "ENTERPRISE_FUNDS_FIRST": False}
     tranche = project.tranches.get(number=0)
     amount = tranche.amount - Decimal("1")
 
     def pay(user, reference):
-        return lambda: projects.disbursement_record(
+        return lambda: payments.payment_record(
             tranche=tranche,
             by=user,
+            part=PaymentPart.GOVERNMENT,
             amount=amount,
             paid_on=timezone.localdate(),
             reference=reference,
+            slip=slip(),
         )
 
     results = run_threads([pay(officer, "A"), pay(other, "B")])
@@ -47,7 +51,7 @@ def test_concurrent_payments_never_exceed_the_tranche():
     paid = Disbursement.objects.filter(tranche=tranche).aggregate(s=Sum("amount"))["s"]
     assert paid == amount <= tranche.amount
     tranche.refresh_from_db()
-    assert tranche.status == TrancheStatus.ELIGIBLE  # 1 × 10k yuan still to pay
+    assert tranche.status == TrancheStatus.ELIGIBLE  # recorded, not confirmed; 1 still to pay
 
 
 def test_concurrent_eliminations_give_the_continuation_once_to_the_last_survivor():
@@ -57,12 +61,15 @@ def test_concurrent_eliminations_give_the_continuation_once_to_the_last_survivor
     from bounty.models import Tranche
     from bounty.projects import closing
     from tests.bounty.projects.test_horse_race import horse_race
+    from tests.factories import make_meeting
 
     (a, b, c), officer = horse_race(teams=3, share=Decimal("200.00"))
 
+    meeting = make_meeting(by=officer)
+
     def eliminate(project):
         return lambda: closing.project_terminate(
-            project=project, by=officer, outcome="eliminated", reason="淘汰"
+            project=project, by=officer, outcome="eliminated", reason="淘汰", meeting=meeting
         )
 
     results = run_threads([eliminate(a), eliminate(b)])

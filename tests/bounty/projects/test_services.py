@@ -2,7 +2,6 @@
 termination with credit records, reminders."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from accounts.exceptions import ActionRefused
 from bounty.bids import services as bid_services
+from bounty.demo_payments import pay_due_tranches
 from bounty.models import (
     ChangeRequest,
     MilestoneStatus,
@@ -115,48 +115,12 @@ def test_journey_met_not_met_rectified_paid_accepted():
     assert tranche.status == TrancheStatus.ELIGIBLE
     assert Notification.objects.filter(recipient=team, kind="project.milestone_met").exists()
 
-    # Payments: never more than the tranche (so never more than the contract).
-    first_payment = project.tranches.get(number=0)
-    with pytest.raises(ActionRefused):
-        projects.disbursement_record(
-            tranche=first_payment,
-            by=officer,
-            amount=first_payment.amount + 1,
-            paid_on=timezone.localdate(),
-            reference="X",
-        )
-    projects.disbursement_record(
-        tranche=first_payment,
-        by=officer,
-        amount=Decimal("100"),
-        paid_on=timezone.localdate(),
-        reference="BANK-1",
-    )
-    projects.disbursement_record(
-        tranche=first_payment,
-        by=officer,
-        amount=first_payment.amount - 100,
-        paid_on=timezone.localdate(),
-        reference="BANK-2",
-    )
-    first_payment.refresh_from_db()
-    assert first_payment.status == TrancheStatus.DISBURSED
-    with pytest.raises(ActionRefused):  # nothing left on it
-        projects.disbursement_record(
-            tranche=first_payment,
-            by=officer,
-            amount=Decimal("1"),
-            paid_on=timezone.localdate(),
-            reference="BANK-3",
-        )
-    with pytest.raises(ActionRefused):  # the team does not record payments
-        projects.disbursement_record(
-            tranche=tranche,
-            by=team,
-            amount=Decimal("1"),
-            paid_on=timezone.localdate(),
-            reference="X",
-        )
+    # Payments (recorded by whoever pays, confirmed by the team: test_payments.py): the
+    # enterprise's part of tranche 1 first, then the government's parts.
+    pay_due_tranches(project, officer=officer)
+    assert project.tranches.get(number=0).status == TrancheStatus.DISBURSED
+    tranche.refresh_from_db()
+    assert tranche.status == TrancheStatus.DISBURSED
 
     # Second milestone: not met, rectified, then met.
     second = open_window(second)
@@ -200,7 +164,9 @@ def test_journey_met_not_met_rectified_paid_accepted():
     project.refresh_from_db()
     assert project.status == ProjectStatus.PASSED
     with pytest.raises(ActionRefused):  # an ended project accepts nothing more
-        projects.change_request(project=project, by=team, kind="other", months=0, description="x")
+        projects.change_request(
+            project=project, by=team, kind="extension", months=3, description="x"
+        )
 
 
 def test_acceptance_needs_every_milestone_met():
@@ -219,8 +185,8 @@ def test_one_extension_of_at_most_a_year():
     change = projects.change_request(
         project=project, by=team, kind="extension", months=6, description="设备到货延迟"
     )
-    with pytest.raises(ActionRefused):  # one pending change at a time
-        projects.change_request(project=project, by=team, kind="other", months=0, description="x")
+    with pytest.raises(ActionRefused):  # one pending change (of an approval kind) at a time
+        projects.change_request(project=project, by=team, kind="indicators", description="x")
     projects.change_decide(change=change, by=officer, approve=True, comment="同意")
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACTIVE
@@ -231,8 +197,14 @@ def test_one_extension_of_at_most_a_year():
         projects.change_request(
             project=project, by=team, kind="extension", months=3, description="再延期"
         )
+    # Issue 17: "other" is no longer a kind; an approval kind that the bureau rejects.
+    indicator = project.challenge.indicators.first()
     other = projects.change_request(
-        project=project, by=team, kind="other", months=0, description="更换一名核心成员"
+        project=project,
+        by=team,
+        kind="indicators",
+        description="调整一项指标",
+        data={"indicators": [{"indicator": indicator.pk, "committed": "95"}]},
     )
     with pytest.raises(ActionRefused):  # a rejection needs reasons
         projects.change_decide(change=other, by=officer, approve=False, comment="")
@@ -277,13 +249,7 @@ def test_diligent_failure_terminates_without_a_credit_record():
 
 def test_misconduct_creates_a_credit_record_that_blocks_bids_during_its_period():
     project, _team, _issuer, officer = active_project()
-    projects.disbursement_record(
-        tranche=project.tranches.get(number=0),
-        by=officer,
-        amount=project.tranches.get(number=0).amount,
-        paid_on=timezone.localdate(),
-        reference="B",
-    )
+    pay_due_tranches(project, officer=officer)  # the first payment (enterprise funds first)
     project_closing.project_terminate(
         project=project, by=officer, outcome="misconduct", reason="数据造假"
     )

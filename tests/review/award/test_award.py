@@ -13,7 +13,7 @@ from notifications.models import Notification
 from review.award import services as award
 from review.models import Objection
 from review.scoring import services as scoring
-from tests.factories import OrganizationFactory, UserFactory, member_of
+from tests.factories import OrganizationFactory, UserFactory, make_meeting, member_of
 from tests.review.draw.helpers import make_expert, run_draw
 from tests.review.scoring.test_scoring import score, submit_all
 
@@ -80,7 +80,7 @@ def test_award_flow_with_trim_tie_objection_and_notice():
     with pytest.raises(ActionRefused):  # departing from the ranking without a reason
         award.award_propose(challenge=challenge, by=issuer, bids=[bids[1]])
     award.award_propose(challenge=challenge, by=issuer, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.IN_NOTICE
 
@@ -116,7 +116,7 @@ def test_award_flow_with_trim_tie_objection_and_notice():
 def test_objection_after_the_notice_and_anonymous_are_refused():
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     with pytest.raises(ActionRefused):
         award.objection_file(
             challenge=challenge,
@@ -140,7 +140,7 @@ def test_objection_after_the_notice_and_anonymous_are_refused():
 def test_upheld_objection_disqualifies_and_returns_to_review():
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5, [70] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     objection = award.objection_file(
         challenge=challenge,
         by=UserFactory(full_name="李四"),
@@ -185,7 +185,7 @@ def test_stranger_cannot_propose_or_confirm():
 def test_public_notice_page_hides_the_objector(client):
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     objector = UserFactory(full_name="王实名")
     client.force_login(objector)
     client.post(
@@ -209,7 +209,7 @@ def test_public_notice_page_hides_the_objector(client):
 def test_losing_team_sees_rank_and_comments_without_names(client):
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5, [70] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )
@@ -261,7 +261,7 @@ def test_draw_bundle_is_published_after_the_award(client, django_capture_on_comm
     assert client.get(url).status_code == 404  # hidden before the award
     assert client.get(record).status_code == 404
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     Challenge.objects.filter(pk=challenge.pk).update(
         notice_ends_at=timezone.now() - timedelta(seconds=1)
     )

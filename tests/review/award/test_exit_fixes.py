@@ -16,7 +16,7 @@ from documents.models import Contract, ContractStatus, Document, DocumentStatus
 from review.award import exits, signing
 from review.award import services as award
 from review.models import ScoreSheet, Seat
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.award.test_award import reviewed_challenge
 from tests.review.award.test_signing import _end_notice, _expire, _ready, awarded
 
@@ -60,7 +60,9 @@ def test_an_upheld_objection_on_a_substitute_notice_returns_to_review_with_the_p
     challenge, bids, officer = awarded([[90] * 5, [85] * 5, [80] * 5, [40] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    sub = signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+    sub = signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+    )
     assert sub.pk == bids[1].pk
     objection = award.objection_file(
         challenge=challenge,
@@ -83,7 +85,7 @@ def test_an_upheld_objection_on_a_substitute_notice_returns_to_review_with_the_p
     }
     # The next passing bid is the ranking's choice now: no departure reason needed.
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[2]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     _end_notice(challenge)
     assert award.awards_due() == 1
     challenge.refresh_from_db()
@@ -97,7 +99,9 @@ def test_after_an_upheld_substitute_objection_only_the_open_places_can_be_propos
     challenge, bids, officer = awarded([[90] * 5, [85] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    sub = signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+    sub = signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+    )
     objection = award.objection_file(
         challenge=challenge, by=UserFactory(full_name="李四"), text="异议", evidence=_evidence()
     )
@@ -137,7 +141,9 @@ def test_a_contract_being_signed_is_never_voided(settings, tmp_path):
         contract.void()
     _expire(project)
     with pytest.raises(ActionRefused):
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+        )
     assert Contract.objects.get(pk=contract.pk).status == ContractStatus.SIGNING
 
 
@@ -154,7 +160,9 @@ def test_no_default_while_the_contract_documents_are_not_ready():
     assert signing.signing_due_at(project) is None
     assert not signing.signing_expired(project)
     with pytest.raises(ActionRefused):
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+        )
     with pytest.raises(ActionRefused):
         signing.signing_default_republish(project=project, by=officer, reason="逾期未签")
     assert Project.objects.get(pk=project.pk).status == ProjectStatus.AWAITING_CONTRACT
@@ -172,7 +180,9 @@ def test_the_signing_deadline_runs_from_when_the_documents_became_ready():
     assert signing.signing_due_at(project) == ready + timedelta(days=days)
     assert not signing.signing_expired(project)
     with pytest.raises(ActionRefused):
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+        )
 
 
 def settings_days():
@@ -206,7 +216,7 @@ def test_a_paper_objection_received_before_the_notice_opened_is_refused(settings
     settings.MEDIA_ROOT = tmp_path
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     data = {
         "challenge": challenge,
         "by": officer,

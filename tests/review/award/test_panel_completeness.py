@@ -12,7 +12,7 @@ from review.draw.seats import declaration_record, seat_accept, seat_decline
 from review.models import ScoreSheet, Seat
 from review.scoring import services as scoring
 from review.scoring.selectors import panel_completeness
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.draw.helpers import (
     closed_challenge_with_bids,
     formal_check_done,
@@ -75,7 +75,7 @@ def test_a_proposal_with_one_of_five_sheets_submitted_is_refused():
     last = ScoreSheet.objects.order_by("-submitted_at").first().submitted_at
     assert panel.completed_at == last  # the proposal deadline runs from here
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.IN_NOTICE
 
@@ -87,7 +87,7 @@ def test_the_bureau_cannot_confirm_a_proposal_of_an_unfinished_panel():
     # A proposal made before this rule existed (or by any other way): still not confirmed.
     Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.AWARD_PROPOSED)
     with pytest.raises(ActionRefused):
-        award.award_confirm(challenge=challenge, by=officer)
+        award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     assert Challenge.objects.get(pk=challenge.pk).status == ChallengeStatus.AWARD_PROPOSED
 
 

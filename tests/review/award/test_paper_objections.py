@@ -20,7 +20,7 @@ from review.award.paper_objections import objection_enter
 from review.documents import notice_source
 from review.models import Objection
 from tests.documents.helpers import pdf_text
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.award.test_award import reviewed_challenge
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ ID_NUMBER = "32040219800101123X"
 def in_notice():
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     return Challenge.objects.get(pk=challenge.pk), bids, officer
 
 

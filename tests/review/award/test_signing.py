@@ -24,6 +24,7 @@ from notifications.models import Notification
 from review.award import services as award
 from review.award import signing
 from review.award.deadlines import award_deadlines_run
+from tests.factories import make_meeting
 from tests.review.award.test_award import reviewed_challenge
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def awarded(totals):
     challenge, bids, officer, _criteria = reviewed_challenge(totals, size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     _end_notice(challenge)
     assert award.awards_due() == 1
     return Challenge.objects.get(pk=challenge.pk), bids, officer
@@ -63,7 +64,9 @@ def test_substitute_picks_the_next_passing_bid_and_opens_a_short_notice():
     challenge, bids, officer = awarded([[90] * 5, [40] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     with pytest.raises(ActionRefused):  # before the deadline
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期未签")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期未签", meeting=make_meeting(by=officer)
+        )
     _expire(project)
     with pytest.raises(ActionRefused):  # the bureau decides, not the issuer
         signing.signing_default_substitute(
@@ -71,7 +74,10 @@ def test_substitute_picks_the_next_passing_bid_and_opens_a_short_notice():
         )
     before = timezone.now()
     substitute = signing.signing_default_substitute(
-        project=project, by=officer, reason="中标单位逾期未签订合同"
+        project=project,
+        by=officer,
+        reason="中标单位逾期未签订合同",
+        meeting=make_meeting(by=officer),
     )
     assert substitute.pk == bids[2].pk  # 80 passes; 40 (rank 3) does not
     challenge.refresh_from_db()
@@ -108,7 +114,9 @@ def test_the_defaulting_team_is_shown_at_its_next_formal_check(client):
     _challenge, bids, officer = awarded([[90] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    signing.signing_default_substitute(project=project, by=officer, reason="逾期未签订合同")
+    signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签订合同", meeting=make_meeting(by=officer)
+    )
     team = bids[0].created_by
     later = published(officer=officer)
     bid = complete_bid(later, user=team, org=bids[0].lead)
@@ -129,7 +137,9 @@ def test_republication_when_no_other_bid_passes():
     project = Project.objects.get(bid=bids[0])
     _expire(project)
     with pytest.raises(ActionRefused):  # nobody to substitute
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期", meeting=make_meeting(by=officer)
+        )
     signing.signing_default_republish(project=project, by=officer, reason="逾期未签，重新发榜")
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.NO_AWARD
@@ -159,7 +169,9 @@ def test_a_team_that_signed_is_not_defaulting(settings, tmp_path):
     _expire(project)
     assert not signing.signing_expired(project)
     with pytest.raises(ActionRefused):
-        signing.signing_default_substitute(project=project, by=officer, reason="逾期未签订合同")
+        signing.signing_default_substitute(
+            project=project, by=officer, reason="逾期未签订合同", meeting=make_meeting(by=officer)
+        )
 
 
 def test_a_void_contract_cannot_be_signed():
@@ -168,7 +180,9 @@ def test_a_void_contract_cannot_be_signed():
     _challenge, bids, officer = awarded([[90] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
     _expire(project)
-    signing.signing_default_substitute(project=project, by=officer, reason="逾期未签订合同")
+    signing.signing_default_substitute(
+        project=project, by=officer, reason="逾期未签订合同", meeting=make_meeting(by=officer)
+    )
     team = bids[0].created_by
     team.set_password("pw-for-tests-1")
     team.save()
@@ -212,8 +226,15 @@ def test_signing_page_offers_the_substitute_to_the_bureau_only(client):
     with translation.override("en"):
         page = client.get(url)
     assert b'value="substitute"' in page.content
+    meeting = make_meeting(by=officer)
     response = client.post(
-        url, {"project": project.pk, "action": "substitute", "reason": "逾期未签订合同"}
+        url,
+        {
+            "project": project.pk,
+            "action": "substitute",
+            "reason": "逾期未签订合同",
+            "meeting": meeting.pk,
+        },
     )
     assert response.status_code == 302
     assert Bid.objects.get(pk=bids[1].pk).status == BidStatus.PROPOSED_WINNER

@@ -107,15 +107,19 @@ def complete_draw(draw, officer, sup=None, *, public=""):
     return draw
 
 
-def run_panel(subject, officer, verdicts, *, comment="意见"):
-    """Draw a milestone or acceptance panel of ``len(verdicts)`` experts (pool made here),
-    have each accept, declare no conflict and give its verdict; returns the draw."""
+def run_panel(subject, officer, verdicts, *, comment="意见", purpose=None):
+    """Draw a milestone or acceptance panel (or, with ``purpose``, a project's
+    diligent-failure panel) of ``len(verdicts)`` experts (pool made here), have each
+    accept, declare no conflict and give its verdict; returns the draw."""
     from review.panels import services as panels
 
     for _ in range(len(verdicts) + 2):
         make_expert(user=UserFactory())
     draw = panels.panel_draw_create(
-        subject=subject, by=officer, params={"size": len(verdicts), "alternates": 2}
+        subject=subject,
+        by=officer,
+        params={"size": len(verdicts), "alternates": 2},
+        purpose=purpose,
     )
     draw = complete_draw(draw, officer)
     seats = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank")
@@ -126,6 +130,13 @@ def run_panel(subject, officer, verdicts, *, comment="意见"):
         if verdict is not None:
             panels.panel_opinion_submit(seat=seat, by=user, verdict=verdict, comment=comment)
     return draw
+
+
+def diligence_panel(project, officer, verdicts=("diligent_failure",) * 5):
+    """A complete diligent-failure (尽职免责) panel on ``project``; returns the draw."""
+    from review.models import DrawPurpose
+
+    return run_panel(project, officer, list(verdicts), purpose=DrawPurpose.TERMINATION)
 
 
 __all__ = ["OrganizationFactory", "UserFactory", "team"]

@@ -8,7 +8,7 @@ from django_fsm import TransitionNotAllowed
 
 from review.award import services as award
 from review.models import Objection, ScoreSheet, Seat, SeatStatus
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.award.test_award import reviewed_challenge
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_the_three_statuses_cannot_be_assigned_and_move_only_by_transition(setti
     settings.MEDIA_ROOT = tmp_path
     challenge, bids, officer, _criteria = reviewed_challenge([[80] * 5], size=5)
     award.award_propose(challenge=challenge, by=challenge.created_by, bids=[bids[0]])
-    award.award_confirm(challenge=challenge, by=officer)
+    award.award_confirm(challenge=challenge, by=officer, meeting=make_meeting(by=officer))
     award.objection_file(
         challenge=challenge,
         by=UserFactory(full_name="实名"),
