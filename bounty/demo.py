@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bounty.bids import services as bid_services
+from bounty.bids.cure_services import cure_open
 from bounty.challenges import services
 from bounty.challenges.funding import team_funding
 from bounty.demo_access import seed_access
@@ -271,14 +272,32 @@ def _advance(challenge, state, issuer, officer, teams, slot):
         if bids:
             bid_services.formal_check_start(challenge=challenge, by=officer)
             bid_services.bids_formal_check_bulk(challenge=challenge, by=officer, bids=[bids[0]])
-            bid_services.bid_formal_check(
-                bid=bids[1],
-                by=officer,
-                checklist={},
-                eligible=False,
-                reasons="联合体协议未加盖成员单位公章。",
+            _demo_ineligible(bids[1], officer, "联合体协议未加盖成员单位公章。")
+            # bids[2] waits for the officer's formal check: its team is asked for a
+            # missing document (补正) and has its working days to add it.
+            cure_open(
+                bid=bids[2], by=officer, missing="科研诚信承诺书（须法定代表人签字并加盖公章）"
             )
-            # bids[2] waits for the officer's formal check.
+
+
+def _demo_ineligible(bid, officer, reasons):
+    """Ineligibility through due process (issue 17): the intended decision, then — demo
+    only — its response window run out, the decision, and its review window run out, so
+    the decision is final and the bid ineligible."""
+    from bounty.dueprocess import services as cases
+    from bounty.models import CaseKind, DueProcessCase
+
+    bid_services.bid_formal_check(
+        bid=bid, by=officer, checklist={}, eligible=False, reasons=reasons
+    )
+    case = cases.open_case(CaseKind.INELIGIBLE, bid)
+    past = timezone.now() - timedelta(minutes=1)
+    DueProcessCase.objects.filter(pk=case.pk).update(response_due_at=past)
+    case.refresh_from_db()
+    case = cases.case_decide(case=case, by=officer, upheld=True, decision=reasons)
+    DueProcessCase.objects.filter(pk=case.pk).update(review_due_at=past)
+    case.refresh_from_db()
+    cases.case_current(case)
 
 
 CENT = Decimal("0.01")

@@ -145,23 +145,23 @@ register(
 register(
     "project.change_recorded",
     title=_("Change filed (备案): %(title)s"),
-    body=_("The team of “%(title)s” filed a change (%(kind)s); it is in effect as recorded."),
-    labels={"kind": ChangeRequest.Kind.choices},
+    body=_("The team of “%(title)s” filed a change (%(what)s); it is in effect as recorded."),
+    labels={"what": ChangeRequest.Kind.choices},
 )
 register(
     "project.change_acknowledged",
     title=_("Change acknowledged: %(title)s"),
-    body=_("The bureau acknowledged the change (%(kind)s) filed for “%(title)s”."),
-    labels={"kind": ChangeRequest.Kind.choices},
+    body=_("The bureau acknowledged the change (%(what)s) filed for “%(title)s”."),
+    labels={"what": ChangeRequest.Kind.choices},
 )
 register(
     "project.change_in_force",
     title=_("Change in force: %(title)s"),
     body=_(
-        "The supplementary agreement of the change (%(kind)s) of “%(title)s” is signed by "
+        "The supplementary agreement of the change (%(what)s) of “%(title)s” is signed by "
         "the three parties; the change is in force."
     ),
-    labels={"kind": ChangeRequest.Kind.choices},
+    labels={"what": ChangeRequest.Kind.choices},
 )
 register(
     "project.acceptance_applied",

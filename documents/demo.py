@@ -19,7 +19,7 @@ from .services import document_render
 
 def _signer(contract, party):
     if party == Party.TEAM:
-        return organization_staff(contract.project.bid.lead, role=Role.BIDDER)[0]
+        return organization_staff(contract.project.lead_unit, role=Role.BIDDER)[0]
     if party == Party.ISSUER:
         return organization_staff(contract.project.challenge.issuer, role=Role.ISSUER)[0]
     return bureau_officers()[0]
@@ -60,6 +60,10 @@ def _run_first_milestone(contract):
     from bounty.demo_payments import pay_with_a_dispute
 
     pay_with_a_dispute(project)
+    # Changes (issue 17): a 备案 acknowledged, an approved change with its signed 补充协议.
+    from .demo_changes import changes_demo
+
+    changes_demo(contract, _signer)
     second = project.milestones.filter(number=2).first()
     if second is not None:  # demo shaping: milestone 2's date passed without a report
         ProjectMilestone.objects.filter(pk=second.pk).update(due_on=today - timedelta(days=5))
@@ -94,21 +98,21 @@ def _rectification(contract):
     projects.milestone_rectify(
         milestone=first, by=officer, new_due_on=today + timedelta(days=60), comment="限期整改。"
     )
+    # Issue 17: an intended misconduct decision awaiting the team's response (陈述申辩).
+    from .demo_termination import misconduct_intended
+
+    misconduct_intended(project, officer=officer)
 
 
 def _diligent_failure(contract):
-
-    project_closing.project_terminate(
-        project=contract.project,
-        by=_signer(contract, Party.BUREAU),
-        outcome="diligent_failure",
-        reason="经专家论证，现有技术路线在工程上不可行；团队已勤勉尽责，按尽职免责处理。",
-    )
+    """Left running with no report: a diligent-failure ruling needs an expert panel, so
+    review's ``seed_after`` draws it and terminates (review/demo_termination.py)."""
 
 
 def _ready_for_acceptance(contract):
-    """Every milestone reported and met, every tranche paid, acceptance applied for and
-    started (review's ``seed_after`` then draws the panel that passes it)."""
+    """Every milestone reported and met, every tranche paid, the dossier complete (one
+    indicator short of its commitment), acceptance applied for and started (review's
+    ``seed_after`` then draws the panel, which finds it 结题)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -133,6 +137,10 @@ def _ready_for_acceptance(contract):
     from bounty.demo_payments import pay_due_tranches
 
     pay_due_tranches(project, officer=officer)
+    # Issue 17: the acceptance dossier (one indicator short: 结题) and the user report.
+    from bounty.projects.acceptance_demo import demo_dossier
+
+    demo_dossier(project, team=team, issuer=issuer)
     project_closing.acceptance_apply(project=project, by=team)
     project_closing.acceptance_start(project=project, by=officer)
 
@@ -142,15 +150,12 @@ def _misconduct(contract):
     the demo team's unit can still try bidding) is barred for the sanction period."""
     from bounty.demo_payments import pay_due_tranches
 
+    from .demo_termination import misconduct_final
+
     officer = _signer(contract, Party.BUREAU)
     pay_due_tranches(contract.project, officer=officer)
-    project_closing.project_terminate(
-        project=contract.project,
-        by=officer,
-        outcome="misconduct",
-        reason="核查发现项目负责人伪造测试数据，依约终止并追回已拨资金。",
-        sanction="pi",
-    )
+    # Through due process (issue 17): intended decision, response, decision, final.
+    misconduct_final(contract.project, officer=officer, team=_signer(contract, Party.TEAM))
 
 
 # What happens to each demo project after signing, in contract order; None: left with the

@@ -90,7 +90,7 @@ def can_view_document(user, document) -> bool:
 
 def can_sign_supplement(user, supplement, party) -> bool:
     """A 补充协议 is signed by the contract's parties, while it awaits signatures."""
-    from .supplement_models import SupplementStatus
+    from .models import SupplementStatus
 
     return supplement.status == SupplementStatus.SIGNING and party in party_of(
         user, supplement.contract

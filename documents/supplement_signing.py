@@ -1,4 +1,4 @@
-"""补充协议 signed by the three parties (models: ``supplement_models.py``).
+"""补充协议 signed by the three parties (models: ``Supplement``, ``SupplementSignature`` in ``models.py``).
 
 * An approved change of a project (``bounty.signals.change_approved``) gets its 补充协议
   through the one pipeline: the changed items before and after, the reasons, the parties
@@ -29,9 +29,19 @@ from notifications.services import notify
 
 from . import permissions as perms
 from .contracts import PARTY_LABELS, _party
-from .models import SIGNING_ORDER, Contract, DocumentKind, DocumentStatus, Party, Signature
+from .models import (
+    SIGNING_ORDER,
+    Contract,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Party,
+    Signature,
+    Supplement,
+    SupplementSignature,
+    SupplementStatus,
+)
 from .services import cn_date, document_request, series_code
-from .supplement_models import Supplement, SupplementSignature, SupplementStatus
 
 # --- The change's agreement ---------------------------------------------------------------
 
@@ -239,13 +249,21 @@ def supplement_rows(user, contract) -> list:
     """The contract's supplements for its page: document, signatures, whose turn, and
     whether ``user`` may sign now."""
     rows = []
+    supplements = list(
+        contract.supplements.select_related("change").prefetch_related("signatures__signed_by")
+    )
+    if not supplements:
+        return rows
     parties = perms.party_of(user, contract)
-    for supplement in contract.supplements.select_related("change").prefetch_related(
-        "signatures__signed_by"
+    newest = {}  # series → its newest document, in one query
+    for document in Document.objects.filter(series__in=[s.series for s in supplements]).order_by(
+        "series", "-version"
     ):
+        newest.setdefault(document.series, document)
+    for supplement in supplements:
         signatures = {s.party: s for s in supplement.signatures.all()}
         turn = next_party(supplement, set(signatures))
-        document = supplement.current_document()
+        document = newest.get(supplement.series)
         rows.append(
             {
                 "supplement": supplement,

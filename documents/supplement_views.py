@@ -12,20 +12,10 @@ from accounts.exceptions import ActionRefused
 
 from . import permissions as perms
 from .forms import SupplementSignForm
-from .supplement_models import Supplement, SupplementSignature
-from .supplement_signing import supplement_rows, supplement_sign
-
-
-def supplements_context(user, contract, *, bound=None) -> list:
-    """The contract's supplements with a signing form each (``bound``: the form that was
-    posted and refused, kept with what was typed)."""
-    rows = supplement_rows(user, contract)
-    for row in rows:
-        pk = row["supplement"].pk
-        row["form"] = (
-            bound if bound is not None and bound.prefix == f"s{pk}" else SupplementSignForm(prefix=f"s{pk}")
-        )
-    return rows
+from .models import Supplement, SupplementSignature
+from .supplement_pages import supplements_context
+from .supplement_signing import supplement_sign
+from .views import _contract_context
 
 
 def _supplement(request, pk):
@@ -44,8 +34,6 @@ def _supplement(request, pk):
 @login_required
 @require_POST
 def supplement_sign_view(request, pk):
-    from .views import _contract_context
-
     supplement = _supplement(request, pk)
     contract = supplement.contract
     form = SupplementSignForm(request.POST, request.FILES, prefix=f"s{supplement.pk}")

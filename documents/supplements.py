@@ -61,7 +61,7 @@ def supplement_snapshot(*, contract, eliminated, share, total, survivors, reason
 def supplement_request(*, contract, eliminated, share, total, survivors, reason, by=None):
     """Queue the 补充协议 of one survivor's contract (inside the elimination's transaction);
     the parties then sign it (``supplement_signing.supplement_sign``)."""
-    from .supplement_models import Supplement
+    from .models import Supplement
 
     challenge = contract.project.challenge
     series = series_code(DocumentKind.SUPPLEMENT, contract.number)
@@ -110,7 +110,7 @@ def on_supplement_ready(document):
     """A continuation 补充协议 generated before the signing flow (no ``Supplement`` row) is in
     force once READY: its continuation tranche becomes due (bounty.projects.horse_race).
     Every other supplement waits for the three signatures (``supplement_signing``)."""
-    from .supplement_models import Supplement
+    from .models import Supplement
 
     if Supplement.objects.filter(series=document.series).exists():
         return

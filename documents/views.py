@@ -25,7 +25,7 @@ from .models import (
 from .previews import sample_for
 from .selectors import visible_contracts
 from .sources import SOURCES, document_ensure
-from .supplement_views import supplements_context
+from .supplement_pages import supplements_context
 
 CONTRACT_QS = Contract.objects.select_related(
     "project__bid__lead", "project__challenge__issuer", "project__challenge__industry"

@@ -46,7 +46,15 @@ def seed(context):
         return ""
     summary = _seed_pool_and_draw(context)
     reviewed = seed_review_demos(context)
-    return f"{summary}; {reviewed} challenges scored / in notice / awarded"
+    from review.ratings.demo import seed_ratings
+
+    scored = next(title for title, state in REVIEW_DEMOS if state == "scored")
+    rated = seed_ratings(context, title=scored)
+    return "; ".join(
+        part
+        for part in (f"{summary}; {reviewed} challenges scored / in notice / awarded", rated)
+        if part
+    )
 
 
 def _seed_pool_and_draw(context):
@@ -317,8 +325,25 @@ def _paper_objection(challenge, officer, letter):
 # --- Acceptance panels (after documents' seed signed the contracts) ---------
 
 
+def _demo_fees(draw, officer):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from review.fees import services as fees
+    from review.models import ExpertFee
+
+    fees.panel_fees_record(draw=draw, by=officer, held_on=timezone.localdate(), days=Decimal("1.5"))
+    fee = ExpertFee.objects.filter(panel__draw=draw).order_by("seat__rank").last()
+    fees.expert_fee_edit(
+        fee=fee, by=officer, amount=fee.computed / 2, reason="该专家仅参加上午半天会议。"
+    )
+
+
 def seed_after(context):
-    """Demo projects waiting for their acceptance get a panel that finds them passed."""
+    """Demo projects waiting for their acceptance get a panel that finds them 结题 (closed
+    without full pass); the result is recorded and in public notice."""
+    from bounty.meetings.demo import demo_meeting
     from bounty.models import Project, ProjectStatus
     from bounty.projects import closing as project_closing
     from review.demo_exits import seed_exits
@@ -353,16 +378,25 @@ def seed_after(context):
             panels.panel_opinion_submit(
                 seat=seat,
                 by=user,
-                verdict="passed",
-                comment="各项指标达到任务书要求，同意通过验收。",
+                verdict="closed_without_pass",
+                comment="首项指标未达到承诺值，其余指标达到任务书要求，同意结题。",
             )
+        if done == 0:  # the expert fees (专家咨询费) of this panel, one changed with a reason
+            _demo_fees(draw, officer)
+        # Issue 17: on the demo meeting; the 结题 result is then in public notice.
         project_closing.acceptance_conclude(
             project=project,
             by=officer,
-            result=ProjectStatus.PASSED,
-            comment="专家组一致同意通过验收。",
+            result=ProjectStatus.CLOSED_WITHOUT_PASS,
+            comment="首项指标未达到承诺值，其余指标达到要求；专家组一致同意结题。",
+            meeting=demo_meeting(officer),
         )
         done += 1
+    from review.demo_termination import seed_diligent_failure
+
+    diligent = seed_diligent_failure(
+        context, titles=[title for title, _state in REVIEW_DEMOS], account=_account
+    )
     exits = seed_exits(context, review=seed_review_demos, first=len(REVIEW_DEMOS))
-    accepted = f"{done} projects accepted by their panels" if done else ""
-    return "; ".join(part for part in (accepted, exits) if part)
+    accepted = f"{done} acceptance results (结题) in public notice" if done else ""
+    return "; ".join(part for part in (accepted, diligent, exits) if part)

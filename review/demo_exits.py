@@ -144,5 +144,6 @@ def _eliminate(challenge, officer):
         by=officer,
         outcome="eliminated",
         reason="赛马制中期比选：轴承台架寿命试验仅达 8000 小时，落后于并行团队，予以淘汰。",
+        meeting=demo_meeting(officer),
     )
     render_demo_documents(Document.objects.filter(kind=DocumentKind.SUPPLEMENT))

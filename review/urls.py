@@ -3,6 +3,7 @@ from django.urls import path
 from review.award import exit_views
 from review.award import views as award_views
 from review.draw import views as draw_views
+from review.fees import views as fee_views
 from review.pool import views as pool_views
 from review.ratings import views as rating_views
 from review.scoring import views as scoring_views
@@ -30,6 +31,10 @@ urlpatterns = [
     path("draws/<int:pk>/", draw_views.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/step/", draw_views.draw_step, name="draw_step"),
     path("draws/<int:pk>/bundle.json", draw_views.draw_bundle, name="draw_bundle"),
+    # Expert fees (专家咨询费) per panel and per period, for the finance office (bureau).
+    path("fees/", fee_views.fee_list, name="fees"),
+    path("fees/export.xlsx", fee_views.fee_export, name="fee_export"),
+    path("draws/<int:pk>/fees/", fee_views.draw_fees, name="draw_fees"),
     # Experts' invitations and declarations.
     path("invitations/", draw_views.my_invitations, name="my_invitations"),
     path("invitations/<int:pk>/", draw_views.invitation, name="invitation"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationKind, Role
+from bounty.bids import cure_services
 from bounty.bids import services as bid_services
 from bounty.challenges import services as bounty_services
 from bounty.dueprocess.models import CaseFile, CaseKind, DueProcessCase
@@ -27,6 +28,7 @@ from notifications.models import Notification
 from review.draw.seats import declaration_record, seat_accept
 from review.models import Declaration, Expert, Seat, SeatStatus
 from tests.bounty.bids.helpers import PDF, complete_bid, team
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.bounty.helpers import draft, force_deadline, issuer_with_org, published
 from tests.factories import (
     OrganizationFactory,
@@ -70,6 +72,38 @@ class World:
             return self.__dict__["objects"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def _changes(project, *, bidder, officer):
+    """Issue 17: a 备案 (technical route, recorded) and an approved indicator change whose
+    补充协议 the team has signed by scan (the issuer's turn)."""
+    from bounty.projects import change_services
+    from documents.models import Supplement
+    from documents.supplement_signing import supplement_sign
+
+    route = change_services.change_request(
+        project=project, by=bidder, kind="route", description="备案", data={"route": "新路线"}
+    )
+    indicator = project.challenge.indicators.order_by("pk").first()
+    change = change_services.change_request(
+        project=project,
+        by=bidder,
+        kind="indicators",
+        description="调整指标",
+        data={"indicators": [{"indicator": indicator.pk, "committed": "97"}]},
+    )
+    change_services.change_decide(change=change, by=officer, approve=True, comment="同意")
+    supplement = Supplement.objects.get(change=change)
+    document_render(supplement.current_document().pk)
+    signature = supplement_sign(
+        supplement=supplement,
+        party=Party.TEAM,
+        by=bidder,
+        method="scan",
+        scan=SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf"),
+    )
+    project.refresh_from_db()
+    return {"route_change": route, "supplement": supplement, "supplement_signature": signature}
 
 
 def _active_project(*, issuer, issuer_org, bidder, team_org, officer):
@@ -193,14 +227,22 @@ def build_world() -> World:
     # Formal check: the team's bid eligible, the rival's not (the issuer then sees only the
     # eligible one; DOMAIN §3).
     bid_services.formal_check_start(challenge=closed, by=officer)
-    for bid, eligible in ((closed_bid, True), (rival_bid, False)):
-        bid_services.bid_formal_check(
-            bid=bid,
-            by=officer,
-            checklist=bid_services.auto_checklist(bid),
-            eligible=eligible,
-            reasons="" if eligible else "缺少承诺书",
-        )
+    bid_services.bid_formal_check(
+        bid=closed_bid,
+        by=officer,
+        checklist=bid_services.auto_checklist(closed_bid),
+        eligible=True,
+    )
+    # The rival was asked for a missing document (补正) and added one (its own receipt), then
+    # found ineligible through due process, the decision final (issue 17).
+    cure_services.cure_open(bid=rival_bid, by=officer, missing="科研诚信承诺书（签章）")
+    o["cure_file"] = cure_services.cure_file_add(
+        bid=rival_bid,
+        by=rival_user,
+        upload=SimpleUploadedFile("承诺书.pdf", PDF, content_type="application/pdf"),
+        kind="commitment",
+    )
+    find_ineligible(rival_bid, officer, reasons="缺少承诺书")
     for _ in range(10):
         make_expert(user=UserFactory())
     draw = run_draw(closed, officer, u["supervisor"], params={"size": 5, "alternates": 3})
@@ -253,6 +295,12 @@ def build_world() -> World:
         template=DocumentTemplate.objects.filter(status="published").order_by("pk").first(),
     )
     o["notification"] = Notification.objects.filter(recipient=issuer).order_by("pk").first()
+    # A payment of the enterprise's funds recorded by the issuer with its bank slip, awaiting
+    # the team's confirmation (bounty/projects/payment_services.py).
+    from bounty.demo_payments import pay
+
+    o["payment"] = pay(project.tranches.get(number=1), "enterprise", by=issuer)
+    o.update(_changes(project, bidder=bidder, officer=officer))
     # A collective decision, and a due-process case heard by the team (built directly: the
     # world does not depend on which effects are registered).
     o["meeting"] = make_meeting(by=officer)

@@ -360,6 +360,30 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         C(kw(reference="closed_bid.reference"), BUREAU, unknown={"reference": "B-x"}),
         C(kw(reference="sealed.reference"), NOBODY, label="sealed"),
     ),
+    # 补正 (issue 17): the officer asks while the bid waits for its check (here every bid is
+    # checked: refused for all); the bid's team adds files in the window (the world's
+    # window has closed, and no role is the rival's team); the added file is read like the
+    # bid's own files (the rival's is ineligible: the bureau only).
+    "bounty:bid_cure_open": (
+        P(kw(reference="closed_bid.reference"), NOBODY, {"missing": "x"}, label="checked"),
+        P(kw(reference="sealed.reference"), NOBODY, {"missing": "x"}, label="sealed"),
+    ),
+    "bounty:bid_cure_upload": (
+        P(kw(reference="rival_bid.reference"), NOBODY, {"kind": "other"}, label="completed"),
+        P(kw(reference="sealed.reference"), NOBODY, {"kind": "other"}, label="none asked"),
+    ),
+    "bounty:bid_cure_file": (
+        C(
+            lambda w: {"reference": w.rival_bid.reference, "pk": w.cure_file.pk},
+            BUREAU,
+            unknown={"reference": "B-x", "pk": NO_SUCH},
+        ),
+        C(
+            lambda w: {"reference": w.closed_bid.reference, "pk": w.cure_file.pk},
+            NOBODY,
+            label="another bid's file",
+        ),
+    ),
     # --- Projects: the three parties (+ cleared panel experts of the project) ---------------
     "bounty:projects": (C({}, SIGNED_IN),),  # each sees their own organisations' projects
     "bounty:project": (C(kw(pk="project.pk"), PARTIES, unknown={"pk": NO_SUCH}),),
@@ -371,9 +395,37 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             unknown={"pk": NO_SUCH},
         ),
     ),
+    # Changes (issue 17): the team files or asks; the bureau acknowledges or decides.
+    "bounty:project_change": (
+        P(
+            kw(pk="project.pk"),
+            {"bidder"},
+            {"kind": "route", "route": "x", "description": "x"},
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
+    "bounty:project_change_decide": (
+        P(
+            kw(pk="project.pk", change_pk="route_change.pk"),
+            BUREAU,
+            {"decision": "acknowledge"},
+            unknown={"pk": NO_SUCH, "change_pk": NO_SUCH},
+        ),
+    ),
     "bounty:report_attachment": (
         C(kw(pk="report_attachment.pk"), PARTIES, unknown={"pk": NO_SUCH}),
     ),
+    # Payments: each payer records its part, the team confirms or disputes (the services
+    # refuse the wrong party); the bank slip is for the three parties only.
+    "bounty:payment_action": (
+        P(
+            kw(pk="project.pk"),
+            PARTIES,
+            lambda w: {"action": "dispute", "payment": w.payment.pk, "reason": "x"},
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
+    "bounty:payment_slip": (C(kw(pk="payment.pk"), PARTIES, unknown={"pk": NO_SUCH}),),
     # --- Due process (heard: the team; decided: the bureau) and collective decisions ------
     "bounty:cases": (C({}, SIGNED_IN),),  # each sees the cases where they are heard
     "bounty:case": (C(kw(pk="case.pk"), {"bidder", "bureau"}, unknown={"pk": NO_SUCH}),),
@@ -408,6 +460,29 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             unknown={"code": "T999999"},
         ),
     ),
+    # Expert ratings and removal proposals (issue 17): the bureau's alone; the expert
+    # concerned, teams and issuers never see ratings.
+    "review:expert_removal": (
+        C(
+            kw(code="seat_declared.expert.code"),
+            BUREAU,
+            data={"reasons": "x"},
+            unknown={"code": "T999999"},
+        ),
+    ),
+    "review:panel_ratings": (
+        C(
+            kw(pk="draw.pk"),
+            BUREAU,
+            data=lambda w: {
+                "seat": w.seat_declared.pk,
+                "timeliness": "3",
+                "quality": "3",
+                "note": "x",
+            },
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
     # --- Draws and panels: the bureau and supervisors; hidden from bidders and the issuer --
     "review:draw_list": (
         C(kw(ocid="closed.ocid"), BUREAU, unknown={"ocid": "x"}),
@@ -435,6 +510,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     ),
     # The bundle is pseudonymous; public only once the award is decided.
     "review:draw_bundle": (C(kw(pk="draw.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),),
+    # Expert fees (专家咨询费): the bureau only (finance), per panel and per period.
+    "review:fees": (C({}, BUREAU),),
+    "review:fee_export": (C({}, BUREAU),),  # ?draw=<pk>: tests/review/test_expert_fees.py
+    "review:draw_fees": (
+        C(
+            kw(pk="draw.pk"),
+            BUREAU,
+            data={"action": "record", "held_on": "2026-01-01", "days": "1"},
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
     "review:my_invitations": (C({}, SIGNED_IN),),
     "review:invitation": (
         C(kw(pk="seat_accepted.pk"), {"expert_accepted"}, label="accepted", unknown={"pk": 0}),
@@ -504,6 +590,23 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     ),
     # Signed scans are private files of the parties.
     "documents:signature_scan": (C(kw(pk="scan_signature.pk"), PARTIES, unknown={"pk": NO_SUCH}),),
+    # 补充协议: signed by the parties in order; the team signed, the issuer's turn.
+    "documents:supplement_sign": (
+        P(
+            kw(pk="supplement.pk"),
+            {"issuer"},
+            lambda w: {
+                "party": "issuer",
+                f"s{w.supplement.pk}-method": "online",
+                f"s{w.supplement.pk}-password": "pw-for-tests-1",
+                f"s{w.supplement.pk}-confirm": "on",
+            },
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
+    "documents:supplement_signature_scan": (
+        C(kw(pk="supplement_signature.pk"), PARTIES, unknown={"pk": NO_SUCH}),
+    ),
     "documents:download": (
         C(kw(number="contract_document.number"), PARTIES, unknown={"number": "HT-x"}),
     ),

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Role, User
 from accounts.permissions import has_role_in
+from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
+from bounty.bids.rules import sanctioned
 from bounty.exceptions import ActionRefused, StaleState
 from bounty.models import (
     APPROVAL_KINDS,
@@ -52,9 +54,15 @@ def _lock(project):
     )
 
 
-def _tell(project, kind, **params):
-    from bounty.projects.services import _everyone
+def _everyone(project):
+    """The team's bidder staff, the issuer's staff and the bureau officers."""
+    users = {u.pk: u for u in organization_staff(project.lead_unit, role=Role.BIDDER)}
+    users.update((u.pk, u) for u in organization_staff(project.challenge.issuer, role=Role.ISSUER))
+    users.update((u.pk, u) for u in bureau_officers())
+    return list(users.values())
 
+
+def _tell(project, kind, **params):
     notify(
         recipients=_everyone(project),
         kind=kind,
@@ -178,6 +186,8 @@ def _clean_pi(project, pi_id):
         raise ActionRefused(_("The new PI is the current PI."))
     if not has_role_in(user, project.lead_unit, Role.BIDDER):
         raise ActionRefused(_("The new PI must be a member of the lead unit (bidder role)."))
+    if sanctioned(users=[user]).exists():
+        raise ActionRefused(_("The new PI is under a credit sanction."))
     return user.pk
 
 
@@ -191,6 +201,8 @@ def _clean_lead(project, lead_id):
         raise ActionRefused(
             _("The new lead unit must be a verified organisation other than the issuer.")
         )
+    if sanctioned(credit_codes=[org.credit_code]).exists():
+        raise ActionRefused(_("The new lead unit is under a credit sanction."))
     return org.pk
 
 
@@ -230,8 +242,7 @@ def _apply(change, project) -> dict:
         moved = []
         numbers = [s["milestone"] for s in data["shifts"]]
         milestones = {
-            m.number: m
-            for m in project.milestones.select_for_update().filter(number__in=numbers)
+            m.number: m for m in project.milestones.select_for_update().filter(number__in=numbers)
         }
         for shift in data["shifts"]:
             milestone = milestones[shift["milestone"]]
@@ -330,7 +341,7 @@ def change_request(*, project, by, kind, description, months=0, data=None):
                     "description": description,
                 },
             )
-            _tell(project, "project.change_recorded", kind=kind)
+            _tell(project, "project.change_recorded", what=kind)
             return change
         change.save()
         project.request_change()
@@ -377,7 +388,7 @@ def change_acknowledge(*, change, by, comment=""):
             obj=project,
             payload={"change": change.pk, "kind": change.kind, "comment": comment},
         )
-        _tell(project, "project.change_acknowledged", kind=change.kind)
+        _tell(project, "project.change_acknowledged", what=change.kind)
     return change
 
 
@@ -430,8 +441,10 @@ def change_decide(*, change, by, approve, comment):
 def change_in_force(*, change, at):
     """The three parties signed the change's 补充协议 (called by the documents app inside
     the last signature's transaction). Idempotent."""
-    change = ChangeRequest.objects.select_for_update().select_related("project__challenge").get(
-        pk=change.pk
+    change = (
+        ChangeRequest.objects.select_for_update()
+        .select_related("project__challenge")
+        .get(pk=change.pk)
     )
     if change.decision != ChangeDecision.APPROVED:
         return change
@@ -443,7 +456,7 @@ def change_in_force(*, change, at):
         obj=change.project,
         payload={"change": change.pk, "kind": change.kind},
     )
-    _tell(change.project, "project.change_in_force", kind=change.kind)
+    _tell(change.project, "project.change_in_force", what=change.kind)
     return change
 
 

@@ -11,58 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Organization, OrganizationStatus, Role
-from accounts.selectors import organization_staff
-from bounty import permissions as perms
+from accounts.models import Organization, OrganizationStatus
 from bounty.exceptions import ActionRefused
 from bounty.models import (
-    APPROVAL_KINDS,
-    FILING_KINDS,
-    OPEN_MILESTONE,
     ChangeKind,
     ChangeRequest,
     TeamMember,
 )
 from bounty.projects import change_services
-from bounty.projects.changes import committed_values
-
-
-def change_context(request, project) -> dict:
-    """What ``_changes.html`` shows: the changes with their before/after rows, the kinds the
-    team may file or ask for, and the choices of the kind-specific fields."""
-    user = request.user
-    changes = list(project.changes.select_related("requested_by", "decided_by"))
-    rows = [
-        {"change": c, "summary": change_services.change_summary(c) if c.before else []}
-        for c in changes
-    ]
-    is_team = perms.is_project_team(user, project)
-    current_pi = project.current_pi
-    context = {
-        "changes": changes,
-        "change_rows": rows,
-        "filing_kinds": [(k, ChangeKind(k).label) for k in FILING_KINDS],
-        "approval_kinds": [(k, ChangeKind(k).label) for k in APPROVAL_KINDS],
-        "can_file_change": is_team and project.status in change_services.FILING_STATES,
-        "can_ask_change": is_team and project.status == "active",
-        "current_team": project.team_members,
-        "technical_route": project.technical_route,
-    }
-    if context["can_file_change"] or context["can_ask_change"]:
-        committed = committed_values(project)
-        context.update(
-            open_milestones=[m for m in project.milestones.all() if m.status in OPEN_MILESTONE],
-            pi_choices=[
-                u
-                for u in organization_staff(project.lead_unit, role=Role.BIDDER)
-                if u.pk != getattr(current_pi, "pk", None)
-            ],
-            change_indicators=[
-                {"pk": i.pk, "name": i.name, "unit": i.unit, "committed": committed.get(i.pk, "")}
-                for i in project.challenge.indicators.all()
-            ],
-        )
-    return context
+from bounty.projects.views import _detail_context, _project
 
 
 def _members(text):
@@ -117,17 +74,9 @@ def _data(kind, post, project):
 
 
 def _again(request, project, exc):
-    from bounty.projects.views import _detail_context
-
     context = _detail_context(request, project)
     context.update(typed=request.POST, error=exc.message)
     return render(request, "bounty/project_detail.html", context, status=400)
-
-
-def _project(request, pk):
-    from bounty.projects.views import _project as visible_project
-
-    return visible_project(request, pk)
 
 
 @login_required
@@ -149,7 +98,9 @@ def change_request_view(request, pk):
     except ActionRefused as exc:
         return _again(request, project, exc)
     if change.is_filing:
-        messages.success(request, _("Change recorded (备案); it is in effect. The bureau acknowledges it."))
+        messages.success(
+            request, _("Change recorded (备案); it is in effect. The bureau acknowledges it.")
+        )
     else:
         messages.success(request, _("Change requested; the bureau decides."))
     return redirect(project)
@@ -182,4 +133,3 @@ def change_decide_view(request, pk, change_pk):
         return _again(request, project, exc)
     messages.success(request, done)
     return redirect(project)
-

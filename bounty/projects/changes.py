@@ -66,7 +66,10 @@ class ChangeRequest(FSMModelMixin, models.Model):
     # The values the change replaced, set when it took effect.
     before = models.JSONField(default=dict, blank=True, editable=False)
     decision = FSMField(
-        max_length=20, choices=ChangeDecision.choices, default=ChangeDecision.PENDING, protected=True
+        max_length=20,
+        choices=ChangeDecision.choices,
+        default=ChangeDecision.PENDING,
+        protected=True,
     )
     decision_comment = models.TextField(blank=True)
     requested_by = models.ForeignKey(
@@ -99,9 +102,7 @@ class ChangeRequest(FSMModelMixin, models.Model):
     def record(self):
         """A 备案 kind: in effect as filed."""
 
-    @transition(
-        field=decision, source=ChangeDecision.RECORDED, target=ChangeDecision.ACKNOWLEDGED
-    )
+    @transition(field=decision, source=ChangeDecision.RECORDED, target=ChangeDecision.ACKNOWLEDGED)
     def acknowledge(self, *, by, at, comment):
         self.decided_by, self.decided_at, self.decision_comment = by, at, comment
 
@@ -119,14 +120,14 @@ class ChangeRequest(FSMModelMixin, models.Model):
         self.in_force_at = at
 
 
-def committed_values(project) -> dict:
+def committed_values(project, responses=None) -> dict:
     """Indicator id → the committed value now (a string): the bid's response, or the value
-    an approved indicator change put in."""
+    an approved indicator change put in. ``responses``: the bid's, when already loaded."""
     from bounty.challenges.models import plain_decimal
 
     values = {
         r.indicator_id: plain_decimal(r.committed_value)
-        for r in project.bid.responses.all()
+        for r in (project.bid.responses.all() if responses is None else responses)
         if r.committed_value is not None
     }
     values.update({int(k): v for k, v in (project.committed or {}).items()})

@@ -35,7 +35,7 @@ from bounty.projects import payment_services
 from bounty.projects import services as projects
 from bounty.projects.acceptance import notice_current
 from bounty.projects.acceptance_views import acceptance_context
-from bounty.projects.change_views import change_context
+from bounty.projects.change_selectors import change_context
 from bounty.projects.changes import committed_values
 from bounty.projects.termination_views import termination_act, termination_context
 from common.views import get_visible_or_404, paginate
@@ -98,8 +98,8 @@ def _detail_context(request, project):
     is_team = perms.is_project_team(user, project)
     is_issuer = perms.is_issuer_staff(user, project.challenge)
     is_bureau = perms.is_bureau_officer(user)
-    responses = project.bid.responses.select_related("indicator")
-    committed = committed_values(project)  # after approved indicator changes
+    responses = list(project.bid.responses.select_related("indicator"))
+    committed = committed_values(project, responses)  # after approved indicator changes
     for milestone in milestones:
         milestone.panel = (
             _panel(milestone) if milestone.status in projects.MILESTONE_ASSESSABLE else None
@@ -115,7 +115,9 @@ def _detail_context(request, project):
         "tranches": tranches,
         **payment_services.payment_flags(user, project, tranches),
         "payment_parts": PaymentPart.choices,
-        **change_context(request, project),
+        **change_context(
+            request, project, milestones=milestones, responses=responses, committed=committed
+        ),
         "indicators": [
             {
                 "pk": r.indicator_id,

@@ -10,7 +10,7 @@ from django.db import migrations, models
 from django.db.models import Max
 from django.utils import timezone
 
-import documents.supplement_models
+import documents.models
 from documents.builtin_versions import BUILTIN
 
 NOTE = "Approved changes: the changed items before and after; signed by the three parties"
@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
                     "scan",
                     models.FileField(
                         blank=True,
-                        upload_to=documents.supplement_models.supplement_scan_upload_to,
+                        upload_to=documents.models.supplement_scan_upload_to,
                     ),
                 ),
                 ("scan_name", models.CharField(blank=True, max_length=255)),

@@ -21,7 +21,7 @@ project.change_decide     contractAmendment        an approved change (an extens
   (approved)                                       contract's end date)
 milestone.assess.bureau   implementationUpdate     milestone met / not met
 milestone.rectify         implementationUpdate     milestone rescheduled (rectification)
-tranche.disburse          implementationUpdate     a payment (transaction)
+tranche.disburse          implementationUpdate     a payment confirmed by the team (transaction, payer)
 project.acceptance        implementationUpdate,    final acceptance result; contract closed
                           contractTermination
 project.terminate         contractTermination      early termination and its outcome

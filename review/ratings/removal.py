@@ -39,7 +39,10 @@ def expert_removal_open(*, expert, by, reasons, files=()):
     if not can_manage_pool(by):
         raise ActionRefused(_("Only the bureau proposes to remove an expert from the pool."))
     with transaction.atomic():
-        expert = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
+        # of=self: the account is an outer join (nullable), which PostgreSQL cannot lock.
+        expert = (
+            Expert.objects.select_for_update(of=("self",)).select_related("user").get(pk=expert.pk)
+        )
         _link_account(expert)
         return case_open(
             kind=CaseKind.EXPERT_REMOVAL,

@@ -56,19 +56,47 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
         ("active", ""),  # the horse race's survivor
         ("awaiting_contract", ""),
         ("awaiting_contract", ""),  # the winner past its signing deadline
-        ("passed", ""),
+        ("acceptance_notice", ""),  # a 结题 result in public notice (issue 17)
         ("terminated", "diligent_failure"),
         ("terminated", "eliminated"),
         ("terminated", "misconduct"),
         ("terminated", "not_signed"),
     ]
-    passed = Project.objects.get(status="passed")
-    assert set(passed.tranches.values_list("status", flat=True)) == {"disbursed"}
+    accepted = Project.objects.get(status="acceptance_notice")
+    assert set(accepted.tranches.values_list("status", flat=True)) == {"disbursed"}
+    # Its full dossier: one committed indicator short (hence 结题), reports, user report.
+    notice = accepted.acceptance_notices.get()
+    assert notice.result == "closed_without_pass"
+    dossier = accepted.dossier
+    assert dossier.user_report and dossier.technical_summary and dossier.submitted_at
+    results = list(dossier.indicator_results.all())
+    assert all(r.report_sha256 for r in results)
+    assert [r.met for r in results].count(False) == 1
+    assert dossier.spending.exists()
     # The misconduct record bars the PI only: the demo teams can still try bidding.
     assert CreditSanction.objects.get().user_id is not None
     assert Tranche.objects.filter(status="recovered").exists()
+    # Issue 17: misconduct through due process — one final, one intended awaiting the
+    # team's response on a running project; diligent failure after its expert panel.
+    from bounty.dueprocess.models import DueProcessCase
+    from review.models import Draw
+
+    misconduct = dict(
+        DueProcessCase.objects.filter(kind="misconduct").values_list("status", "response")
+    )
+    assert set(misconduct) == {"final", "intended"}
+    assert misconduct["intended"] == ""
+    assert Draw.objects.filter(purpose="termination", status="completed").exists()
     bid_statuses = set(Bid.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "withdrawn", "eligible", "ineligible"} <= bid_statuses
+    # Issue 17: the ineligible bid through a final due-process case; a 补正 awaiting a team.
+    from bounty.models import CureRequest, DueProcessCase
+
+    ineligible = Bid.objects.filter(status="ineligible").values_list("pk", flat=True)
+    assert DueProcessCase.objects.filter(
+        kind="ineligible", status="final", subject_id__in=list(ineligible)
+    ).exists()
+    assert CureRequest.objects.filter(completed_at__isnull=True, bid__status="submitted").exists()
 
 
 @pytest.mark.django_db
@@ -133,9 +161,23 @@ def test_seed_demo_shows_the_states_of_issue_16():
     assert eliminated.tranches.filter(status="disbursed").exists()  # paid: kept
     survivor = Project.objects.get(challenge__title=RACE, status="active")
     assert Tranche.objects.filter(project=survivor, continuation=True).exists()
-    supplement = Document.objects.get(kind=DocumentKind.SUPPLEMENT)
+    supplement = Document.objects.get(
+        kind=DocumentKind.SUPPLEMENT, series__endswith=f"{survivor.contract.number}-BC"
+    )
     assert supplement.subject == survivor.contract
     assert supplement.status == DocumentStatus.READY
+
+    # Changes (issue 17): a 备案 acknowledged; an approved change in force, its 补充协议
+    # signed by the three parties.
+    from bounty.models import ChangeRequest
+    from documents.models import Supplement
+
+    assert ChangeRequest.objects.filter(kind="route", decision="acknowledged").exists()
+    in_force = ChangeRequest.objects.get(decision="in_force")
+    signed = Supplement.objects.get(change=in_force)
+    assert signed.status == "signed"
+    assert signed.signatures.count() == 3
+    assert signed.current_document().status == DocumentStatus.READY
 
     # An objection received on paper during a notice, entered by the bureau and decided.
     from review.models import Objection

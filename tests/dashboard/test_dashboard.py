@@ -14,9 +14,11 @@ from bounty.models import PaymentPart, ProjectMilestone
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from dashboard.selectors import bureau_figures
+from tests.bounty.projects.acceptance_helpers import close_notice, fill_dossier
+from tests.bounty.projects.termination_helpers import misconduct_final
 from tests.bounty.projects.test_services import active_project, open_window, report
-from tests.factories import UserFactory
-from tests.review.draw.helpers import run_panel
+from tests.factories import UserFactory, make_meeting
+from tests.review.draw.helpers import diligence_panel, run_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -134,23 +136,32 @@ def test_three_projects_their_ends_and_the_dashboard_shows_them():
     projects.milestone_assess(milestone=second, by=issuer, met=True, comment="同意")
     projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
     pay_due_tranches(accepted, officer=officer)
+    fill_dossier(accepted, team, issuer)
     project_closing.acceptance_apply(project=accepted, by=team)
     project_closing.acceptance_start(project=accepted, by=officer)
     run_panel(accepted, officer, ["passed"] * 5)
     project_closing.acceptance_conclude(
-        project=accepted, by=officer, result=ProjectStatus.PASSED, comment="通过"
+        project=accepted,
+        by=officer,
+        result=ProjectStatus.PASSED,
+        comment="通过",
+        meeting=make_meeting(by=officer),
     )
+    close_notice(accepted)  # final once the public notice closed with no objection
 
     diligent, *_rest = active_project()
+    diligence_panel(diligent, officer)  # 尽职免责: the expert panel's opinion first
     project_closing.project_terminate(
-        project=diligent, by=officer, outcome="diligent_failure", reason="技术不可行"
+        project=diligent,
+        by=officer,
+        outcome="diligent_failure",
+        reason="技术不可行",
+        meeting=make_meeting(by=officer),
     )
     assert _new_bid_submittable(diligent)
 
     misconduct, *_rest = active_project()
-    project_closing.project_terminate(
-        project=misconduct, by=officer, outcome="misconduct", reason="数据造假"
-    )
+    misconduct_final(misconduct, officer, reasons="数据造假")  # through due process
     assert not _new_bid_submittable(misconduct)
     assert CreditSanction.objects.count() == 2
 

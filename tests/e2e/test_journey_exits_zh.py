@@ -91,6 +91,7 @@ def test_substitute_after_the_winner_lets_the_signing_deadline_pass(journey):
 
     # 2. The bureau substitutes the next passing bid (递补): a short public notice opens.
     as_bureau.get_by_label("理由（记入该揭榜单位的记录）").fill("中榜单位逾期未签订合同")
+    as_bureau.select_option("[name=meeting]", index=1)  # the meeting record made in SETUP
     click(as_bureau, "递补下一申报")
     expect(as_bureau).to_have_url(re.compile(rf"/review/notices/{challenge.ocid}/$"))
     expect(as_bureau.locator(".messages")).to_contain_text("公示已开始")

@@ -279,10 +279,22 @@ def test_zh_journey(journey, tmp_path):
     click(as_issuer, "提交拟中榜方")
     expect(as_issuer.locator(".messages")).to_contain_text("操作成功")
 
-    # 11. The bureau follows its notification and confirms: the public notice opens.
+    # 11. The bureau's meeting decides (集体决策): the officer records it with the minutes
+    # scan, then follows its notification and confirms citing it: the public notice opens.
+    nav(as_bureau, "集体决策")
+    click(as_bureau, "记录集体决策")
+    as_bureau.fill("[name=body]", "局长办公会")
+    as_bureau.fill("[name=held_on]", timezone.localdate().isoformat())
+    as_bureau.fill("[name=attendees]", "局长、分管副局长、成果转化处处长")
+    as_bureau.fill("[name=resolution]", f"同意“{title}”拟中榜方进入公示。")
+    as_bureau.set_input_files("[name=minutes]", pdf_file(tmp_path, "会议纪要.pdf", "minutes"))
+    click(as_bureau, "记录")
+    expect(as_bureau.locator(".messages")).to_contain_text("集体决策已记录")
+    j.shot(as_bureau, "meeting-recorded")
     nav_inbox(as_bureau)
     as_bureau.get_by_role("link", name=f"已提出拟中榜方：{title}").click()
     click(as_bureau, "评审专家组排名")
+    as_bureau.select_option("[name=meeting]", index=1)
     click(as_bureau, "确认并开始公示")
     expect(as_bureau.locator("h1")).to_contain_text("拟中榜方公示")
     expect(as_bureau.locator("h1 .status")).to_have_text("公示中")

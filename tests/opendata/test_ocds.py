@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from bounty.challenges import services as bounty_services
-from bounty.models import Bid, Challenge, ProjectStatus, TerminationOutcome
+from bounty.models import Bid, Challenge, ProjectStatus
 from bounty.projects import closing as project_closing
 from bounty.projects import services as projects
 from opendata.ocds.packages import release_package
@@ -17,6 +17,8 @@ from opendata.validation import package_errors, package_schema_ref, release_erro
 from review.models import Expert
 from tests.bounty.bids.helpers import team
 from tests.bounty.helpers import published
+from tests.bounty.projects.acceptance_helpers import close_notice, fill_dossier
+from tests.bounty.projects.termination_helpers import misconduct_final
 from tests.factories import bureau_officer, make_meeting
 from tests.opendata.helpers import (
     ASSESSMENT_COMMENT,
@@ -190,12 +192,18 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     meet_milestone(first, team=team_user, issuer=issuer, officer=officer)
     pay_first_tranche(project, officer, amount=Decimal("60.5"))
     meet_milestone(second, team=team_user, issuer=issuer, officer=officer)
+    fill_dossier(project, team_user, issuer)
     project_closing.acceptance_apply(project=project, by=team_user)
     project_closing.acceptance_start(project=project, by=officer)
     run_panel(project, officer, ["passed"] * 5)
     project_closing.acceptance_conclude(
-        project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
+        project=project,
+        by=officer,
+        result=ProjectStatus.PASSED,
+        comment="专家组验收通过",
+        meeting=make_meeting(by=officer),
     )
+    close_notice(project)  # final once the public notice closed with no objection
     challenge.refresh_from_db()
     data = valid_package(challenge)
     assert tags(data)[-7:] == [
@@ -243,12 +251,7 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
 
 def test_terminated_project_for_misconduct():
     challenge, _bids, officer, project = contracted()
-    project_closing.project_terminate(
-        project=project,
-        by=officer,
-        outcome=TerminationOutcome.MISCONDUCT,
-        reason=TERMINATION_REASON,
-    )
+    misconduct_final(project, officer, reasons=TERMINATION_REASON)  # through due process
     data = valid_package(challenge)
     last = data["releases"][-1]
     assert last["tag"] == ["contractTermination"]

@@ -16,8 +16,11 @@ from common.dbtime import db_now
 from review import verify_draw as algo
 from review.draw import services as draws
 from review.models import ExpertRating, ExpertRemoval, Seat, SeatStatus
+from review.panels import services as panels
+from review.ratings.demo import seed_ratings
 from review.ratings.removal import expert_removal_open
 from review.ratings.services import panel_finished, rating_record
+from review.scoring import services as scoring
 from tests.factories import UserFactory, bureau_officer
 from tests.review.award.test_panel_completeness import panel_under_review, take_part
 from tests.review.draw.helpers import (
@@ -54,7 +57,7 @@ def english(user):
 
 
 def test_the_bureau_rates_each_expert_of_a_finished_review_panel_once():
-    challenge, _bids, officer, seats = finished_review_panel()
+    _challenge, _bids, officer, seats = finished_review_panel()
     for seat in seats:
         rating = rate(seat, officer)
         assert (rating.draw_id, rating.expert_id) == (seat.draw_id, seat.expert_id)
@@ -84,7 +87,7 @@ def test_one_rating_per_expert_per_panel_is_a_database_constraint():
 
 
 def test_nobody_but_the_bureau_rates():
-    challenge, bids, officer, seats = finished_review_panel()
+    challenge, bids, _officer, seats = finished_review_panel()
     outsiders = [
         seats[0].expert.user,  # the expert themself
         seats[1].expert.user,  # a fellow panel expert
@@ -100,7 +103,7 @@ def test_nobody_but_the_bureau_rates():
 
 
 def test_a_review_panel_is_rated_only_once_it_has_finished():
-    challenge, bids, officer, seats, criteria = panel_under_review()
+    _challenge, bids, officer, seats, criteria = panel_under_review()
     for seat in seats[:-1]:
         take_part(seat, bids, criteria)
     take_part(seats[-1], bids, criteria, submit=False)
@@ -108,8 +111,6 @@ def test_a_review_panel_is_rated_only_once_it_has_finished():
     assert not panel_finished(first.draw)
     with pytest.raises(ActionRefused, match="has not finished"):
         rate(first, officer)
-    from review.scoring import services as scoring
-
     scoring.scores_submit(seat=seats[-1], by=seats[-1].expert.user)
     assert panel_finished(first.draw)
     rate(first, officer)
@@ -121,8 +122,6 @@ def test_a_milestone_panel_is_rated_once_every_opinion_is_in():
     seats = list(draw.seats.filter(on_panel=True).order_by("rank"))
     with pytest.raises(ActionRefused, match="has not finished"):
         rate(seats[0], officer)
-    from review.panels import services as panels
-
     last = draw.seats.get(on_panel=True, opinion__isnull=True)
     panels.panel_opinion_submit(seat=last, by=last.expert.user, verdict="met", comment="达到")
     for seat in seats:
@@ -323,7 +322,7 @@ def test_existing_panels_keep_a_removed_expert():
 
 
 def test_an_expert_without_an_account_is_linked_by_email_or_cannot_be_heard():
-    challenge, _expert, officer, _other = removal_world()
+    _challenge, _expert, officer, _other = removal_world()
     unlinked = make_expert()
     with pytest.raises(ActionRefused, match="no account"):
         expert_removal_open(expert=unlinked, by=officer, reasons="x")
@@ -355,7 +354,19 @@ def test_removal_page_opens_the_case_and_keeps_the_reasons_on_a_refusal(client):
     assert (case.kind, case.party_user) == (CaseKind.EXPERT_REMOVAL, expert.user)
     detail = client.get(expert.get_absolute_url()).content.decode()
     assert case.get_absolute_url() in detail
+    assert expert.get_absolute_url() in client.get(case.get_absolute_url()).content.decode()
 
     client.force_login(bids[0].created_by)
     assert client.post(url, {"reasons": "x"}).status_code == 404
     assert DueProcessCase.objects.count() == 1
+
+
+def test_the_demo_rates_a_finished_panel_and_leaves_a_review_request_waiting():
+    challenge, _bids, officer, seats = finished_review_panel()
+    summary = seed_ratings({"officer": officer}, title=challenge.title)
+    assert "awaits another officer's review" in summary
+    assert ExpertRating.objects.count() == len(seats)
+    case = DueProcessCase.objects.get()
+    assert (case.kind, case.status) == (CaseKind.EXPERT_REMOVAL, CaseStatus.REVIEW_REQUESTED)
+    assert ExpertRating.objects.get(expert_id=case.subject_id).is_low
+    assert seed_ratings({"officer": officer}, title=challenge.title) == ""  # idempotent

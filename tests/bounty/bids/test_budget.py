@@ -17,6 +17,7 @@ from bounty.challenges import services as challenge_services
 from bounty.challenges.rules import challenge_completeness_errors
 from bounty.models import Bid, BidStatus, BudgetLine, Challenge
 from tests.bounty.bids.helpers import complete_bid
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.bounty.helpers import draft, published
 from tests.factories import bureau_officer
 
@@ -281,14 +282,13 @@ def test_formal_check_budget_item_is_computed_and_cannot_be_ticked_over(client):
         bid_services.bid_formal_check(
             bid=bid, by=officer, checklist={"budget": {"auto": False, "ok": True}}, eligible=True
         )
-    bid_services.bid_formal_check(
-        bid=bid,
-        by=officer,
-        checklist={"budget": {"auto": False, "ok": True}},
-        eligible=False,
+    # Ineligibility is an intended decision made final through due process (issue 17).
+    find_ineligible(
+        bid,
+        officer,
         reasons="预算财政/自筹列与出资比例不符",
+        checklist={"budget": {"auto": False, "ok": True}},
     )
-    bid.refresh_from_db()
     assert bid.status == BidStatus.INELIGIBLE
     assert bid.formal_check.checklist["budget"] == {"auto": False, "ok": False}
 

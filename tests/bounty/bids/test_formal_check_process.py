@@ -54,10 +54,9 @@ def _past():
     return timezone.now() - timedelta(minutes=1)
 
 
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+def _login(client, user):
+    type(user).objects.filter(pk=user.pk).update(language="en")
+    client.force_login(user)
 
 
 @pytest.fixture
@@ -312,7 +311,7 @@ def test_cure_window_counts_working_days(world, settings):
 
 def test_officer_page_offers_cure_and_intended_ineligibility_and_shows_the_case(client, world):
     officer, bad = world["officer"], world["bad"]
-    client.force_login(officer)
+    _login(client, officer)
     url = reverse("bounty:formal_check", args=[bad.reference])
     html = client.get(url).content.decode()
     assert "Ask the team for the documents" in html
@@ -335,7 +334,7 @@ def test_officer_page_offers_cure_and_intended_ineligibility_and_shows_the_case(
 
 
 def test_officer_page_keeps_what_was_typed_when_refused(client, world):
-    client.force_login(world["officer"])
+    _login(client, world["officer"])
     url = reverse("bounty:formal_check", args=[world["bad"].reference])
     response = client.post(url, {"eligible": "0", "reasons": ""})
     assert response.status_code == 400
@@ -352,7 +351,7 @@ def test_officer_page_keeps_what_was_typed_when_refused(client, world):
 def test_team_adds_the_document_on_the_bid_page_and_sees_its_receipt(client, world):
     officer, bad = world["officer"], world["bad"]
     cure_services.cure_open(bid=bad, by=officer, missing="科研诚信承诺书")
-    client.force_login(bad.created_by)
+    _login(client, bad.created_by)
     html = client.get(bad.get_absolute_url()).content.decode()
     assert "科研诚信承诺书" in html
     assert reverse("bounty:bid_cure_upload", args=[bad.reference]) in html
@@ -364,7 +363,7 @@ def test_team_adds_the_document_on_the_bid_page_and_sees_its_receipt(client, wor
     row = CureFile.objects.get()
     html = client.get(bad.get_absolute_url()).content.decode()
     assert row.sha256 in html
-    client.force_login(officer)
+    _login(client, officer)
     assert (
         row.sha256
         in client.get(reverse("bounty:formal_check", args=[bad.reference])).content.decode()
@@ -373,7 +372,7 @@ def test_team_adds_the_document_on_the_bid_page_and_sees_its_receipt(client, wor
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    client.force_login(team()[0])
+    _login(client, team()[0])
     assert client.get(download).status_code == 404
 
 
@@ -381,7 +380,7 @@ def test_a_late_upload_through_the_page_adds_nothing(client, world):
     bad = world["bad"]
     cure = cure_services.cure_open(bid=bad, by=world["officer"], missing="承诺书")
     CureRequest.objects.filter(pk=cure.pk).update(due_at=_past())
-    client.force_login(bad.created_by)
+    _login(client, bad.created_by)
     html = client.get(bad.get_absolute_url()).content.decode()
     assert reverse("bounty:bid_cure_upload", args=[bad.reference]) not in html
     client.post(
@@ -394,5 +393,5 @@ def test_a_late_upload_through_the_page_adds_nothing(client, world):
 def test_team_sees_the_case_on_the_bid_page(client, world):
     bad = world["bad"]
     case = intend_ineligible(bad, world["officer"])
-    client.force_login(bad.created_by)
+    _login(client, bad.created_by)
     assert case.get_absolute_url() in client.get(bad.get_absolute_url()).content.decode()

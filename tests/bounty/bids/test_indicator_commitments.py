@@ -11,6 +11,7 @@ from bounty.bids import services as bid_services
 from bounty.bids.rules import bid_completeness_errors
 from bounty.models import BidStatus, Comparator, Indicator
 from tests.bounty.bids.helpers import complete_bid
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.bounty.helpers import force_deadline, published
 from tests.factories import bureau_officer
 
@@ -105,14 +106,14 @@ def test_formal_check_indicator_item_is_computed_and_cannot_be_ticked_over():
             checklist={"indicators": {"auto": False, "ok": True}},
             eligible=True,
         )
-    bid_services.bid_formal_check(
-        bid=bid,
-        by=officer,
-        checklist={"indicators": {"auto": False, "ok": True}},
-        eligible=False,
+    # Ineligibility is an intended decision made final through due process (issue 17).
+    find_ineligible(
+        bid,
+        officer,
         reasons="承诺指标低于发布指标",
+        checklist={"indicators": {"auto": False, "ok": True}},
     )
-    bid.refresh_from_db()
+    assert bid.status == BidStatus.INELIGIBLE
     assert bid.formal_check.checklist["indicators"] == {"auto": False, "ok": False}
 
 

@@ -15,6 +15,7 @@ from bounty.challenges import services
 from bounty.models import Bid, BidStatus, BidVersion, ChallengeStatus, CreditSanction
 from notifications.models import Notification
 from tests.bounty.bids.helpers import PDF, complete_bid, team
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.bounty.helpers import INDICATORS, force_deadline, published
 from tests.factories import UserFactory, bureau_officer, member_of
 
@@ -270,13 +271,12 @@ def test_formal_check_flow_marks_eligible_and_ineligible_and_finishes():
     bid_services.formal_check_start(challenge=challenge, by=officer)
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.FORMAL_CHECK
-    bid_services.bid_formal_check(
-        bid=bad, by=officer, checklist={}, eligible=False, reasons="缺少法人授权书"
-    )
     done, skipped = bid_services.bids_formal_check_bulk(
         challenge=challenge, by=officer, bids=[good]
     )
     assert (len(done), len(skipped)) == (1, 0)
+    # Ineligibility takes effect only once its due-process case is final (issue 17).
+    find_ineligible(bad, officer, reasons="缺少法人授权书")
     challenge.refresh_from_db()
     assert challenge.formal_check_done_at is not None
     assert challenge.status == ChallengeStatus.FORMAL_CHECK
@@ -306,9 +306,7 @@ def test_no_eligible_bid_means_no_award():
     bid_services.bid_submit(bid=bid, by=bid.created_by)
     force_deadline(challenge, timezone.now() - timedelta(seconds=1))
     bid_services.formal_check_start(challenge=challenge, by=officer)
-    bid_services.bid_formal_check(
-        bid=bid, by=officer, checklist={}, eligible=False, reasons="不符合"
-    )
+    find_ineligible(bid, officer, reasons="不符合")
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.NO_AWARD
 

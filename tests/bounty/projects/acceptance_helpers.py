@@ -61,6 +61,7 @@ def close_notice(project):
     AcceptanceNotice.objects.filter(project=project, status="in_notice").update(
         ends_at=timezone.now() - timedelta(seconds=1)
     )
+    project.refresh_from_db()
     acceptance.notice_current(project)
     project.refresh_from_db()
     return project

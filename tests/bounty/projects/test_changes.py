@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
@@ -16,6 +17,7 @@ from bounty.models import (
     ChangeDecision,
     ChangeKind,
     ChangeRequest,
+    CreditSanction,
     MilestoneStatus,
     ProjectMilestone,
     ProjectStatus,
@@ -32,6 +34,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched on their English text."""
+    with translation.override("en"):
+        yield
 
 
 def _ask(project, team, kind, **kwargs):
@@ -141,7 +150,9 @@ def test_team_change_records_the_new_members_but_never_the_pi():
     assert change.decision == ChangeDecision.RECORDED
     project.refresh_from_db()
     assert [m["name"] for m in project.team_members] == ["王工", "赵博士"]
-    assert change.before["members"]  # the bid's team, kept
+    assert "members" in change.before  # the bid's team (without the PI), kept
+    _ask(project, team, ChangeKind.TEAM, data={"members": members[:1]})
+    assert project.changes.order_by("pk").last().before == {"members": members}
     pi_name = project.current_pi.full_name
     with pytest.raises(ActionRefused, match="PI"):
         _ask(project, team, ChangeKind.TEAM, data={"members": [{"name": pi_name}]})
@@ -150,7 +161,7 @@ def test_team_change_records_the_new_members_but_never_the_pi():
 
 
 def test_only_the_team_files_and_not_after_the_project_ended():
-    project, team, issuer, officer = active_project()
+    project, team, issuer, _officer = active_project()
     with pytest.raises(ActionRefused):
         _ask(project, issuer, ChangeKind.ROUTE, data={"route": "x"})
     with pytest.raises(ActionRefused):  # the old free-text kind is no longer asked for
@@ -195,7 +206,8 @@ def test_approved_pi_change_changes_the_project_pi_and_asks_for_a_supplement():
     assert change.before == {"pi": old_pi.pk}
     supplement = Document.objects.get(kind=DocumentKind.SUPPLEMENT)
     rows = supplement.snapshot["supplement"]["change"]["rows"]
-    assert rows[0]["before"] == old_pi.full_name and rows[0]["after"] == new_pi.full_name
+    assert rows[0]["before"] == old_pi.full_name
+    assert rows[0]["after"] == new_pi.full_name
     with pytest.raises(StaleState):
         changes.change_decide(change=change, by=officer, approve=False, comment="x")
 
@@ -207,6 +219,12 @@ def test_approved_lead_change_moves_the_project_to_the_new_lead():
     assert not perms.is_project_team(new_team, project)
     with pytest.raises(ActionRefused):
         _ask(project, team, ChangeKind.LEAD, data={})
+    sanctioned_org = OrganizationFactory(verified=True)
+    CreditSanction.objects.create(
+        credit_code=sanctioned_org.credit_code, reason="失信", starts_on=timezone.localdate()
+    )
+    with pytest.raises(ActionRefused, match="credit sanction"):
+        _ask(project, team, ChangeKind.LEAD, data={"lead": sanctioned_org.pk})
     change = _ask(project, team, ChangeKind.LEAD, data={"lead": new_lead.pk})
     changes.change_decide(change=change, by=officer, approve=True, comment="同意")
     project.refresh_from_db()
@@ -265,7 +283,8 @@ def test_extension_once_and_at_most_twelve_months():
     change = _ask(project, team, ChangeKind.EXTENSION, months=6)
     changes.change_decide(change=change, by=officer, approve=True, comment="同意")
     project.refresh_from_db()
-    assert project.ends_on > ends and project.extended_months == 6
+    assert project.ends_on > ends
+    assert project.extended_months == 6
     with pytest.raises(ActionRefused, match="second extension"):
         _ask(project, team, ChangeKind.EXTENSION, months=3)
 
@@ -278,7 +297,8 @@ def test_pages_file_a_change_keep_what_was_typed_and_let_the_bureau_decide(clien
     client.force_login(team)
     page = client.get(project.get_absolute_url())
     assert page.status_code == 200
-    assert b'name="route"' in page.content and b'name="lead_code"' in page.content
+    assert b'name="route"' in page.content
+    assert b'name="lead_code"' in page.content
     url = reverse("bounty:project_change", args=[project.pk])
     refused = client.post(
         url,
@@ -291,7 +311,8 @@ def test_pages_file_a_change_keep_what_was_typed_and_let_the_bureau_decide(clien
     assert ok.status_code == 302
     client.post(url, {"kind": "extension", "months": "4", "description": "延期原因"})
     filed, asked = project.changes.order_by("pk")
-    assert filed.decision == ChangeDecision.RECORDED and asked.decision == ChangeDecision.PENDING
+    assert filed.decision == ChangeDecision.RECORDED
+    assert asked.decision == ChangeDecision.PENDING
 
     client.force_login(officer)
     decide = reverse("bounty:project_change_decide", args=[project.pk, filed.pk])

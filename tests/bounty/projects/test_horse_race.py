@@ -1,7 +1,8 @@
 """Issue 16 point 7: 赛马制 money — on elimination the eliminated team's unpaid tranches are
 cancelled (paid ones untouched) and the continuation amount goes to the last survivor as a
 new tranche, with a generated 补充协议 (kind ``supplement``) stored with its SHA-256; the
-tranche falls due only once the 补充协议 is READY (review M3)."""
+tranche falls due only once the 补充协议 is in force: since issue 17, signed by the three
+parties like the contract (generated is not enough)."""
 
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from documents.models import Contract, Document, DocumentKind, DocumentStatus, P
 from documents.services import document_render
 from tests.bounty.bids.helpers import complete_bid
 from tests.bounty.helpers import published
-from tests.factories import bureau_officer
+from tests.factories import bureau_officer, make_meeting
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"
@@ -72,6 +73,19 @@ def horse_race(teams=2, share=Decimal("250.00")):
     return result, officer
 
 
+def sign_supplement(project, officer):
+    """The three parties sign the survivor's 补充协议 (documents/supplement_signing.py)."""
+    from documents.models import Supplement
+    from documents.supplement_signing import supplement_sign
+
+    supplement = Supplement.objects.get(contract__project=project)
+    team, issuer = project.bid.created_by, project.challenge.created_by
+    for party, user in ((Party.TEAM, team), (Party.ISSUER, issuer), (Party.BUREAU, officer)):
+        supplement_sign(
+            supplement=supplement, party=party, by=user, method="online", password=PASSWORD
+        )
+
+
 def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_supplement():
     (loser, survivor), officer = horse_race()
     first = loser.tranches.get(number=0)
@@ -109,7 +123,11 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
     supplement.refresh_from_db()
     assert supplement.status == DocumentStatus.READY
     assert len(supplement.sha256) == 64
-    # The supplement has no signing flow: generated (READY) = in force; now it is due.
+    # Issue 17: generated (READY) is not in force; the three parties sign it, then it is due.
+    assert {t.status for t in survivor.tranches.filter(continuation=True)} == {
+        TrancheStatus.PENDING
+    }
+    sign_supplement(survivor, officer)
     assert {t.status for t in survivor.tranches.filter(continuation=True)} == {
         TrancheStatus.ELIGIBLE
     }
@@ -121,7 +139,11 @@ def test_elimination_cancels_unpaid_tranches_and_gives_the_continuation_by_suppl
 def test_continuation_is_not_payable_before_the_supplement_is_ready():
     (loser, survivor), officer = horse_race()
     closing.project_terminate(
-        project=loser, by=officer, outcome="eliminated", reason="淘汰", meeting=make_meeting(by=officer)
+        project=loser,
+        by=officer,
+        outcome="eliminated",
+        reason="淘汰",
+        meeting=make_meeting(by=officer),
     )
     tranche = survivor.tranches.get(continuation=True)
     assert tranche.status == TrancheStatus.PENDING
@@ -140,7 +162,11 @@ def test_three_team_race_gives_the_whole_continuation_to_the_last_survivor():
     assert not Document.objects.filter(kind=DocumentKind.SUPPLEMENT).exists()
     assert {t.status for t in a.tranches.all()} == {TrancheStatus.CANCELLED}
     closing.project_terminate(
-        project=b, by=officer, outcome="eliminated", reason="再淘汰", meeting=make_meeting(by=officer)
+        project=b,
+        by=officer,
+        outcome="eliminated",
+        reason="再淘汰",
+        meeting=make_meeting(by=officer),
     )
     # c is the last survivor: the whole continuation (800 - 3 × 200), and nothing lost.
     added = Tranche.objects.get(continuation=True)
@@ -156,6 +182,9 @@ def test_three_team_race_gives_the_whole_continuation_to_the_last_survivor():
         project__in=[a, b], status__in=(TrancheStatus.PENDING, TrancheStatus.ELIGIBLE)
     ).exists()
     document_render(supplement.pk)
+    added.refresh_from_db()
+    assert added.status == TrancheStatus.PENDING  # generated, not yet signed (issue 17)
+    sign_supplement(c, officer)
     added.refresh_from_db()
     assert added.status == TrancheStatus.ELIGIBLE
 
@@ -176,6 +205,10 @@ def test_elimination_locks_the_challenge_before_the_project(monkeypatch):
     monkeypatch.setattr(closing, "lock_race", lock_race)
     monkeypatch.setattr(closing, "_lock", lock)
     closing.project_terminate(
-        project=loser, by=officer, outcome="eliminated", reason="淘汰", meeting=make_meeting(by=officer)
+        project=loser,
+        by=officer,
+        outcome="eliminated",
+        reason="淘汰",
+        meeting=make_meeting(by=officer),
     )
     assert order == ["challenge", "project"]

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.exceptions import ActionRefused, StaleState
 from accounts.models import Role
@@ -31,6 +31,13 @@ ENT, GOV = PaymentPart.ENTERPRISE, PaymentPart.GOVERNMENT
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are asserted in English (zh-Hans is the site's default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -276,6 +283,8 @@ def test_bureau_figures_count_confirmed_payments_only(world):
 
 def test_project_page_offers_each_party_its_forms_and_keeps_typed_text(client, world):
     project, team, issuer, officer, _first, second = world
+    for user in (team, issuer, officer):  # pages in English (the account's language wins)
+        type(user).objects.filter(pk=user.pk).update(language="en")
     url = project.get_absolute_url()
     action = reverse("bounty:payment_action", args=[project.pk])
     client.force_login(issuer)
@@ -317,7 +326,7 @@ def test_project_page_offers_each_party_its_forms_and_keeps_typed_text(client, w
     client.force_login(officer)
     page = client.get(url).content.decode()
     assert "Record a payment of the government funds" in page
-    assert "the enterprise&#x27;s funds arrive first" in page
+    assert "funds arrive first)" in page
     assert "Confirm receipt" not in page
     client.force_login(team)
     page = client.get(url).content.decode()
@@ -332,3 +341,30 @@ def test_project_page_offers_each_party_its_forms_and_keeps_typed_text(client, w
     client.force_login(outsider)
     assert client.get(download).status_code == 404
     assert client.post(action, {"action": "confirm", "payment": payment.pk}).status_code == 404
+
+
+def test_ocds_transactions_come_from_confirmed_payments_and_name_the_payer():
+    from opendata.ocds.packages import release_package
+    from opendata.validation import package_errors, release_errors
+    from tests.opendata.helpers import contracted, meet_milestone, pay_first_tranche
+
+    challenge, _bids, officer, project = contracted()
+    team, issuer = project.bid.created_by, challenge.created_by
+    meet_milestone(project.milestones.get(number=1), team=team, issuer=issuer, officer=officer)
+    pay_first_tranche(project, officer, amount=Decimal("60.5"))
+    recorded = pay(project.tranches.get(number=1), GOV, by=officer)  # not confirmed: no release
+    data = release_package(challenge)
+    assert package_errors(data) == []
+    for release in data["releases"]:
+        assert release_errors(release) == []
+    transactions = [
+        t
+        for r in data["releases"]
+        for c in r.get("contracts", [])
+        for t in c.get("implementation", {}).get("transactions", [])
+    ]
+    issuer_id = f"CN-USCI-{challenge.issuer.credit_code}"
+    assert [t["payer"]["id"] == issuer_id for t in transactions] == [True, False]
+    assert transactions[1]["value"] == {"amount": 605000, "currency": "CNY"}
+    payments.payment_dispute(payment=recorded, by=team, reason="未到账")
+    assert len(release_package(challenge)["releases"]) == len(data["releases"])

@@ -26,9 +26,11 @@ from documents.models import Party
 from notifications.models import Notification
 from tests.bounty.bids.helpers import complete_bid
 from tests.bounty.helpers import published
+from tests.bounty.projects.acceptance_helpers import close_notice, fill_dossier
+from tests.bounty.projects.termination_helpers import misconduct_final
 from tests.documents.helpers import awarded_contract
-from tests.factories import member_of
-from tests.review.draw.helpers import run_panel
+from tests.factories import make_meeting, member_of
+from tests.review.draw.helpers import diligence_panel, run_panel
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"
@@ -142,7 +144,8 @@ def test_journey_met_not_met_rectified_paid_accepted():
     projects.milestone_assess(milestone=second, by=issuer, met=True, comment="同意")
     projects.milestone_assess(milestone=second, by=officer, met=True, comment="整改后达到")
 
-    # Acceptance.
+    # Acceptance: every milestone met, so the team applies early, with its dossier.
+    fill_dossier(project, team, issuer)
     project_closing.acceptance_apply(project=project, by=team)
     project_closing.acceptance_start(project=project, by=officer)
     with pytest.raises(ActionRefused):  # the acceptance panel decides: none drawn yet
@@ -159,9 +162,13 @@ def test_journey_met_not_met_rectified_paid_accepted():
             project=project, by=officer, result=ProjectStatus.FAILED, comment="x"
         )
     project_closing.acceptance_conclude(
-        project=project, by=officer, result=ProjectStatus.PASSED, comment="专家组验收通过"
+        project=project,
+        by=officer,
+        result=ProjectStatus.PASSED,
+        comment="专家组验收通过",
+        meeting=make_meeting(by=officer),
     )
-    project.refresh_from_db()
+    close_notice(project)  # the public notice closed with no objection
     assert project.status == ProjectStatus.PASSED
     with pytest.raises(ActionRefused):  # an ended project accepts nothing more
         projects.change_request(
@@ -225,12 +232,18 @@ def _new_bid_submittable(project):
 
 def test_diligent_failure_terminates_without_a_credit_record():
     project, _team, _issuer, officer = active_project()
+    meeting = make_meeting(by=officer)
+    diligence_panel(project, officer)  # 尽职免责: the expert panel found it diligent
     with pytest.raises(ActionRefused):  # reasons required
         project_closing.project_terminate(
-            project=project, by=officer, outcome="diligent_failure", reason=""
+            project=project, by=officer, outcome="diligent_failure", reason="", meeting=meeting
         )
     project_closing.project_terminate(
-        project=project, by=officer, outcome="diligent_failure", reason="技术路线经充分验证不可行"
+        project=project,
+        by=officer,
+        outcome="diligent_failure",
+        reason="技术路线经充分验证不可行",
+        meeting=meeting,
     )
     project.refresh_from_db()
     assert project.status == ProjectStatus.TERMINATED
@@ -241,7 +254,7 @@ def test_diligent_failure_terminates_without_a_credit_record():
     assert set(project.tranches.values_list("status", flat=True)) == {TrancheStatus.WITHHELD}
     with pytest.raises(ActionRefused):  # terminated: nothing more
         project_closing.project_terminate(
-            project=project, by=officer, outcome="misconduct", reason="x"
+            project=project, by=officer, outcome="diligent_failure", reason="x", meeting=meeting
         )
     # The ended project no longer counts against the PI's limit: the team can bid again.
     assert _new_bid_submittable(project)
@@ -250,9 +263,7 @@ def test_diligent_failure_terminates_without_a_credit_record():
 def test_misconduct_creates_a_credit_record_that_blocks_bids_during_its_period():
     project, _team, _issuer, officer = active_project()
     pay_due_tranches(project, officer=officer)  # the first payment (enterprise funds first)
-    project_closing.project_terminate(
-        project=project, by=officer, outcome="misconduct", reason="数据造假"
-    )
+    misconduct_final(project, officer, reasons="数据造假")  # through due process
     from bounty.models import CreditSanction
 
     sanctions = CreditSanction.objects.all()
@@ -269,12 +280,8 @@ def test_misconduct_record_can_bar_only_the_pi():
 
     project, _team, _issuer, officer = active_project()
     with pytest.raises(ActionRefused):
-        project_closing.project_terminate(
-            project=project, by=officer, outcome="misconduct", reason="x", sanction="everyone"
-        )
-    project_closing.project_terminate(
-        project=project, by=officer, outcome="misconduct", reason="负责人学术不端", sanction="pi"
-    )
+        misconduct_final(project, officer, reasons="x", sanction="everyone")
+    misconduct_final(project, officer, reasons="负责人学术不端", sanction="pi")
     sanction = CreditSanction.objects.get()
     assert sanction.user == project.bid.pi
     assert not sanction.credit_code
@@ -289,8 +296,13 @@ def test_termination_notice_is_in_each_readers_language():
     project, team, _issuer, officer = active_project()
     team.language = "en"
     team.save(update_fields=["language"])
+    diligence_panel(project, officer)
     project_closing.project_terminate(
-        project=project, by=officer, outcome="diligent_failure", reason="路线不可行"
+        project=project,
+        by=officer,
+        outcome="diligent_failure",
+        reason="路线不可行",
+        meeting=make_meeting(by=officer),
     )
     note = Notification.objects.filter(kind="project.terminated", recipient=team).get()
     from django.utils import translation
@@ -345,7 +357,8 @@ def test_project_pages_are_for_the_parties_and_keep_typed_text(
         assert client.get(url).status_code == 200
         assert project.challenge.title in client.get(reverse("bounty:projects")).content.decode()
     client.force_login(team)
-    with django_assert_max_num_queries(16):
+    # 17: issue 17's change forms add one query (the lead unit's staff, for a PI change).
+    with django_assert_max_num_queries(17):
         client.get(url)
     first = project.milestones.get(number=1)
     action = reverse("bounty:project_action", args=[project.pk])
@@ -398,14 +411,19 @@ def test_only_horse_race_projects_can_be_eliminated():
     from bounty.models import Challenge, CreditSanction
 
     project, _team, _issuer, officer = active_project()
+    meeting = make_meeting(by=officer)
     with pytest.raises(ActionRefused):
         project_closing.project_terminate(
-            project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
+            project=project,
+            by=officer,
+            outcome="eliminated",
+            reason="阶段评估淘汰",
+            meeting=meeting,
         )
     Challenge.objects.filter(pk=project.challenge_id).update(winners_allowed=2)
     project.challenge.refresh_from_db()
     project_closing.project_terminate(
-        project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰"
+        project=project, by=officer, outcome="eliminated", reason="阶段评估淘汰", meeting=meeting
     )
     project.refresh_from_db()
     assert project.status == ProjectStatus.TERMINATED
@@ -428,6 +446,7 @@ def test_acceptance_result_notice_is_public_once_concluded(
         report(milestone, team)
         projects.milestone_assess(milestone=milestone, by=_issuer, met=True, comment="同意")
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
+    fill_dossier(project, team, _issuer)
     project_closing.acceptance_apply(project=project, by=team)
     project_closing.acceptance_start(project=project, by=officer)
     run_panel(project, officer, ["closed_without_pass"] * 3 + ["passed"] * 2)
@@ -436,7 +455,10 @@ def test_acceptance_result_notice_is_public_once_concluded(
         by=officer,
         result=ProjectStatus.CLOSED_WITHOUT_PASS,
         comment="部分指标未达到，予以结题",
+        meeting=make_meeting(by=officer),
     )
+    assert client.get(notice).status_code == 404  # in public notice: not final yet
+    close_notice(project)
     listing = client.get(reverse("bounty:acceptances")).content.decode()
     assert project.challenge.title in listing
     with django_capture_on_commit_callbacks(execute=True):

@@ -60,16 +60,16 @@ def formal_check_done(challenge, officer, *, ineligible=()):
     """Run the formal check of every submitted bid: eligible unless in ``ineligible``.
     Panels see bids only after this (review.permissions.bid_open_to_panel)."""
     from bounty.models import Bid, BidStatus
+    from tests.bounty.bids.ineligibility import find_ineligible
 
     bid_services.formal_check_start(challenge=challenge, by=officer)
     rejected = {b.pk for b in ineligible}
     for bid in Bid.objects.filter(challenge=challenge, status=BidStatus.SUBMITTED).order_by("pk"):
+        if bid.pk in rejected:  # through due process, to a final decision (issue 17)
+            find_ineligible(bid, officer, reasons="缺少承诺书")
+            continue
         bid_services.bid_formal_check(
-            bid=bid,
-            by=officer,
-            checklist=bid_services.auto_checklist(bid),
-            eligible=bid.pk not in rejected,
-            reasons="缺少承诺书" if bid.pk in rejected else "",
+            bid=bid, by=officer, checklist=bid_services.auto_checklist(bid), eligible=True
         )
     challenge.refresh_from_db()
     return challenge

@@ -14,8 +14,9 @@ from review.draw.seats import declaration_record, seat_accept
 from review.models import Draw, DrawPurpose, PanelOpinion
 from review.panels import services as panels
 from review.scoring import services as scoring
+from tests.bounty.projects.acceptance_helpers import fill_dossier
 from tests.bounty.projects.test_services import active_project, open_window, report
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_meeting
 from tests.review.draw.helpers import complete_draw, make_expert, run_panel
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,7 @@ def test_acceptance_panel_bundle_names_its_purpose_and_verifies(tmp_path):
         report(milestone, team)
         projects.milestone_assess(milestone=milestone, by=issuer, met=True, comment="同意")
         projects.milestone_assess(milestone=milestone, by=officer, met=True, comment="达到")
+    fill_dossier(project, team, issuer)
     project_closing.acceptance_apply(project=project, by=team)
     draw = run_panel(project, officer, ["passed", "failed", "failed", "passed", None])
     project_closing.acceptance_start(project=project, by=officer)
@@ -168,7 +170,11 @@ def test_acceptance_panel_bundle_names_its_purpose_and_verifies(tmp_path):
             project=project, by=officer, result=ProjectStatus.CLOSED_WITHOUT_PASS, comment="x"
         )
     project_closing.acceptance_conclude(
-        project=project, by=officer, result=ProjectStatus.FAILED, comment="专家组：不通过"
+        project=project,
+        by=officer,
+        result=ProjectStatus.FAILED,
+        comment="专家组：不通过",
+        meeting=make_meeting(by=officer),
     )
 
     bundle = services.bundle(draw)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import Membership, Role
 from bounty.bids import services as bid_services
 from review.scoring import services as scoring
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.review.scoring.test_scoring import panel_ready, score
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +18,10 @@ def test_an_ineligible_bid_is_neither_read_nor_scored_by_the_panel(client):
     officer = Membership.objects.filter(role=Role.BUREAU).first().user
     bid_services.formal_check_start(challenge=challenge, by=officer)
     good, bad = bids
-    for bid, eligible in ((good, True), (bad, False)):
-        bid_services.bid_formal_check(
-            bid=bid,
-            by=officer,
-            checklist=bid_services.auto_checklist(bid),
-            eligible=eligible,
-            reasons="" if eligible else "缺少承诺书",
-        )
+    bid_services.bid_formal_check(
+        bid=good, by=officer, checklist=bid_services.auto_checklist(good), eligible=True
+    )
+    find_ineligible(bad, officer, reasons="缺少承诺书")  # final, through due process
     seat = seats[0]
     client.force_login(seat.expert.user)
     assert client.get(reverse("bounty:bid_detail", args=[bad.reference])).status_code == 404

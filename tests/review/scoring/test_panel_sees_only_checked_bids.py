@@ -16,6 +16,7 @@ from review.models import Score, ScoreSheet
 from review.permissions import bid_open_to_panel, expert_can_read_bid
 from review.scoring import services as scoring
 from tests.api.conftest import token_client
+from tests.bounty.bids.ineligibility import find_ineligible
 from tests.factories import UserFactory
 from tests.review.draw.helpers import closed_challenge_with_bids, make_expert, run_draw
 
@@ -57,14 +58,17 @@ def world():
 
 
 def finish_check(world, *, eligible):
-    """The bureau checks the last bid: the formal check is complete."""
-    bid_services.bid_formal_check(
-        bid=world["unchecked"],
-        by=world["officer"],
-        checklist=bid_services.auto_checklist(world["unchecked"]),
-        eligible=eligible,
-        reasons="" if eligible else "缺少承诺书",
-    )
+    """The bureau checks the last bid: the formal check is complete (an ineligibility
+    through due process, once its decision is final)."""
+    if eligible:
+        bid_services.bid_formal_check(
+            bid=world["unchecked"],
+            by=world["officer"],
+            checklist=bid_services.auto_checklist(world["unchecked"]),
+            eligible=True,
+        )
+    else:
+        find_ineligible(world["unchecked"], world["officer"], reasons="缺少承诺书")
     world["challenge"].refresh_from_db()
     world["unchecked"].refresh_from_db()
     assert world["challenge"].formal_check_done_at is not None
