@@ -2,10 +2,12 @@
 projects get their contracts rendered and signed in order, then each project is taken to a
 different state (``AFTER_SIGNING``): running with milestone 1 met and paid and milestone 2
 overdue, left with the team's signature only (issuer1 and the bureau can try signing),
-terminated as diligent failure, milestone 1 not met and in rectification, ready for its
-acceptance (review's ``seed_after`` draws the panel that passes it), terminated for
-misconduct. Idempotent: only contracts nobody has
-signed yet are touched."""
+left for review's diligent-failure panel and ruling (review/demo_termination.py),
+milestone 1 not met and in rectification with an intended misconduct decision awaiting the
+team's response, ready for its acceptance (review's ``seed_after`` draws the panel that
+passes it), terminated for misconduct by a final due-process decision
+(documents/demo_termination.py). Idempotent: only contracts nobody has signed yet are
+touched."""
 
 from accounts.management.commands.seed_demo import PASSWORD
 from accounts.models import Role

@@ -14,7 +14,9 @@ urlpatterns = [
     path("contracts/<str:number>/sign/", views.contract_sign, name="contract_sign"),
     path("signatures/<int:pk>/scan/", views.signature_scan, name="signature_scan"),
     # 补充协议 (issue 17): signed on the contract's page.
-    path("supplements/<int:pk>/sign/", supplement_views.supplement_sign_view, name="supplement_sign"),
+    path(
+        "supplements/<int:pk>/sign/", supplement_views.supplement_sign_view, name="supplement_sign"
+    ),
     path(
         "supplement-signatures/<int:pk>/scan/",
         supplement_views.supplement_signature_scan,

@@ -533,5 +533,5 @@ class PanelOpinion(models.Model):
 
 from review.award.models import AwardDecline, AwardReminder  # noqa: E402, F401
 from review.award.objection_models import Objection, objection_upload_to  # noqa: E402, F401
-from review.ratings.models import ExpertRating, ExpertRemoval  # noqa: E402, F401
 from review.fees.models import ExpertFee, FeeLevel, PanelFees  # noqa: E402, F401
+from review.ratings.models import ExpertRating, ExpertRemoval  # noqa: E402, F401

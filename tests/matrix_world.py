@@ -324,6 +324,38 @@ def build_world() -> World:
         sha256="0" * 64,
         uploaded_by=officer,
     )
+    # The acceptance dossier (the team's, with a test report; the issuer's user report), and
+    # an acceptance result in public notice with one objection — the notice and objection
+    # built directly (the world's project stays active for the other rows).
+    from bounty.models import AcceptanceNotice, AcceptanceObjection
+    from bounty.projects import acceptance
+    from bounty.projects.dossier_read import committed_indicators
+
+    indicator = committed_indicators(project)[0][0]
+    acceptance.dossier_save(
+        project=project,
+        by=bidder,
+        texts={"technical_summary": "技术总结"},
+        reports={indicator.pk: SimpleUploadedFile("检测报告.pdf", PDF)},
+    )
+    acceptance.user_report_save(project=project, by=issuer, text="用户使用报告")
+    o["dossier_file_key"] = f"report-{indicator.pk}"
+    o["acceptance_notice"] = AcceptanceNotice.objects.create(
+        project=project,
+        result="closed_without_pass",
+        conclusion="部分指标未达到，予以结题。",
+        opened_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=7),
+        recorded_by=officer,
+    )
+    o["acceptance_objection"] = AcceptanceObjection.objects.create(
+        notice=o["acceptance_notice"],
+        author=officer,
+        text="异议",
+        evidence=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
+        evidence_name="evidence.pdf",
+        evidence_sha256="0" * 64,
+    )
     # Text that must not appear in any page served to a role outside the set.
     w.secrets = {
         sealed.reference: {"bidder"},  # a sealed bid: the team only

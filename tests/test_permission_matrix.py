@@ -415,6 +415,38 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "bounty:report_attachment": (
         C(kw(pk="report_attachment.pk"), PARTIES, unknown={"pk": NO_SUCH}),
     ),
+    # --- Acceptance: the dossier (parties + cleared panel experts), the team's form, the
+    # issuer's user report; the public notice of results with real-name objections ---------
+    "bounty:project_dossier": (C(kw(pk="project.pk"), PARTIES, unknown={"pk": NO_SUCH}),),
+    "bounty:project_dossier_edit": (
+        C(kw(pk="project.pk"), {"bidder"}, data={"work_done": "x"}, unknown={"pk": NO_SUCH}),
+    ),
+    "bounty:project_user_report": (
+        C(kw(pk="project.pk"), {"issuer"}, data={"user_report": "x"}, unknown={"pk": NO_SUCH}),
+    ),
+    "bounty:project_dossier_file": (
+        C(
+            lambda w: {"pk": w.project.pk, "which": w.dossier_file_key},
+            PARTIES,
+            unknown=lambda w: {"pk": w.project.pk, "which": "report-987654"},
+        ),
+    ),
+    # Public; a signed-in user files an objection by POST (real-name: anyone may).
+    "bounty:acceptance_notice": (
+        C(kw(pk="acceptance_notice.pk"), PUBLIC, unknown={"pk": NO_SUCH}),
+    ),
+    "bounty:acceptance_objection_decide": (
+        P(
+            kw(pk="acceptance_objection.pk"),
+            BUREAU,
+            {"upheld": "0", "reason": "x"},
+            unknown={"pk": NO_SUCH},
+        ),
+    ),
+    # The evidence may name the objector: the bureau only.
+    "bounty:acceptance_objection_evidence": (
+        C(kw(pk="acceptance_objection.pk"), BUREAU, unknown={"pk": NO_SUCH}),
+    ),
     # Payments: each payer records its part, the team confirms or disputes (the services
     # refuse the wrong party); the bank slip is for the three parties only.
     "bounty:payment_action": (
@@ -437,14 +469,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             unknown={"pk": NO_SUCH},
         ),
     ),
-    "bounty:case_file": (
-        C(kw(pk="case_file.pk"), {"bidder", "bureau"}, unknown={"pk": NO_SUCH}),
-    ),
+    "bounty:case_file": (C(kw(pk="case_file.pk"), {"bidder", "bureau"}, unknown={"pk": NO_SUCH}),),
     "bounty:meetings": (C({}, {"bureau", "supervisor"}),),
     "bounty:meeting_new": (C({}, BUREAU, data={"body": "x", "held_on": "2026-01-01"}),),
-    "bounty:meeting": (
-        C(kw(pk="meeting.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),
-    ),
+    "bounty:meeting": (C(kw(pk="meeting.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),),
     "bounty:meeting_minutes": (
         C(kw(pk="meeting.pk"), {"bureau", "supervisor"}, unknown={"pk": NO_SUCH}),
     ),

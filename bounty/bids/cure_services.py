@@ -10,12 +10,14 @@ complete and review cannot start."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import organization_staff
+from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
 from bounty.dueprocess.effects import Effect, register_effect
@@ -82,6 +84,30 @@ def formal_check_pending(challenge) -> bool:
         subject_id__in=bids,
         status__in=OPEN_CASE_STATUSES,
     ).exists()
+
+
+def formal_check_finish(challenge, by):
+    """Caller holds the challenge lock. Complete only when every bid is eligible or finally
+    ineligible: none unchecked, in a 补正 window or with an open ineligibility case."""
+    if formal_check_pending(challenge):
+        return
+    challenge.formal_check_done_at = db_now()
+    if not challenge.bids.filter(status=BidStatus.ELIGIBLE).exists():
+        challenge.declare_no_award(comment=str(_("No bid passed the formal check.")))
+    challenge.save()
+    audit_record(
+        actor=by,
+        action="challenge.formal_check_done",
+        obj=challenge,
+        to_state=challenge.status,
+        payload={"eligible": challenge.bids.filter(status=BidStatus.ELIGIBLE).count()},
+    )
+    notify(
+        recipients=[*organization_staff(challenge.issuer, role=Role.ISSUER), *bureau_officers()],
+        kind="challenge.formal_check_done",
+        params={"title": challenge.title},
+        url=reverse("bounty:bid_list", args=[challenge.ocid]),
+    )
 
 
 def _lock(bid):
@@ -242,8 +268,6 @@ def _final_reasons(case):
 def ineligibility_apply(case, by):
     """The final decision: the bid is ineligible, with the decision's reasons. Runs inside
     the finalising transaction (the case is locked)."""
-    from bounty.bids.services import _maybe_finish_formal_check
-
     bid = Bid.objects.only("challenge_id").get(pk=case.subject_id)
     challenge, bid = _lock(bid)
     if bid.status != BidStatus.SUBMITTED:
@@ -274,7 +298,7 @@ def ineligibility_apply(case, by):
         url=bid.get_absolute_url(),
     )
     if challenge.status == ChallengeStatus.FORMAL_CHECK:
-        _maybe_finish_formal_check(challenge, by)
+        formal_check_finish(challenge, by)
 
 
 def _refuse_open(subject, by):
@@ -300,8 +324,23 @@ def _bid_url(case):
     return reverse("bounty:bid_detail", args=[reference]) if reference else ""
 
 
+def ineligibility_audit_events():
+    """The audit events of ineligibility cases: their label names the bid, read under the
+    bid's rules (as the bid's own events), never in the admin's audit list."""
+    ids = (
+        DueProcessCase.objects.filter(kind=CaseKind.INELIGIBLE)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return Q(object_type="bounty.dueprocesscase", object_id__in=ids)
+
+
 def register_ineligibility():
+    from audit.admin import HIDDEN_EVENTS
+
     register_effect(
         CaseKind.INELIGIBLE,
         Effect(apply=ineligibility_apply, url=_bid_url, refuse_open=_refuse_open),
     )
+    if ineligibility_audit_events not in HIDDEN_EVENTS:
+        HIDDEN_EVENTS.append(ineligibility_audit_events)

@@ -14,10 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from accounts.models import Organization, Role, User
-from accounts.selectors import bureau_officers, organization_staff
+from accounts.selectors import organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
 from bounty.bids.budget import budget_error, lump_sum_refusal
+from bounty.bids.cure_services import (
+    cure_complete,
+    formal_check_finish,
+    formal_check_hold,
+    ineligibility_intend,
+)
 from bounty.bids.rules import (
     PREFETCH,
     bid_completeness_errors,
@@ -470,10 +476,9 @@ def formal_check_start(*, challenge, by):
 
 def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
     """Eligible, or an intended ineligibility: a due-process case the team answers; only
-    its final decision makes the bid ineligible (``cure_services.ineligibility_apply``).
+    its final decision makes the bid ineligible (``cure_services.ineligibility_apply``);
+    ``cure_services.formal_check_finish`` completes the check of the challenge.
     Refused while the team may still add documents asked for (补正) or a case is open."""
-    from bounty.bids import cure_services
-
     reasons = (reasons or "").strip()
     if not eligible and not reasons:
         raise ActionRefused(_("Write the reasons: the team will read them."))
@@ -487,7 +492,7 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
         if bid.status != BidStatus.SUBMITTED:
             raise StaleState(_("This bid was checked a moment ago."))
         now = db_now()
-        if hold := cure_services.formal_check_hold(bid, now):
+        if hold := formal_check_hold(bid, now):
             raise ActionRefused(hold)
         # Computed items are the system's, not the officer's: the indicator comparison and
         # the budget rules cannot be ticked over, and a bid committing below a published
@@ -509,11 +514,9 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
                 _("This bid's budget breaks the budget rules and cannot be eligible: %(problem)s")
                 % {"problem": budget_problem}
             )
-        cure_services.cure_complete(bid, by, now)
+        cure_complete(bid, by, now)
         if not eligible:
-            case = cure_services.ineligibility_intend(
-                bid=bid, by=by, checklist=checklist, reasons=reasons
-            )
+            case = ineligibility_intend(bid=bid, by=by, checklist=checklist, reasons=reasons)
             audit_record(
                 actor=by,
                 action="bid.formal_check_intended",
@@ -540,15 +543,13 @@ def bid_formal_check(*, bid, by, checklist, eligible, reasons=""):
             params={"title": challenge.title, "reference": bid.reference, "reasons": reasons},
             url=bid.get_absolute_url(),
         )
-        _maybe_finish_formal_check(challenge, by)
+        formal_check_finish(challenge, by)
     return bid
 
 
 def bids_formal_check_bulk(*, challenge, by, bids):
     """Mark eligible every selected bid whose automatic checks all pass and that waits for
     nothing (补正, an open case); return (done, skipped)."""
-    from bounty.bids.cure_services import formal_check_hold
-
     done, skipped = [], []
     # Fresh rows: a caller's copies may predate edits (the checklist reads the bid itself).
     fresh = Bid.objects.filter(pk__in=[b.pk for b in bids]).select_related(
@@ -567,29 +568,3 @@ def bids_formal_check_bulk(*, challenge, by, bids):
         else:
             skipped.append(bid)
     return done, skipped
-
-
-def _maybe_finish_formal_check(challenge, by):
-    """Caller holds the challenge lock. Complete only when every bid is eligible or finally
-    ineligible: none unchecked, in a 补正 window or with an open ineligibility case."""
-    from bounty.bids.cure_services import formal_check_pending
-
-    if formal_check_pending(challenge):
-        return
-    challenge.formal_check_done_at = db_now()
-    if not challenge.bids.filter(status=BidStatus.ELIGIBLE).exists():
-        challenge.declare_no_award(comment=str(_("No bid passed the formal check.")))
-    challenge.save()
-    audit_record(
-        actor=by,
-        action="challenge.formal_check_done",
-        obj=challenge,
-        to_state=challenge.status,
-        payload={"eligible": challenge.bids.filter(status=BidStatus.ELIGIBLE).count()},
-    )
-    notify(
-        recipients=[*organization_staff(challenge.issuer, role=Role.ISSUER), *bureau_officers()],
-        kind="challenge.formal_check_done",
-        params={"title": challenge.title},
-        url=reverse("bounty:bid_list", args=[challenge.ocid]),
-    )

@@ -31,6 +31,7 @@ from bounty import permissions as perms
 from bounty.exceptions import ActionRefused, StaleState
 from bounty.models import Disbursement, PaymentPart, PaymentStatus, Tranche, TrancheStatus
 from bounty.projects.services import _lock, _require_running, _tell
+from bounty.projects.settling import tranche_settle
 from common.hashing import file_sha256
 from common.uploads import store_upload, validate_document_upload
 
@@ -153,21 +154,6 @@ def payment_flags(user, project, tranches) -> dict:
         "can_answer_payments": can_answer_payment(user, project),
         "waits_for_enterprise_funds": waiting,
     }
-
-
-def tranche_settle(tranche):
-    """Mark a due tranche disbursed once its confirmed payments cover it (caller holds the
-    tranche's lock). Returns True when it changed."""
-    if tranche.status != TrancheStatus.ELIGIBLE:
-        return False
-    confirmed = tranche.disbursements.filter(status=PaymentStatus.CONFIRMED).aggregate(
-        s=Sum("amount")
-    )["s"] or Decimal(0)
-    if confirmed < tranche.amount:
-        return False
-    tranche.mark_disbursed()
-    tranche.save()
-    return True
 
 
 # --- Use cases -----------------------------------------------------------------------------

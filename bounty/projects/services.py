@@ -37,6 +37,7 @@ from bounty.models import (
     Tranche,
     TrancheStatus,
 )
+from bounty.projects.settling import tranche_settle
 from bounty.signals import project_created
 from common.dates import add_months
 from common.hashing import file_sha256
@@ -287,10 +288,7 @@ def milestone_assess(*, milestone, by, met, comment):
                 ):
                     tranche.fall_due(on=today)
                     tranche.save()
-                    # Enterprise funds paid ahead may already cover it.
-                    from bounty.projects.payment_services import tranche_settle
-
-                    tranche_settle(tranche)
+                    tranche_settle(tranche)  # enterprise funds paid ahead may cover it
             else:
                 milestone.miss()
         milestone.save()

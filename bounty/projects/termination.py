@@ -62,16 +62,15 @@ def end_project(project, *, by, outcome, reason, sanction=None, payload=None, fr
         if sanction != SanctionScope.PI:
             sanctions.append(
                 CreditSanction(
-                    credit_code=project.bid.lead.credit_code,
+                    credit_code=project.lead_unit.credit_code,
                     reason=text,
                     starts_on=today,
                     ends_on=until,
                 )
             )
-        if project.bid.pi_id and sanction != SanctionScope.ORGANISATION:
-            sanctions.append(
-                CreditSanction(user=project.bid.pi, reason=text, starts_on=today, ends_on=until)
-            )
+        pi = project.current_pi  # after an approved change: the PI now in charge
+        if pi is not None and sanction != SanctionScope.ORGANISATION:
+            sanctions.append(CreditSanction(user=pi, reason=text, starts_on=today, ends_on=until))
         CreditSanction.objects.bulk_create(sanctions)
     audit_record(
         actor=by,
@@ -132,7 +131,7 @@ def misconduct_notify(*, project, by, reasons, sanction, files=()):
             by=by,
             reasons=reasons,
             label=project_label(project),
-            party_org=project.bid.lead,
+            party_org=project.lead_unit,
             payload={"sanction": sanction},
             files=files,
         )

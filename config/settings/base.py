@@ -450,9 +450,7 @@ JIEBANG.update(
         # Days of a meeting paid at the full rate; each later day at this percentage of it
         # (128号: from the third day, 50 %).
         "EXPERT_FEE_FULL_DAYS": env.int("JIEBANG_EXPERT_FEE_FULL_DAYS", default=2),
-        "EXPERT_FEE_LATER_DAY_PERCENT": env.int(
-            "JIEBANG_EXPERT_FEE_LATER_DAY_PERCENT", default=50
-        ),
+        "EXPERT_FEE_LATER_DAY_PERCENT": env.int("JIEBANG_EXPERT_FEE_LATER_DAY_PERCENT", default=50),
         # The most one expert is paid for one panel, in yuan (an edited fee may not exceed it).
         "EXPERT_FEE_CAP": env.int("JIEBANG_EXPERT_FEE_CAP", default=8000),
     }

@@ -45,18 +45,18 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     )
     from bounty.models import CreditSanction, Project, ProjectMilestone, Tranche
 
-    # Running (1 met, 1 overdue), rectification, accepted (2 met), terminated both ways.
+    # Running (1 met, 1 overdue), rectification, 结题 in notice (2 met), terminated both ways.
     assert ProjectMilestone.objects.filter(status="met").count() == 3
     assert ProjectMilestone.objects.filter(status="due").count() == 1
     assert ProjectMilestone.objects.filter(status="rectification").count() == 1
     statuses = sorted(Project.objects.values_list("status", "outcome"))
     assert statuses == [
+        ("acceptance_notice", ""),  # a 结题 result in public notice (issue 17)
         ("active", ""),
         ("active", ""),
         ("active", ""),  # the horse race's survivor
         ("awaiting_contract", ""),
         ("awaiting_contract", ""),  # the winner past its signing deadline
-        ("acceptance_notice", ""),  # a 结题 result in public notice (issue 17)
         ("terminated", "diligent_failure"),
         ("terminated", "eliminated"),
         ("terminated", "misconduct"),
@@ -68,7 +68,9 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     notice = accepted.acceptance_notices.get()
     assert notice.result == "closed_without_pass"
     dossier = accepted.dossier
-    assert dossier.user_report and dossier.technical_summary and dossier.submitted_at
+    assert dossier.user_report
+    assert dossier.technical_summary
+    assert dossier.submitted_at
     results = list(dossier.indicator_results.all())
     assert all(r.report_sha256 for r in results)
     assert [r.met for r in results].count(False) == 1

@@ -144,8 +144,13 @@ class Command(BaseCommand):
             bureau.save(update_fields=["legal_representative", "address"])
         supervisor = _user("supervisor", "纪监督")
         membership_add(organization=bureau, user=supervisor, role=Role.SUPERVISOR, by=officer)
+        # A second officer: a review (复查/复核) of a due-process decision is decided by
+        # another officer than the one who decided.
+        reviewer = _user("bureau2", "孙复核")
+        membership_add(organization=bureau, user=reviewer, role=Role.BUREAU, by=officer)
         rows = [
             ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
+            ("bureau2", "孙复核", bureau.name, Role.BUREAU.label),
             ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
         ]
         issuers = []
@@ -169,6 +174,7 @@ class Command(BaseCommand):
         # (e.g. review's acceptance panels need the contracts signed by documents' seed).
         context = {
             "officer": officer,
+            "reviewer": reviewer,
             "supervisor": supervisor,
             "issuers": issuers,
             "teams": teams,

@@ -354,8 +354,16 @@ def test_dossier_pages_team_form_issuer_report_and_the_public_notice(client, set
     assert project.status == ProjectStatus.ACCEPTANCE_APPLIED
     closing.acceptance_start(project=project, by=officer)
     run_panel(project, officer, ["failed"] * 3 + ["passed"] * 2)
+    project_page = reverse("bounty:project", args=[project.pk])
+    client.force_login(officer)
+    page = client.get(project_page).content.decode()
+    assert 'name="meeting"' in page  # the result is recorded on a collective decision
     record(project, officer, result=ProjectStatus.FAILED)
     notice = AcceptanceNotice.objects.get(project=project)
+    for user in (officer, team):
+        client.force_login(user)
+        page = client.get(project_page).content.decode()
+        assert reverse("bounty:acceptance_notice", args=[notice.pk]) in page
 
     # Public list: in notice, objections open until the last day.
     client.logout()
