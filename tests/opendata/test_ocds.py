@@ -218,7 +218,7 @@ def test_contracted_project_with_milestone_met_payment_and_acceptance():
     contract_release, met, funds, payment, met2, accepted = data["releases"][-6:]
     (contract,) = contract_release["contracts"]
     assert contract["id"] == project.contract.number
-    assert contract["awardID"] == data["releases"][-6]["awards"][0]["id"]
+    assert contract["awardID"] == data["releases"][-7]["awards"][0]["id"]
     assert contract["status"] == "active"
     assert contract["dateSigned"] == timezone.localtime(project.contract_signed_at).isoformat()
     assert contract["value"] == {"amount": 8000000, "currency": "CNY"}

@@ -188,7 +188,12 @@ def test_restarted_worker_catches_up_everything_exactly_once(django_capture_on_c
     assert results["close-expired-challenges"] == 0
     assert results["award-after-notice"] == 0
     assert results["expire-review-invitations"] == 0
-    assert results["project-daily"] == {"opened": 0, "reminders": 0, "cases_final": 0}
+    assert results["project-daily"] == {
+        "opened": 0,
+        "reminders": 0,
+        "cases_final": 0,
+        "acceptances_final": 0,
+    }
     assert results["notifications-daily-digest"] == 0
     assert _processed() == after_first
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.exceptions import ActionRefused
 from bounty.dueprocess import services as cases
@@ -33,6 +34,13 @@ from tests.review.draw.helpers import (
 from tests.review.panels.test_project_panels import reported_milestone
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Refusals are asserted in English (the default language is zh-Hans)."""
+    with translation.override("en"):
+        yield
 
 
 def finished_review_panel():

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.exceptions import ActionRefused
 from audit.models import AuditEvent
@@ -39,6 +39,13 @@ from tests.factories import UserFactory, make_meeting
 from tests.review.draw.helpers import run_panel
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Refusals are asserted in English (the default language is zh-Hans)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

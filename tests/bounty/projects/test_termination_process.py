@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.exceptions import ActionRefused
 from bounty.dueprocess import services as dueprocess
@@ -23,6 +23,15 @@ from tests.factories import bureau_officer, make_meeting
 from tests.review.draw.helpers import diligence_panel
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Refusals are asserted in English (the default language is zh-Hans)."""
+    with translation.override("en"):
+        yield
+
+
 EVIDENCE = b"%PDF-1.4 audit findings"
 
 
