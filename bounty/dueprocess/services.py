@@ -354,3 +354,26 @@ def cases_of(subject):
 
 def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def cases_settle(subject) -> bool:
+    """Put into effect the decisions about ``subject`` whose review window has closed (a
+    page or service about the subject calls this first, so nothing waits for the daily
+    job). Call it outside any transaction that has locked the subject. True if any did."""
+    due = cases_of(subject).filter(status=CaseStatus.DECIDED, review_due_at__lte=db_now())
+    settled = False
+    for case in due:
+        case_current(case)
+        settled = True
+    return settled
+
+
+def removal_due_ids(model):
+    """Ids of ``model`` rows (experts) with an upheld removal decision whose review window has
+    closed: removed already, even if no read or job has yet made the case final."""
+    return DueProcessCase.objects.filter(
+        kind=CaseKind.EXPERT_REMOVAL,
+        status=CaseStatus.DECIDED,
+        review_due_at__lte=db_now(),
+        subject_type=ContentType.objects.get_for_model(model),
+    ).values("subject_id")

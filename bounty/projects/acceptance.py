@@ -146,6 +146,11 @@ def dossier_save(
         for category, (gov, own, note) in spending.items():
             if category not in labels:
                 raise ActionRefused(_("Unknown budget subject."))
+            if not any(str(v or "").strip() for v in (gov, own, note)):
+                # A subject left blank is no statement: remove it rather than store 0 / 0,
+                # so an untouched statement still counts as missing.
+                SpendingLine.objects.filter(dossier=dossier, category=category).delete()
+                continue
             gov = _decimal(gov, labels[category]) or Decimal("0")
             own = _decimal(own, labels[category]) or Decimal("0")
             if gov < 0 or own < 0:

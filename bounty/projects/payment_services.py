@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from bounty import permissions as perms
+from bounty.dueprocess.services import cases_settle
 from bounty.exceptions import ActionRefused, StaleState
 from bounty.models import Disbursement, PaymentPart, PaymentStatus, Tranche, TrancheStatus
 from bounty.projects.services import _lock, _require_running, _tell
@@ -173,6 +174,8 @@ def payment_record(*, tranche, by, part, amount, paid_on, reference, slip, corre
     is asked to confirm it. ``corrects``: the disputed payment this one replaces."""
     if part not in PaymentPart.values:
         raise ActionRefused(_("Say which funds the payment comes from."))
+    # A misconduct decision whose review window closed ends the project before any payment.
+    cases_settle(tranche.project)
     if amount <= 0:
         raise ActionRefused(_("The amount must be positive."))
     reference = (reference or "").strip()

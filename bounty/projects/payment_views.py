@@ -17,14 +17,22 @@ from bounty.projects import payment_services as payments
 from bounty.projects.views import _amount, _date, _detail_context, _project
 
 
+def _id(value):
+    """A posted row id; anything else names no row (404, never a 500)."""
+    value = str(value or "")
+    if not value.isdigit():
+        raise Http404
+    return value
+
+
 def _act(request, project, action):
     post, user = request.POST, request.user
     if action == "pay":
-        tranche = get_object_or_404(Tranche, pk=post.get("tranche"), project=project)
+        tranche = get_object_or_404(Tranche, pk=_id(post.get("tranche")), project=project)
         corrects = None
         if post.get("corrects"):
             corrects = get_object_or_404(
-                Disbursement, pk=post.get("corrects"), tranche__project=project
+                Disbursement, pk=_id(post.get("corrects")), tranche__project=project
             )
         payments.payment_record(
             tranche=tranche,
@@ -37,7 +45,7 @@ def _act(request, project, action):
             corrects=corrects,
         )
         return _("Payment recorded; the team confirms its receipt.")
-    payment = get_object_or_404(Disbursement, pk=post.get("payment"), tranche__project=project)
+    payment = get_object_or_404(Disbursement, pk=_id(post.get("payment")), tranche__project=project)
     if action == "confirm":
         payments.payment_confirm(payment=payment, by=user)
         return _("Receipt confirmed.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bounty import permissions as perms
 from bounty.board.selectors import visible_projects
 from bounty.challenges.models import plain_decimal
+from bounty.dueprocess.services import cases_settle
 from bounty.exceptions import ActionRefused
 from bounty.hooks import panel_for
 from bounty.models import (
@@ -77,6 +78,8 @@ def _project(request, pk):
 @login_required
 def project_detail(request, pk):
     project = _project(request, pk)
+    if cases_settle(project):  # a decision whose review window closed takes effect now
+        project = _project(request, pk)
     return render(request, "bounty/project_detail.html", _detail_context(request, project))
 
 
@@ -203,9 +206,12 @@ def _date(value):
 
 def _amount(value):
     try:
-        return Decimal(value)
+        amount = Decimal(value)
     except (InvalidOperation, TypeError) as exc:
         raise ActionRefused(_("Enter an amount in 10k yuan, e.g. 120.5.")) from exc
+    if not amount.is_finite():  # "NaN", "Infinity"
+        raise ActionRefused(_("Enter an amount in 10k yuan, e.g. 120.5."))
+    return amount
 
 
 def _act(request, project, action):

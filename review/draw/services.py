@@ -16,6 +16,7 @@ from accounts.exceptions import ActionRefused, StaleState
 from accounts.selectors import supervisors
 from audit.services import audit_record
 from bounty.challenges.services import challenge_close
+from bounty.dueprocess.services import removal_due_ids
 from bounty.models import Bid, Challenge, ChallengeStatus
 from notifications.services import notify
 from review import permissions as perms
@@ -73,6 +74,7 @@ def eligible_experts(challenge, bids=None):
         Expert.objects.filter(id__in=in_industry.values("expert_id"), status=ExpertStatus.ACTIVE)
         .exclude(id__in=excluded_expert_ids(challenge, bids))
         .exclude(id__in=ExpertRemoval.objects.values("expert_id"))
+        .exclude(id__in=removal_due_ids(Expert))  # final by the clock, effect not yet run
         .order_by()  # no join, so no DISTINCT; canonical_pool sorts
     )
 

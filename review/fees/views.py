@@ -99,11 +99,22 @@ def _panel_context(draw, **extra):
     }
 
 
+def _id(value):
+    """A posted row id; anything else names no row (404, never a 500)."""
+    value = str(value or "")
+    if not value.isdigit():
+        raise Http404
+    return value
+
+
 def _decimal(value, message):
     try:
-        return Decimal((value or "").strip())
+        number = Decimal((value or "").strip())
     except InvalidOperation as exc:
         raise ActionRefused(message) from exc
+    if not number.is_finite():  # "NaN", "Infinity"
+        raise ActionRefused(message)
+    return number
 
 
 def _act(request, draw):
@@ -119,7 +130,7 @@ def _act(request, draw):
         )
         return _("Expert fees recorded.")
     if action == "edit":
-        fee = get_object_or_404(ExpertFee, pk=post.get("fee"), panel__draw=draw)
+        fee = get_object_or_404(ExpertFee, pk=_id(post.get("fee")), panel__draw=draw)
         fees.expert_fee_edit(
             fee=fee,
             by=user,
