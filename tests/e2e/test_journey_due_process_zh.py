@@ -63,15 +63,12 @@ def test_misconduct_due_process_journey(journey, tmp_path):
     expect(as_team.locator(".messages")).to_contain_text("陈述申辩已记录")
     j.shot(as_team, "response-submitted")
 
-    # 4. The officer decides; a decision that does not answer the response is refused and
-    # keeps what was typed; then the answer and the meeting are given.
+    # 4. The officer decides: once the team has responded, the decision must answer it (the
+    # form requires the answer; the service refuses without it, tests/bounty/dueprocess),
+    # and cite the meeting.
     as_officer.goto(case.get_absolute_url())
     as_officer.fill("[name=decision]", "维持拟作出的决定：终止项目，追回已拨资金，记入信用记录。")
-    click(as_officer, "作出决定")
-    expect(as_officer.locator(".errorbox")).to_contain_text("答复")
-    expect(as_officer.locator("[name=decision]")).to_have_value(
-        "维持拟作出的决定：终止项目，追回已拨资金，记入信用记录。"
-    )
+    expect(as_officer.locator("[name=answer]")).to_have_attribute("required", "")
     as_officer.fill("[name=answer]", "经函询检测机构，其未出具任何更正说明，申辩理由不能成立。")
     as_officer.select_option("[name=meeting]", index=1)
     click(as_officer, "作出决定")

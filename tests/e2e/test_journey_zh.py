@@ -351,7 +351,7 @@ def test_zh_journey(journey, tmp_path):
     as_team_a.get_by_role("link", name=title).first.click()
     expect(as_team_a.locator("h1 .status")).to_have_text("在库")
     as_team_a.get_by_label("进展报告").fill("完成小试，指标达到承诺值。")
-    as_team_a.get_by_label(re.compile("循环寿命容量保持率")).fill("92 %")
+    as_team_a.get_by_role("textbox", name=re.compile("循环寿命容量保持率.*承诺指标值")).fill("92 %")
     as_team_a.get_by_label(re.compile("附件")).set_input_files(report)
     j.shot(as_team_a, "milestone-report-filled")
     click(as_team_a, "提交报告")
