@@ -3,8 +3,6 @@ audit, notify. The effect runs only when a decision becomes final: at the review
 the review window closed with no request (``cases_finalize_due``, called by the daily job
 and by every read of a case through ``case_current``)."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -22,6 +20,7 @@ from bounty.dueprocess.models import CaseFile, CaseKind, CaseStatus, DueProcessC
 from bounty.meetings.services import meeting_cite
 from common.dates import window_end
 from common.dbtime import db_now
+from common.hashing import file_sha256
 from common.uploads import store_upload, validate_document_upload
 from notifications.services import notify
 
@@ -81,16 +80,12 @@ def _attach(case, stage, files, by):
             validate_document_upload(upload, allowed=FILE_KINDS)
         except ValidationError as exc:
             raise ActionRefused(f"{upload.name}: {exc.messages[0]}") from exc
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
         row = CaseFile(
             case=case,
             stage=stage,
             original_name=(upload.name or "file")[:255],
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=file_sha256(upload),
             uploaded_by=by,
         )
         try:

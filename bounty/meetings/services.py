@@ -1,7 +1,5 @@
 """Recording a collective decision and citing it from the decisions that need one."""
 
-import hashlib
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,18 +10,11 @@ from accounts.exceptions import ActionRefused
 from accounts.permissions import is_bureau_officer
 from audit.services import audit_record
 from bounty.meetings.models import DecisionMeeting, MeetingCitation, MeetingPurpose
+from common.hashing import file_sha256
 from common.uploads import store_upload, validate_document_upload
 
 # A scanned record, signed on paper, or the record exported to PDF.
 MINUTES_KINDS = ("pdf", "png", "jpeg")
-
-
-def _sha256(upload):
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def meeting_record(*, by, body, held_on, attendees, resolution, minutes):
@@ -60,7 +51,7 @@ def meeting_record(*, by, body, held_on, attendees, resolution, minutes):
             attendees=attendees,
             resolution=resolution,
             minutes_name=(minutes.name or "minutes")[:255],
-            minutes_sha256=_sha256(minutes),
+            minutes_sha256=file_sha256(minutes),
             recorded_by=by,
         )
         try:
