@@ -195,3 +195,8 @@ def can_view_project(user, project) -> bool:
             user.is_authenticated and any(reader(user, project) for reader in EXTRA_PROJECT_READERS)
         )
     )
+
+
+def can_read_meetings(user, meeting=None) -> bool:
+    """The records of collective decisions (集体决策): bureau officers and supervisors."""
+    return user.is_authenticated and bool({Role.BUREAU, Role.SUPERVISOR} & user_roles(user))

@@ -10,15 +10,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ActionRefused
-from accounts.models import Role
-from accounts.permissions import is_bureau_officer, user_roles
+from accounts.permissions import is_bureau_officer
 from bounty.meetings.models import DecisionMeeting
 from bounty.meetings.services import meeting_record
+from bounty.permissions import can_read_meetings
 from common.views import get_visible_or_404, paginate
-
-
-def can_read_meetings(user, meeting=None) -> bool:
-    return user.is_authenticated and bool({Role.BUREAU, Role.SUPERVISOR} & user_roles(user))
 
 
 @login_required
