@@ -2,6 +2,8 @@
 print none of its withheld details (issue 16, point 4). The contract and task book, read by
 the three parties only, still carry them."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +30,7 @@ def _restricted_award():
         problem=f"需突破{HIDDEN}。",
         deliverable="保密样机图纸",
         eligibility="须具备军工保密资质",
-        notice_ends_at=timezone.now(),
+        notice_ends_at=timezone.now() - timedelta(seconds=1),
     )
     return contract, Challenge.objects.get(pk=challenge.pk)
 

@@ -12,7 +12,7 @@ from bounty.dueprocess import services as cases
 from bounty.models import CaseKind, DueProcessCase
 
 
-def _past():
+def past():
     return timezone.now() - timedelta(minutes=1)
 
 
@@ -32,8 +32,8 @@ def intend_ineligible(bid, officer, reasons="缺少承诺书", checklist=None):
 def find_ineligible(bid, officer, reasons="缺少承诺书", checklist=None):
     """Run the whole due process to a final ineligibility; returns the final case."""
     case = intend_ineligible(bid, officer, reasons, checklist)
-    case = age_case(case, response_due_at=_past())
+    case = age_case(case, response_due_at=past())
     case = cases.case_decide(case=case, by=officer, upheld=True, decision=reasons)
-    case = cases.case_current(age_case(case, review_due_at=_past()))
+    case = cases.case_current(age_case(case, review_due_at=past()))
     bid.refresh_from_db()
     return case

@@ -9,7 +9,7 @@ from bounty.bids import services as bid_services
 from bounty.dueprocess.services import case_current, case_decide, open_case
 from bounty.models import Bid, BidStatus, CaseKind
 from tests.bounty.bids.helpers import PDF, complete_bid, team
-from tests.bounty.bids.ineligibility import age_case
+from tests.bounty.bids.ineligibility import past, age_case
 from tests.bounty.helpers import force_deadline, published
 from tests.factories import UserFactory, bureau_officer, member_of
 
@@ -101,9 +101,9 @@ def test_bureau_sees_after_deadline_issuer_after_formal_check(client):
     bad.refresh_from_db()
     assert bad.status == BidStatus.SUBMITTED  # an intended decision, answered by the team
     client.post(reverse("bounty:bid_list", args=[challenge.ocid]), {"bids": [good.reference]})
-    case = age_case(open_case(CaseKind.INELIGIBLE, bad), response_due_at=timezone.now())
+    case = age_case(open_case(CaseKind.INELIGIBLE, bad), response_due_at=past())
     case = case_decide(case=case, by=officer, upheld=True, decision="联合体协议未盖章")
-    case_current(age_case(case, review_due_at=timezone.now()))
+    case_current(age_case(case, review_due_at=past()))
     good.refresh_from_db()
     bad.refresh_from_db()
     assert (good.status, bad.status) == (BidStatus.ELIGIBLE, BidStatus.INELIGIBLE)
