@@ -35,6 +35,8 @@ class AuditEvent(models.Model):
     payload_hash = models.CharField(max_length=64, editable=False)
     prev_hash = models.CharField(max_length=64, unique=True, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The digest this link uses (``audit.chain``): "sha256" or "sm3"; a chain may mix them.
+    hash_algorithm = models.CharField(max_length=10, default="sha256", editable=False)
 
     class Meta:
         verbose_name = _("audit event")

@@ -436,7 +436,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # the digest, by ``hash_algorithm``
+    hash_algorithm = models.CharField(max_length=10, default="sha256", editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -459,7 +460,9 @@ class BidVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     content = models.JSONField()
-    content_sha256 = models.CharField(max_length=64)
+    content_sha256 = models.CharField(max_length=64)  # the digest, by ``hash_algorithm``
+    # The receipt's digests (content and attachments) use this algorithm: sha256 or sm3.
+    hash_algorithm = models.CharField(max_length=10, default="sha256", editable=False)
     attachments = models.JSONField(default=list)  # [{"name", "kind", "size", "sha256"}]
     superseded_reason = models.CharField(max_length=300, blank=True)
 
