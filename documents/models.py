@@ -27,6 +27,8 @@ class DocumentKind(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Acceptance result notice")
     # 赛马制: the amendment giving the continuation funds to a surviving team.
     SUPPLEMENT = "supplement", _("Supplementary agreement")
+    # 开标解密: the record of a challenge's bid-opening ceremony.
+    OPENING = "opening", _("Bid opening record")
 
 
 # The short code each kind puts in its document numbers.
@@ -39,6 +41,7 @@ KIND_CODES = {
     DocumentKind.NOTICE: "GS",
     DocumentKind.ACCEPTANCE: "YS",
     DocumentKind.SUPPLEMENT: "BC",
+    DocumentKind.OPENING: "KB",
 }
 CONTRACT_KINDS = (DocumentKind.TASK_BOOK, DocumentKind.TRI_PARTY)
 
