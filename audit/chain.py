@@ -1,11 +1,19 @@
-"""Canonical hashing of audit events. Changing this breaks every stored chain: version it."""
+"""Canonical hashing of audit events. Changing this breaks every stored chain: version it.
 
-import hashlib
+Each link names its digest algorithm (``AuditEvent.hash_algorithm``): SHA-256 links hash
+exactly as ``audit-chain-v1`` always did; an SM3 link (``settings.HASH_ALGORITHM = "sm3"``)
+hashes ``audit-chain-v2`` content, which also names the algorithm, so a chain may switch
+from one to the other and still verify from its first event.
+"""
+
 import json
+
+from common.hashing import HASH_ALGORITHMS, digest_hex
 
 from .models import GENESIS_HASH
 
 ALGORITHM_VERSION = "audit-chain-v1"
+ALGORITHM_VERSION_NAMED = "audit-chain-v2"
 
 
 def canonical_json(data) -> bytes:
@@ -14,11 +22,12 @@ def canonical_json(data) -> bytes:
     ).encode()
 
 
-def payload_digest(payload) -> str:
-    return hashlib.sha256(canonical_json(payload)).hexdigest()
+def payload_digest(payload, algorithm="sha256") -> str:
+    return digest_hex(canonical_json(payload), algorithm)
 
 
 def event_digest(event) -> str:
+    algorithm = event.hash_algorithm or "sha256"
     content = {
         "v": ALGORITHM_VERSION,
         "seq": event.seq,
@@ -31,7 +40,9 @@ def event_digest(event) -> str:
         "to": event.to_state,
         "payload_hash": event.payload_hash,
     }
-    return hashlib.sha256(event.prev_hash.encode() + canonical_json(content)).hexdigest()
+    if algorithm != "sha256":
+        content["v"], content["alg"] = ALGORITHM_VERSION_NAMED, algorithm
+    return digest_hex(event.prev_hash.encode() + canonical_json(content), algorithm)
 
 
 def verify_chain(events):
@@ -43,7 +54,9 @@ def verify_chain(events):
             return count, event, f"sequence gap: expected #{expected_seq}, found #{event.seq}"
         if event.prev_hash != expected_prev:
             return count, event, "previous-hash link does not match the event before it"
-        if payload_digest(event.payload) != event.payload_hash:
+        if event.hash_algorithm not in HASH_ALGORITHMS:
+            return count, event, f"unknown digest algorithm {event.hash_algorithm!r}"
+        if payload_digest(event.payload, event.hash_algorithm) != event.payload_hash:
             return count, event, "payload does not match its hash"
         if event_digest(event) != event.hash:
             return count, event, "event content does not match its hash"

@@ -3,6 +3,8 @@ import json
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.hashing import hash_algorithm
+
 from .chain import event_digest, payload_digest
 from .models import GENESIS_HASH, AuditEvent
 
@@ -41,10 +43,11 @@ def audit_record(*, actor, action, obj=None, from_state="", to_state="", payload
             to_state=str(to_state or ""),
             payload=payload,
             prev_hash=last.hash if last else GENESIS_HASH,
+            hash_algorithm=hash_algorithm(),
         )
         # Hash what the database will give back: JSON round-trip normalises the payload.
         event.payload = _roundtrip(payload)
-        event.payload_hash = payload_digest(event.payload)
+        event.payload_hash = payload_digest(event.payload, event.hash_algorithm)
         event.hash = event_digest(event)
         event.save(force_insert=True)
     return event

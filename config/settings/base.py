@@ -283,6 +283,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Digests -----------------------------------------------------------------------------------
+# The algorithm new audit-chain links and new bid receipts use: "sha256" or "sm3" (GB/T 32905).
+# Each record stores its algorithm, so switching keeps every earlier record verifiable.
+HASH_ALGORITHM = env("HASH_ALGORITHM", default="sha256")
+
 # --- Login throttling (django-axes) ------------------------------------------------------------
 # After AXES_FAILURE_LIMIT failed log-ins for the same username from the same IP address,
 # that pair is locked out for AXES_COOLOFF_HOURS; a successful log-in resets the count.
