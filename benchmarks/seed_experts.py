@@ -44,12 +44,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.credit_code import make_credit_code
-from accounts.models import Membership, OrganizationKind, Role, User
+from accounts.models import Membership, Organization, OrganizationKind, Role, User
 from accounts.services import membership_add
 from bounty.models import Bid, Challenge, Industry, TeamMember
 from review import verify_draw as algo
 from review.draw import services
 from review.draw.conflicts import compute_bid_conflicts, live_bids
+from review.draw.rules import draw_commitment
 from review.models import (
     ACTIVE_DRAW_STATUSES,
     Conflict,
@@ -151,8 +152,12 @@ def seed(*, out=print):
 def _supervisor(officer):
     user = seed_bids._users([SUPERVISOR], random.Random(3))[0]  # noqa: S311
     if not Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists():
-        bureau = Membership.objects.get(user=officer, role=Role.BUREAU).organization
-        membership_add(organization=bureau, user=user, role=Role.SUPERVISOR)
+        # A draw's supervisor belongs to another organisation than its officer (draw v3).
+        oversight, _new = Organization.objects.get_or_create(
+            credit_code=make_credit_code("11320400MB0J77771"),
+            defaults={"name": "基准测试纪检监察组", "kind": OrganizationKind.BUREAU},
+        )
+        membership_add(organization=oversight, user=user, role=Role.SUPERVISOR)
     return user
 
 
@@ -458,21 +463,28 @@ def _analyze(*models):
 
 def run_draw(*, challenge, officer, supervisor, bureau_secret, supervisor_secret):
     """create → both commits → freeze → both reveals (the second selects and invites)."""
-    draw = services.draw_create(challenge=challenge, by=officer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    draw = services.draw_create(
+        challenge=challenge, by=officer, public_value_source=f"cwl-3d:{tomorrow.isoformat()}"
+    )
     services.draw_commit(
-        draw=draw, by=officer, party="bureau", commitment=algo.commitment(bureau_secret)
+        draw=draw,
+        by=officer,
+        party="bureau",
+        commitment=draw_commitment(draw, "bureau", bureau_secret),
     )
     services.draw_commit(
         draw=draw,
         by=supervisor,
         party="supervisor",
-        commitment=algo.commitment(supervisor_secret),
+        commitment=draw_commitment(draw, "supervisor", supervisor_secret),
     )
     services.draw_freeze(draw=draw, by=officer)
     services.draw_reveal(draw=draw, by=officer, party="bureau", secret=bureau_secret)
     draw = services.draw_reveal(
         draw=draw, by=supervisor, party="supervisor", secret=supervisor_secret
     )
+    draw = services.draw_set_public_value(draw=draw, by=officer, value="483")
     if draw.status != DrawStatus.COMPLETED:
         raise SystemExit(f"draw {draw.pk} ended {draw.status}, not completed")
     return draw

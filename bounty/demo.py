@@ -11,6 +11,7 @@ from bounty.challenges import services
 from bounty.challenges.funding import team_funding
 from bounty.demo_access import seed_access
 from bounty.models import Challenge, Industry
+from bounty.sealing.demo import DEMO_PASSPHRASE, demo_open
 
 # (issuer index, industry code, title, problem, indicators, bounty, enterprise share, target state)
 CHALLENGES = [
@@ -270,6 +271,7 @@ def _advance(challenge, state, issuer, officer, teams, slot):
         )
         services.challenge_close(challenge=challenge)
         if bids:
+            demo_open(challenge, officer)  # 开标解密: sealed bids are opened first
             bid_services.formal_check_start(challenge=challenge, by=officer)
             bid_services.bids_formal_check_bulk(challenge=challenge, by=officer, bids=[bids[0]])
             _demo_ineligible(bids[1], officer, "联合体协议未加盖成员单位公章。")
@@ -406,6 +408,6 @@ def _demo_bid(challenge, user, org, *, submit, partner=None):
     bid_services.attachment_add(
         bid=bid, by=user, upload=SimpleUploadedFile("实施方案.pdf", PLAN_PDF), kind="plan"
     )
-    if submit:
-        bid_services.bid_submit(bid=bid, by=user)
+    if submit:  # sealed challenges: the demo's team passphrase (docs/operations.md)
+        bid_services.bid_submit(bid=bid, by=user, passphrase=DEMO_PASSPHRASE)
     return bid

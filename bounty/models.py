@@ -69,6 +69,14 @@ from bounty.projects.models import (
     TrancheStatus,
 )
 from bounty.projects.payments import Disbursement, PaymentPart, PaymentStatus
+from bounty.sealing.models import (
+    BidOpening,
+    ChallengeKey,
+    KeyShare,
+    SealedFile,
+    SealedSubmission,
+    SealState,
+)
 
 __all__ = [
     "ACTIVE_BID_STATUSES",
@@ -87,6 +95,7 @@ __all__ = [
     "Amendment",
     "Attachment",
     "Bid",
+    "BidOpening",
     "BidStatus",
     "BidVersion",
     "BudgetLine",
@@ -94,6 +103,7 @@ __all__ = [
     "CaseKind",
     "CaseStatus",
     "Challenge",
+    "ChallengeKey",
     "ChallengeStatus",
     "ChangeDecision",
     "ChangeKind",
@@ -115,6 +125,7 @@ __all__ = [
     "IndicatorResponse",
     "IndicatorResult",
     "Industry",
+    "KeyShare",
     "MeetingCitation",
     "MeetingPurpose",
     "MidtermReview",
@@ -133,6 +144,9 @@ __all__ = [
     "ReportAttachment",
     "RubricCriterion",
     "SanctionScope",
+    "SealState",
+    "SealedFile",
+    "SealedSubmission",
     "SigningDefault",
     "SpendingLine",
     "TeamMember",

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bounty.models import ChangeRequest, ProjectStatus, TerminationOutcome
 from bounty.projects.dossier import AcceptanceObjection
+from bounty.sealing.models import ShareRole
 from notifications.registry import register
 
 register(
@@ -28,6 +29,16 @@ register(
     "challenge.published",
     title=_("Published: %(title)s"),
     body=_("“%(title)s” is on the public board and open for bids."),
+)
+register(
+    "sealing.share_waiting",
+    title=_("Key share to take: %(title)s"),
+    body=_(
+        "The bids of “%(title)s” are sealed by encryption. Share no. %(share)s of its key "
+        "(%(role)s) waits to be taken: take it once, keep it safe, and bring it to the "
+        "opening after the deadline."
+    ),
+    labels={"role": ShareRole.choices},
 )
 register(
     "challenge.withdrawn",

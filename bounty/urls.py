@@ -8,10 +8,13 @@ from bounty.dueprocess import views as case_views
 from bounty.meetings import views as meeting_views
 from bounty.projects import acceptance_views, change_views, payment_views
 from bounty.projects import views as project_views
+from bounty.sealing import urls as sealing_urls
 
 app_name = "bounty"
 
 urlpatterns = [
+    # Sealed bids (开标解密): key shares, the opening ceremony, a team's sealed draft.
+    *sealing_urls.urlpatterns,
     # Due process for adverse decisions; the bureau's collective decisions (集体决策).
     path("cases/", case_views.case_list, name="cases"),
     path("cases/<int:pk>/", case_views.case_detail, name="case"),

@@ -7,6 +7,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
+        from django_fsm.signals import post_transition
+
+        from accounts.models import Organization
         from audit.admin import HIDDEN_EVENTS
         from bounty.signals import change_approved, continuation_awarded, project_created
 
@@ -15,11 +18,17 @@ class DocumentsConfig(AppConfig):
         from .models import DocumentKind
         from .permissions import receipt_audit_events
         from .services import READY_HOOKS
+        from .signing.authority import on_organization_transition
         from .sources import register_builtin
         from .supplement_signing import on_change_approved
         from .supplements import on_continuation_awarded, on_supplement_ready
 
         register_builtin()
+        post_transition.connect(
+            on_organization_transition,
+            sender=Organization,
+            dispatch_uid="documents.certificate_on_verification",
+        )
         HIDDEN_EVENTS.append(receipt_audit_events)
         project_created.connect(on_project_created, dispatch_uid="documents.contract_prepare")
         continuation_awarded.connect(

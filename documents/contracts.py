@@ -36,6 +36,7 @@ from .models import (
     Signature,
 )
 from .services import cn_date, document_request, series_code
+from .signing.stamping import document_timestamp, party_sign
 
 Q4 = Decimal("0.0001")
 PARTY_LABELS = {
@@ -385,10 +386,14 @@ def next_party(contract, signed_parties=None):
     return next((p for p in SIGNING_ORDER if p not in signed), None)
 
 
-def contract_sign(*, contract, party, by, method, password="", scan=None) -> Signature:
+def contract_sign(
+    *, contract, party, by, method, password="", scan=None, passphrase=""
+) -> Signature:
     """Sign for ``party``: online (the signer confirms with their password) or by uploading
-    the sealed, signed scan (a PDF, checked by content). Parties sign in order; all current
-    documents must be ready. The last signature activates the project."""
+    the sealed, signed scan (a PDF, checked by content). Either way both PDFs get the party's
+    PAdES signature with its organisation's certificate (``passphrase`` opens an uploaded
+    one). Parties sign in order; all current documents must be ready. The last signature
+    adds the platform's document time-stamp and activates the project."""
     with transaction.atomic():
         # Lock order challenge → contract → project, as the bureau's decision on a winner that
         # did not sign (review/award/signing.py) and the last signature's project_activate.
@@ -428,15 +433,25 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
                 raise ActionRefused(" ".join(exc.messages)) from exc
         else:
             raise ActionRefused(_("Unknown signing method."))
+        organization = _party_organization(contract, party)
+        revisions = party_sign(
+            documents, organization=organization, party=party, by=by, passphrase=passphrase
+        )
+        following = next_party(contract, signed | {party})
+        if following is None:  # the final PDFs: the three signatures and a time-stamp
+            revisions = document_timestamp(documents, by=by)
         now = db_now()
         signature = Signature(
             contract=contract,
             party=party,
-            organization_name=getattr(_party_organization(contract, party), "name", ""),
+            organization_name=getattr(organization, "name", ""),
             method=method,
             signed_by=by,
             signed_at=now,
-            documents=[{"number": d.number, "sha256": d.sha256} for d in documents],
+            documents=[
+                {"number": d.number, "sha256": d.sha256, "signed_sha256": r.sha256}
+                for d, r in zip(documents, revisions, strict=True)
+            ],
         )
         if method == Signature.Method.SCAN:
             signature.scan_sha256 = file_sha256(scan)
@@ -457,7 +472,6 @@ def contract_sign(*, contract, party, by, method, password="", scan=None) -> Sig
                 "scan_sha256": signature.scan_sha256,
             },
         )
-        following = next_party(contract, signed | {party})
         if following is None:
             contract.complete(at=now)
             contract.save()

@@ -33,6 +33,15 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    passphrase = forms.CharField(
+        label=_("Passphrase of your organisation's own certificate"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Only when your organisation uploaded its own certificate (PKCS#12); "
+            "certificates issued by the platform need none."
+        ),
+    )
     scan = forms.FileField(
         label=_("Signed and sealed scan (PDF)"),
         required=False,

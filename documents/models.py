@@ -417,3 +417,13 @@ class SupplementSignature(models.Model):
 
     def __str__(self):
         return f"{self.supplement} / {self.party}"
+
+
+# --- PDF signatures (issue 18): certificates and signed revisions -----------------------------
+from .signing.models import (  # noqa: E402, F401  (the models live in their own module)
+    Certificate,
+    CertificateRole,
+    CertificateSource,
+    SignedRevision,
+    SignedStep,
+)

@@ -48,6 +48,8 @@ from .models import (
     TemplateStatus,
 )
 from .rendering import compile_template, render_pdf, verify_url
+from .signing.stamping import platform_sign
+from .signing.verification import signed_revision_for
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +156,15 @@ def template_preview(template, sample: dict) -> bytes:
 # --- Generation ---------------------------------------------------------------------------
 
 
+# Records the platform issues are signed with its own certificate as they are rendered; the
+# contract documents and 补充协议 are signed by the parties (documents/signing/stamping.py).
+PLATFORM_SIGNED_KINDS = frozenset(DocumentKind) - {
+    DocumentKind.TASK_BOOK,
+    DocumentKind.TRI_PARTY,
+    DocumentKind.SUPPLEMENT,
+}
+
+
 # kind → callables ``hook(document)`` run inside the transaction that stores a document of
 # that kind as READY (registered in DocumentsConfig.ready(): e.g. a 补充协议 in force makes
 # the continuation tranche due).
@@ -209,7 +220,9 @@ def document_render(document_id) -> str:
     document, token = claim
     try:
         pdf, pages = _render(document)
-    except Exception as exc:  # any error of the template or the renderer is the reason
+        if document.kind in PLATFORM_SIGNED_KINDS:
+            pdf = platform_sign(pdf)
+    except Exception as exc:  # any error of the template, the renderer or the signer
         log.exception("Rendering %s failed", document.number)
         _fail(document.pk, token, f"{type(exc).__name__}: {exc}")
         return "failed"
@@ -388,6 +401,15 @@ def verify_hash(sha256: str) -> dict:
             "document": document,
             "current": document.status == DocumentStatus.READY,
             "newer": newest,
+        }
+    revision, newest = signed_revision_for(sha256)
+    if revision is not None:
+        return {
+            "found": True,
+            "what": "signed",
+            "document": revision.document,
+            "revision": revision,
+            "current": newest and revision.document.status == DocumentStatus.READY,
         }
     signature = Signature.objects.select_related("contract").filter(scan_sha256=sha256).first()
     if signature is not None:

@@ -116,9 +116,31 @@ def _label_zh(choices, value):
         return str(choices(value).label)
 
 
+def _opening(opening):
+    """The bid-opening record (开标解密记录) of a sealed challenge (bounty/sealing)."""
+    from datetime import datetime
+
+    from bounty.sealing.opening import opening_snapshot
+
+    snapshot = opening_snapshot(opening)
+    for key in ("opened_at", "deadline"):
+        moment = datetime.fromisoformat(snapshot["opening"][key])
+        snapshot["opening"][key] = beijing_time(moment)
+    return {
+        "series": series_code(DocumentKind.OPENING, opening.challenge.ocid),
+        "public_label": f"{opening.challenge.ocid} · 开标解密记录",
+        "snapshot": snapshot,
+    }
+
+
 def register_builtin():
     """Called from DocumentsConfig.ready (models are loaded by then)."""
-    from bounty.models import BidVersion, Project
+    from bounty.models import BidOpening, BidVersion, Project
+    from bounty.sealing.permissions import can_view_opening
+
+    from .permissions import READERS
 
     register(DocumentKind.RECEIPT, BidVersion, _receipt)
     register(DocumentKind.ACCEPTANCE, Project, _acceptance)
+    register(DocumentKind.OPENING, BidOpening, _opening)
+    READERS[DocumentKind.OPENING] = can_view_opening

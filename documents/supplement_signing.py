@@ -42,6 +42,7 @@ from .models import (
     SupplementStatus,
 )
 from .services import cn_date, document_request, series_code
+from .signing.stamping import document_timestamp, party_sign
 
 # --- The change's agreement ---------------------------------------------------------------
 
@@ -124,9 +125,10 @@ def next_party(supplement, signed_parties=None):
     return next((p for p in SIGNING_ORDER if p not in signed), None)
 
 
-def supplement_sign(*, supplement, party, by, method, password="", scan=None):
-    """Sign the supplement for ``party`` (in order; its document must be ready). The last
-    signature puts it in force."""
+def supplement_sign(*, supplement, party, by, method, password="", scan=None, passphrase=""):
+    """Sign the supplement for ``party`` (in order; its document must be ready) with a PAdES
+    signature of its organisation's certificate. The last signature adds the platform's
+    document time-stamp and puts it in force."""
     with transaction.atomic():
         supplement = (
             Supplement.objects.select_for_update(of=("self",))
@@ -149,11 +151,18 @@ def supplement_sign(*, supplement, party, by, method, password="", scan=None):
                 _("The supplementary agreement is not generated yet; sign when it is ready.")
             )
         _check_method(by, method, password, scan)
+        organization = _organization(contract, party)
+        (revision,) = party_sign(
+            [document], organization=organization, party=party, by=by, passphrase=passphrase
+        )
+        following = next_party(supplement, signed | {party})
+        if following is None:  # the final PDF: the three signatures and a time-stamp
+            (revision,) = document_timestamp([document], by=by)
         now = db_now()
         signature = SupplementSignature(
             supplement=supplement,
             party=party,
-            organization_name=getattr(_organization(contract, party), "name", ""),
+            organization_name=getattr(organization, "name", ""),
             method=method,
             signed_by=by,
             signed_at=now,
@@ -175,11 +184,11 @@ def supplement_sign(*, supplement, party, by, method, password="", scan=None):
                 "method": method,
                 "document": document.number,
                 "sha256": document.sha256,
+                "signed_sha256": revision.sha256,
                 "scan_sha256": signature.scan_sha256,
             },
         )
         params = {"number": document.number, "title": contract.project.challenge.title}
-        following = next_party(supplement, signed | {party})
         if following is None:
             supplement.complete(at=now)
             supplement.save()

@@ -46,6 +46,7 @@ def supplement_sign_view(request, pk):
                 method=form.cleaned_data["method"],
                 password=form.cleaned_data["password"],
                 scan=form.cleaned_data["scan"],
+                passphrase=form.cleaned_data["passphrase"],
             )
         except ActionRefused as exc:
             form.add_error(None, exc.message)

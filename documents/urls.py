@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import supplement_views, views
+from .signing import views as pki_views
 
 app_name = "documents"
 
@@ -28,6 +29,21 @@ urlpatterns = [
     # Public: anyone may check a document.
     path("verify/", views.verify, name="verify"),
     path("verify/<str:number>/", views.verify, name="verify_number"),
+    # The platform CA (issue 18): public root certificate and revocation list.
+    path("pki/ca/", pki_views.pki_ca, name="pki_ca"),
+    path("pki/crl/", pki_views.pki_crl, name="pki_crl"),
+    path("pki/certificates/", pki_views.certificate_list, name="pki_certificates"),
+    path(
+        "pki/certificates/<int:pk>/revoke/",
+        pki_views.certificate_revoke,
+        name="pki_certificate_revoke",
+    ),
+    path(
+        "pki/organizations/<int:org_pk>/issue/",
+        pki_views.certificate_reissue,
+        name="pki_certificate_issue",
+    ),
+    path("pki/upload/", pki_views.certificate_upload, name="pki_upload"),
     # Templates (bureau).
     path("templates/", views.template_list, name="templates"),
     path("templates/new/<str:kind>/", views.template_new, name="template_new"),

@@ -24,6 +24,8 @@ from .models import (
 )
 from .previews import sample_for
 from .selectors import visible_contracts
+from .signing.stamping import current_bytes
+from .signing.verification import signatures_check
 from .sources import SOURCES, document_ensure
 from .supplement_pages import supplements_context
 
@@ -156,6 +158,7 @@ def contract_sign(request, number):
                 method=form.cleaned_data["method"],
                 password=form.cleaned_data["password"],
                 scan=form.cleaned_data["scan"],
+                passphrase=form.cleaned_data["passphrase"],
             )
         except ActionRefused as exc:
             form.add_error(None, exc.message)
@@ -171,13 +174,17 @@ def contract_sign(request, number):
 
 
 def _pdf_response(document, *, inline=True):
+    """The document as its holders have it: the newest signed revision once a party has
+    signed, else the PDF as generated."""
+    signed = document.signed_revisions.order_by("-revision").first()
+    stored = signed if signed is not None else document
     response = FileResponse(
-        document.file.open("rb"),
+        stored.file.open("rb"),
         content_type="application/pdf",
         as_attachment=not inline,
         filename=f"{document.number}.pdf",
     )
-    response["X-Content-SHA256"] = document.sha256
+    response["X-Content-SHA256"] = stored.sha256
     return response
 
 
@@ -246,6 +253,9 @@ def signature_scan(request, pk):
 
 
 def verify(request, number=None):
+    """The hash (was this file issued here, is it current) and, for a PDF, its digital
+    signatures checked against the platform CA. Following a QR code shows the signatures
+    of the stored copy."""
     claimed = Document.objects.filter(number=number).first() if number else None
     if number and claimed is None:
         raise Http404
@@ -256,14 +266,20 @@ def verify(request, number=None):
         sha256 = file_sha256(upload) if upload else form.cleaned_data["sha256"]
         result = services.verify_hash(sha256)
         result["sha256"] = sha256
+        if upload is not None:
+            upload.seek(0)
+            result["signatures"] = signatures_check(upload.read())
         if claimed is not None and result.get("document") is not None:
             result["matches_claim"] = result["document"].pk == claimed.pk
         elif claimed is not None:
             result["matches_claim"] = False
+    stored = None
+    if claimed is not None and claimed.status in (DocumentStatus.READY, DocumentStatus.SUPERSEDED):
+        stored = signatures_check(current_bytes(claimed))
     return render(
         request,
         "documents/verify.html",
-        {"form": form, "result": result, "claimed": claimed},
+        {"form": form, "result": result, "claimed": claimed, "stored": stored},
     )
 
 

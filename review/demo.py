@@ -1,10 +1,15 @@
 """Demo expert pool and one completed draw (called by ``seed_demo``; idempotent)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.credit_code import make_credit_code
 from accounts.models import User
 from bounty.meetings.demo import demo_meeting
 from bounty.models import Challenge, ChallengeStatus, Industry
-from review import verify_draw as algo
+from bounty.sealing.demo import demo_open
+from review.demo_draw import demo_draw_complete, demo_public_source
 from review.draw import services
 from review.draw.seats import declaration_record, seat_accept, seat_decline
 from review.models import Draw, Expert
@@ -92,21 +97,10 @@ def _seed_pool_and_draw(context):
         expert.save(update_fields=["user"])
     officer = context["officer"]
     supervisor = context["supervisor"]
-    draw = services.draw_create(challenge=challenge, by=officer)
-    services.draw_commit(
-        draw=draw, by=officer, party="bureau", commitment=algo.commitment("demo-officer-secret")
+    draw = services.draw_create(
+        challenge=challenge, by=officer, public_value_source=demo_public_source()
     )
-    services.draw_commit(
-        draw=draw,
-        by=supervisor,
-        party="supervisor",
-        commitment=algo.commitment("demo-supervisor-secret"),
-    )
-    services.draw_freeze(draw=draw, by=officer)
-    services.draw_reveal(draw=draw, by=officer, party="bureau", secret="demo-officer-secret")
-    services.draw_reveal(
-        draw=draw, by=supervisor, party="supervisor", secret="demo-supervisor-secret"
-    )
+    demo_draw_complete(draw, officer, supervisor)
     draw = Draw.objects.get(pk=draw.pk)
     first = draw.seats.filter(on_panel=True).select_related("expert__user").order_by("rank").first()
     seat_decline(seat=first, by=first.expert.user, reason="时间冲突")
@@ -149,11 +143,9 @@ def _account(expert):
 
 
 def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, first=0):
-    from datetime import timedelta
     from decimal import Decimal
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
 
     from accounts.services import membership_add
     from bounty.bids import services as bid_services
@@ -248,20 +240,16 @@ def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, firs
         Challenge.objects.filter(pk=challenge.pk).update(
             bid_deadline=timezone.now() - timedelta(days=1)
         )
+        demo_open(challenge, officer)  # 开标解密: sealed bids are opened first
         bid_services.formal_check_start(challenge=challenge, by=officer)
         bid_services.bids_formal_check_bulk(challenge=challenge, by=officer, bids=bids)
         draw = services.draw_create(
-            challenge=challenge, by=officer, params={"size": 5, "alternates": 3}
+            challenge=challenge,
+            by=officer,
+            params={"size": 5, "alternates": 3},
+            public_value_source=demo_public_source(),
         )
-        services.draw_commit(
-            draw=draw, by=officer, party="bureau", commitment=algo.commitment(f"demo-o-{n}")
-        )
-        services.draw_commit(
-            draw=draw, by=supervisor, party="supervisor", commitment=algo.commitment(f"demo-s-{n}")
-        )
-        services.draw_freeze(draw=draw, by=officer)
-        services.draw_reveal(draw=draw, by=officer, party="bureau", secret=f"demo-o-{n}")
-        services.draw_reveal(draw=draw, by=supervisor, party="supervisor", secret=f"demo-s-{n}")
+        demo_draw_complete(draw, officer, supervisor)
         challenge = Challenge.objects.get(pk=challenge.pk)
         award.review_start(challenge=challenge, by=officer)
         seats = list(
@@ -360,16 +348,7 @@ def seed_after(context):
         draw = panels.panel_draw_create(
             subject=project, by=officer, params={"size": 5, "alternates": 3}
         )
-        secrets = (f"demo-acc-o-{project.pk}", f"demo-acc-s-{project.pk}")
-        services.draw_commit(
-            draw=draw, by=officer, party="bureau", commitment=algo.commitment(secrets[0])
-        )
-        services.draw_commit(
-            draw=draw, by=supervisor, party="supervisor", commitment=algo.commitment(secrets[1])
-        )
-        services.draw_freeze(draw=draw, by=officer)
-        services.draw_reveal(draw=draw, by=officer, party="bureau", secret=secrets[0])
-        services.draw_reveal(draw=draw, by=supervisor, party="supervisor", secret=secrets[1])
+        demo_draw_complete(draw, officer, supervisor)
         seats = Draw.objects.get(pk=draw.pk).seats.filter(on_panel=True).select_related("expert")
         for seat in seats:
             user = _account(seat.expert)

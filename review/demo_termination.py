@@ -8,8 +8,7 @@ already is left alone."""
 from bounty.meetings.demo import demo_meeting
 from bounty.models import MilestoneReport, Project, ProjectStatus
 from bounty.projects import closing
-from review import verify_draw as algo
-from review.draw import services
+from review.demo_draw import demo_draw_complete
 from review.draw.seats import declaration_record, seat_accept
 from review.models import Draw, DrawPurpose
 from review.panels import services as panels
@@ -39,16 +38,7 @@ def seed_diligent_failure(context, *, titles, account):
         params={"size": 5, "alternates": 3},
         purpose=DrawPurpose.TERMINATION,
     )
-    secrets = (f"demo-df-o-{failing.pk}", f"demo-df-s-{failing.pk}")
-    services.draw_commit(
-        draw=draw, by=officer, party="bureau", commitment=algo.commitment(secrets[0])
-    )
-    services.draw_commit(
-        draw=draw, by=supervisor, party="supervisor", commitment=algo.commitment(secrets[1])
-    )
-    services.draw_freeze(draw=draw, by=officer)
-    services.draw_reveal(draw=draw, by=officer, party="bureau", secret=secrets[0])
-    services.draw_reveal(draw=draw, by=supervisor, party="supervisor", secret=secrets[1])
+    demo_draw_complete(draw, officer, supervisor)
     seats = Draw.objects.get(pk=draw.pk).seats.filter(on_panel=True).select_related("expert")
     for seat in seats:
         user = account(seat.expert)

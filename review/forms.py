@@ -1,19 +1,50 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from review.models import VERDICTS_BY_PURPOSE, PanelVerdict
+
+PUBLIC_VALUE_LOTTERIES = [
+    ("cwl-3d", _("China Welfare Lottery 3D (福彩3D): 3 digits")),
+    ("sports-lottery-pl3", _("China Sports Lottery Pick 3 (体彩排列三): 3 digits")),
+    ("sports-lottery-pl5", _("China Sports Lottery Pick 5 (体彩排列五): 5 digits")),
+]
 
 
 class DrawForm(forms.Form):
     size = forms.IntegerField(label=_("Panel size"), min_value=5, max_value=25, initial=7)
     alternates = forms.IntegerField(label=_("Alternates"), min_value=0, max_value=50, initial=7)
     min_financial = forms.BooleanField(label=_("At least one financial expert"), required=False)
-    public_value_source = forms.CharField(
-        label=_("Public value (optional, named now, entered after the freeze)"),
+    public_value_lottery = forms.ChoiceField(
+        label=_("Public value: lottery"),
         required=False,
-        max_length=300,
-        help_text=_("E.g. “the 福彩3D result of 2026-12-01”. Mixed into the seed."),
+        choices=[("", _("none (project panels only)")), *PUBLIC_VALUE_LOTTERIES],
+        help_text=_(
+            "Its result is entered after the freeze and mixed into the seed. Required for a "
+            "bid-review draw."
+        ),
     )
+    public_value_date = forms.DateField(
+        label=_("Public value: date of the lottery draw"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("A draw after today (YYYY-MM-DD)."),
+    )
+    redraw_reason = forms.CharField(
+        label=_("Reason for a new draw (only if a panel was already drawn)"),
+        required=False,
+        max_length=500,
+        help_text=_("Published next to the earlier draw."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("public_value_lottery", "cwl-3d")
+            self.initial.setdefault("public_value_date", localdate() + timedelta(days=1))
 
     def clean_size(self):
         size = self.cleaned_data["size"]
@@ -21,15 +52,22 @@ class DrawForm(forms.Form):
             raise forms.ValidationError(_("The panel size must be odd."))
         return size
 
+    def clean(self):
+        data = super().clean()
+        lottery, day = data.get("public_value_lottery"), data.get("public_value_date")
+        if bool(lottery) != bool(day):
+            raise forms.ValidationError(_("Choose both the lottery and the date, or neither."))
+        data["public_value_source"] = f"{lottery}:{day.isoformat()}" if lottery else ""
+        return data
+
 
 class CommitForm(forms.Form):
     commitment = forms.RegexField(
-        label=_("Commitment (SHA-256 of your secret)"),
+        label=_("Commitment (computed in this browser from your secret)"),
         regex=r"^[0-9a-fA-F]{64}$",
+        widget=forms.TextInput(attrs={"readonly": True}),
         error_messages={
-            "invalid": _(
-                "64 hexadecimal characters, e.g. the output of: printf '%s' SECRET | sha256sum"
-            )
+            "invalid": _("Generate a secret first: the commitment is computed from it.")
         },
     )
 

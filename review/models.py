@@ -210,6 +210,12 @@ class Draw(FSMModelMixin, models.Model):
         help_text=_("E.g. a lottery result published after the freeze; leave empty if none."),
     )
     public_value = models.CharField(_("public value"), max_length=300, blank=True)
+    # v3: why a second bid-review draw follows a completed one; why a draw was cancelled.
+    redraw_reason = models.CharField(_("reason for a new draw"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # v3: who committed, as published in the bundle (snapshot taken at each commitment).
+    parties = models.JSONField(default=dict, editable=False)
     bureau_commitment = models.CharField(max_length=64, blank=True)
     supervisor_commitment = models.CharField(max_length=64, blank=True)
     bureau_reveal = models.CharField(max_length=200, blank=True)
@@ -287,8 +293,8 @@ class Draw(FSMModelMixin, models.Model):
     @transition(
         field=status, source=[DrawStatus.COMMITTING, DrawStatus.FROZEN], target=DrawStatus.CANCELLED
     )
-    def cancel(self):
-        pass
+    def cancel(self, *, at, reason):
+        self.cancelled_at, self.cancel_reason = at, reason
 
 
 class SeatStatus(models.TextChoices):

@@ -23,6 +23,8 @@ urlpatterns = [
     # Draws (bureau + supervisor).
     path("challenges/<str:ocid>/draws/", draw_views.draw_list, name="draw_list"),
     path("challenges/<str:ocid>/draws/new/", draw_views.draw_create, name="draw_create"),
+    # The public record of the draws (no log-in): commitments, pool hash, named public value.
+    path("challenges/<str:ocid>/draws/public/", draw_views.draws_public, name="draws_public"),
     path("challenges/<str:ocid>/exclusions/", draw_views.exclusions, name="exclusions"),
     path("declarations/<int:pk>/rule/", draw_views.declaration_rule, name="declaration_rule"),
     path(

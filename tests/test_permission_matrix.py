@@ -316,6 +316,16 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "bounty:bid_reopen": (P(kw(reference="sealed.reference"), {"bidder"}),),
+    # Sealed bids (开标解密): the world's challenges were published with BID_SEALING off
+    # (the test settings), so no challenge has a key page; a sealed draft is restored
+    # by its team only (tests/bounty/sealing/ covers the pages with sealing on).
+    "bounty:challenge_sealing": (
+        C(kw(ocid="open.ocid"), NOBODY, label="no key", unknown={"ocid": "none"}),
+        C(kw(ocid="closed.ocid"), NOBODY, label="no key, after the deadline"),
+    ),
+    "bounty:bid_unseal": (
+        P(kw(reference="sealed.reference"), {"bidder"}, {"passphrase": "x" * 12}),
+    ),
     "bounty:bid_withdraw": (
         P(kw(reference="sealed.reference"), {"bidder"}),
         P(kw(reference="closed_bid.reference"), NOBODY, label="after the deadline"),
@@ -521,6 +531,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         P(kw(ocid="open.ocid"), NOBODY, label="before the deadline"),
     ),
     "review:exclusions": (C(kw(ocid="closed.ocid"), BUREAU, unknown={"ocid": "x"}),),
+    # The public record of a challenge's draws (draw v3): anyone who may see the challenge.
+    "review:draws_public": (
+        C(kw(ocid="closed.ocid"), PUBLIC, unknown={"ocid": "x"}),
+        C(kw(ocid="draft.ocid"), {"issuer", "bureau"}, label="draft"),
+    ),
     "review:declaration_rule": (
         P(kw(pk="declaration.pk"), BUREAU, {"ruling": "cleared"}, unknown={"pk": NO_SUCH}),
     ),

@@ -53,6 +53,8 @@ from bounty.models import (
     Milestone,
     TeamMember,
 )
+from bounty.sealing.opening import opening_required
+from bounty.sealing.services import require_unsealed, seal_submission, team_discard, team_restore
 from bounty.signals import bid_submitted, challenge_amended
 from common.dbtime import db_now
 from common.hashing import file_sha256, sha256_hex
@@ -161,6 +163,7 @@ def bid_update(
             raise ActionRefused(_("This bid cannot be edited now."))
         _require_details_access(bid, by)
         _require_open(bid.challenge)
+        require_unsealed(bid)
         if consortium is not None:
             if err := consortium_limit_error(bid.challenge, len(consortium)):
                 raise ActionRefused(err)
@@ -225,6 +228,7 @@ def attachment_add(*, bid, by, upload, kind):
             raise ActionRefused(_("This bid cannot be edited now."))
         _require_details_access(bid, by)
         _require_open(bid.challenge)
+        require_unsealed(bid)
         used = sum(bid.attachments.values_list("size", flat=True))
         limit = settings.JIEBANG["BID_MAX_TOTAL_BYTES"]
         if used + upload.size > limit:
@@ -262,6 +266,7 @@ def attachment_remove(*, attachment, by):
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused(_("This bid cannot be edited now."))
         _require_details_access(bid, by)
+        require_unsealed(bid)
         audit_record(
             actor=by,
             action="bid.detach",
@@ -271,8 +276,10 @@ def attachment_remove(*, attachment, by):
         attachment.delete()  # the file stays on disk: older receipts may refer to it
 
 
-def bid_submit(*, bid, by):
+def bid_submit(*, bid, by, passphrase=""):
     """Submit: completeness, limits, deadline by DB time, one immutable version + receipt.
+    A sealed challenge's submission is then encrypted (bounty/sealing); ``passphrase`` lets
+    the team restore it if they reopen before the deadline.
 
     A second click on a bid that is already submitted is refused as stale
     (the row lock serialises them), so a double click yields one version.
@@ -286,6 +293,7 @@ def bid_submit(*, bid, by):
         if not perms.can_edit_bid(by, bid):
             raise ActionRefused
         _require_details_access(bid, by)
+        require_unsealed(bid)
         prefetch_related_objects([bid], *PREFETCH)
         if errors := bid_completeness_errors(bid):
             raise BidIncomplete(errors)
@@ -316,6 +324,7 @@ def bid_submit(*, bid, by):
             ],
         )
         version.save()
+        seal_submission(bid=bid, version=version, passphrase=passphrase)
         bid_submitted.send(sender=Bid, bid=bid, version=version)
         audit_record(
             actor=by,
@@ -340,7 +349,9 @@ def bid_submit(*, bid, by):
     return version
 
 
-def bid_reopen(*, bid, by, note=""):
+def bid_reopen(*, bid, by, note="", passphrase="", fresh=False):
+    """Back to draft; a sealed submission is restored with the team's passphrase, or left
+    sealed for a fresh draft when the team asks (``fresh``)."""
     with transaction.atomic():
         bid = _lock_bid(bid)
         if bid.status != BidStatus.SUBMITTED:
@@ -358,6 +369,10 @@ def bid_reopen(*, bid, by, note=""):
             from_state=BidStatus.SUBMITTED,
             to_state=bid.status,
         )
+        if fresh:
+            team_discard(bid=bid, by=by)
+        else:
+            team_restore(bid=bid, by=by, passphrase=passphrase)
     return bid
 
 
@@ -455,6 +470,8 @@ def formal_check_start(*, challenge, by):
             raise ActionRefused
         if challenge.status != ChallengeStatus.CLOSED:
             raise StaleState
+        if opening_required(challenge):
+            raise ActionRefused(_("The sealed bids must be opened (开标解密) before the check."))
         if not challenge.bids.filter(status=BidStatus.SUBMITTED).exists():
             challenge.declare_no_award(comment=str(_("No bid was submitted.")))
             challenge.save()

@@ -40,6 +40,9 @@ from bounty.models import (
     Challenge,
     ConsortiumMember,
 )
+from bounty.sealing.forms import RestoreForm, SubmitPassphraseForm
+from bounty.sealing.models import ChallengeKey, SealedFile
+from bounty.sealing.services import bid_is_sealed
 from common.hashing import file_sha256
 from common.views import get_visible_or_404, paginate
 
@@ -209,8 +212,8 @@ def _formsets(request, bid):
 @login_required
 def bid_edit(request, reference):
     bid = _bid(request, reference, predicate=perms.is_bid_team)
-    if not perms.can_edit_bid(request.user, bid):
-        return redirect(bid)
+    if not perms.can_edit_bid(request.user, bid) or bid_is_sealed(bid):
+        return redirect(bid)  # a sealed draft is restored (or started afresh) there first
     if refused := _no_access_redirect(request, bid):
         return refused
     form = BidForm(request.POST or None, instance=bid)
@@ -305,6 +308,9 @@ def bid_detach(request, reference, pk):
 def bid_attachment(request, reference, pk):
     bid = _bid(request, reference)
     attachment = get_object_or_404(bid.attachments, pk=pk)
+    if SealedFile.objects.filter(attachment=attachment).exists():
+        messages.info(request, _("This file is sealed (encrypted) until the opening."))
+        return redirect(bid)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -320,9 +326,14 @@ def bid_submit(request, reference):
     bid = _bid(request, reference, predicate=perms.is_bid_team)
     if bid.status == BidStatus.DRAFT and (refused := _no_access_redirect(request, bid)):
         return refused
-    if request.method == "POST":
+    sealed = ChallengeKey.objects.filter(challenge_id=bid.challenge_id).exists()
+    passphrase_form = SubmitPassphraseForm(request.POST or None) if sealed else None
+    if request.method == "POST" and passphrase_form is not None and not passphrase_form.is_valid():
+        messages.error(request, _("Choose the team passphrase (twice) to submit a sealed bid."))
+    elif request.method == "POST":
+        passphrase = passphrase_form.cleaned_data["passphrase"] if passphrase_form else ""
         try:
-            version = bid_services.bid_submit(bid=bid, by=request.user)
+            version = bid_services.bid_submit(bid=bid, by=request.user, passphrase=passphrase)
         except bid_services.BidIncomplete as exc:
             messages.error(request, exc.message)
         except ActionRefused as exc:
@@ -336,6 +347,7 @@ def bid_submit(request, reference):
         {
             "bid": bid,
             "completeness": bid_completeness_errors(bid) if bid.status == BidStatus.DRAFT else {},
+            "passphrase_form": passphrase_form,
         },
     )
 
@@ -344,8 +356,12 @@ def bid_submit(request, reference):
 @require_POST
 def bid_reopen(request, reference):
     bid = _bid(request, reference, predicate=perms.is_bid_team)
+    form = RestoreForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"passphrase": "", "fresh": False}
     try:
-        bid_services.bid_reopen(bid=bid, by=request.user)
+        bid_services.bid_reopen(
+            bid=bid, by=request.user, passphrase=data["passphrase"], fresh=data["fresh"]
+        )
     except ActionRefused as exc:
         messages.error(request, exc.message)
         return redirect(bid)
@@ -385,6 +401,8 @@ def bid_detail(request, reference):
         and bid.status == BidStatus.SUBMITTED,
         "responses": bid.responses.select_related("indicator").order_by("indicator__position"),
         "versions": bid.versions.all(),
+        "bid_sealed": is_team and bid_is_sealed(bid),
+        "restore_form": RestoreForm(),
         **formal_context(request.user, bid),  # the check, 补正, ineligibility cases
         "events": audit_events_for(bid).order_by("-seq")[:30] if is_team else [],
     }
@@ -409,6 +427,9 @@ def bid_receipt(request, reference, number):
     if request.GET.get("format") == "pdf":
         # Receipts are generated, stored and verifiable like every other document.
         return redirect(reverse("documents:of", args=["receipt", version.pk]))
+    if request.GET.get("format") == "json" and version.content.get("sealed"):
+        messages.info(request, _("The content is sealed until the opening; the hash is above."))
+        return redirect(request.path)
     if request.GET.get("format") == "json":
         from bounty.bids.rules import canonical_bytes
 

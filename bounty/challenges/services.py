@@ -27,6 +27,7 @@ from bounty.models import (
     Indicator,
     RubricCriterion,
 )
+from bounty.sealing.services import challenge_key_create
 from bounty.signals import challenge_amended
 from notifications.services import notify
 
@@ -239,6 +240,8 @@ def challenge_decide(*, challenge, by, decision, comment="", lump_sum_allowed=No
             challenge.lump_sum_allowed = bool(lump_sum_allowed)
             payload["lump_sum_allowed"] = challenge.lump_sum_allowed
         challenge.save()
+        if decision == "publish":  # the key bids are sealed for (bounty/sealing)
+            challenge_key_create(challenge=challenge, by=by)
         audit_record(
             actor=by,
             action=f"challenge.{decision}",

@@ -26,7 +26,13 @@ from bounty.challenges.forms import (
     indicator_initial,
 )
 from bounty.exceptions import ActionRefused, ChallengeIncomplete
-from bounty.models import PUBLIC_STATUSES, Challenge, ChallengeStatus, Clarification
+from bounty.models import (
+    PUBLIC_STATUSES,
+    Challenge,
+    ChallengeKey,
+    ChallengeStatus,
+    Clarification,
+)
 from common.views import get_visible_or_404, paginate
 
 
@@ -190,6 +196,16 @@ def challenge_submit(request, ocid):
     return redirect(challenge)
 
 
+def sealing_context(user, challenge) -> dict:
+    from bounty.sealing.permissions import can_see_key_shares
+
+    key = ChallengeKey.objects.filter(challenge=challenge).first()
+    return {
+        "sealing_key": key,
+        "can_see_shares": key is not None and can_see_key_shares(user, challenge),
+    }
+
+
 def challenge_detail(request, ocid):
     challenge = _challenge(request, ocid)
     user = request.user
@@ -226,6 +242,7 @@ def challenge_detail(request, ocid):
         "bid_panel": _bid_panel(user, challenge),
         "events": _history(challenge, is_bureau=is_bureau) if (is_issuer or is_bureau) else [],
         **access_context(user, challenge),  # restricted / confidential details
+        **sealing_context(user, challenge),  # the published key of sealed bids
     }
     return render(request, "bounty/challenge_detail.html", context)
 

@@ -288,6 +288,35 @@ X_FRAME_OPTIONS = "DENY"
 # Each record stores its algorithm, so switching keeps every earlier record verifiable.
 HASH_ALGORITHM = env("HASH_ALGORITHM", default="sha256")
 
+# --- PDF signatures (documents/signing/) -------------------------------------------------------
+# PKI_KEY encrypts the private keys of the platform CA, its signing and time-stamping
+# certificates and the certificates it issues to organisations (and seals uploaded PKCS#12
+# files). Set it in production; changing it makes the stored keys unreadable.
+PKI_KEY = env("PKI_KEY", default="dev-only-pki-key-change-me")
+PKI = {
+    "CA_NAME": env("PKI_CA_NAME", default="揭榜挂帅平台"),
+    "CA_DAYS": env.int("PKI_CA_DAYS", default=3650),
+    "CERT_DAYS": env.int("PKI_CERT_DAYS", default=730),
+    "CRL_HOURS": env.int("PKI_CRL_HOURS", default=24),
+    # PEM files of other CAs whose certificates the verification page trusts (organisations
+    # that upload a PKCS#12 from their own CA), comma-separated paths.
+    "TRUSTED_ROOTS": env.list("PKI_TRUSTED_ROOTS", default=[]),
+}
+
+# --- Sealed bids (开标解密, bounty/sealing) -------------------------------------------------
+# Each challenge published while BID_SEALING is on gets an X25519 key pair; submitted bids
+# are encrypted for it, and its private key is split into shares (any `threshold` of
+# `holders` open the bids; 2 <= threshold <= holders): share 1 to the publishing officer,
+# 2 to a supervisor, 3 to a second officer, 4 to a second supervisor, … Challenges
+# published before keep today's behaviour. BID_SEALING_SCRYPT_N: cost of the team
+# passphrase's scrypt (a power of two).
+BID_SEALING = env.bool("BID_SEALING", default=True)
+BID_SEALING_SHARES = {
+    "threshold": env.int("BID_SEALING_THRESHOLD", default=2),
+    "holders": env.int("BID_SEALING_HOLDERS", default=2),
+}
+BID_SEALING_SCRYPT_N = env.int("BID_SEALING_SCRYPT_N", default=2**15)
+
 # --- Login throttling (django-axes) ------------------------------------------------------------
 # After AXES_FAILURE_LIMIT failed log-ins for the same username from the same IP address,
 # that pair is locked out for AXES_COOLOFF_HOURS; a successful log-in resets the count.

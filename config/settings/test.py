@@ -19,3 +19,7 @@ AXES_ENABLED = False
 # logs them in with force_login, so the requirement is switched on by the tests that are
 # about it (tests/security/) with override_settings / the `two_factor_enforced` fixture.
 SECURITY = {**SECURITY, "TWO_FACTOR_ENFORCED": False}  # noqa: F405
+# Sealed bids are switched on by the tests that are about them (tests/bounty/sealing/):
+# the rest of the suite reads bids before their opening. A cheap scrypt keeps them fast.
+BID_SEALING = env.bool("TEST_BID_SEALING", default=False)  # noqa: F405
+BID_SEALING_SCRYPT_N = 2**10

@@ -27,6 +27,13 @@ from review.draw.conflicts import (
     live_bids,
     refresh_bid_conflicts,
 )
+from review.draw.rules import (
+    check_parties,
+    check_public_value_source,
+    draw_commitment,
+    draw_context,
+    party_identity,
+)
 from review.draw.seats import _invite
 from review.models import (
     ACTIVE_DRAW_STATUSES,
@@ -88,10 +95,21 @@ def _lock_draw(draw, *, pool=True):
     return draws.get(pk=draw.pk)
 
 
-def draw_create(*, challenge, by, params=None, public_value_source="", supplementary_of=None):
-    """Open a draw. Repeating the request returns the open draw (idempotent)."""
+def draw_create(
+    *,
+    challenge,
+    by,
+    params=None,
+    public_value_source="",
+    supplementary_of=None,
+    redraw_reason="",
+):
+    """Open a draw. Repeating the request returns the open draw (idempotent). A second
+    bid-review draw after a completed one (not a supplementary draw) needs a reason."""
     params = {**default_params(), **(params or {})}
     validate_params(params)
+    public_value_source = check_public_value_source(public_value_source, required=True)
+    redraw_reason = (redraw_reason or "").strip()
     if not perms.can_run_draw(by, Challenge.objects.select_related("issuer").get(pk=challenge.pk)):
         raise ActionRefused(_("Only bureau officers can draw a panel, after the bid deadline."))
     if challenge.status == ChallengeStatus.PUBLISHED:
@@ -110,6 +128,16 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
         existing = open_draws.first()
         if existing is not None:
             return existing
+        completed = Draw.objects.filter(
+            challenge=challenge, purpose=DrawPurpose.BID_REVIEW, status=DrawStatus.COMPLETED
+        )
+        if supplementary_of is None and completed.exists() and not redraw_reason:
+            raise ActionRefused(
+                _(
+                    "A panel was already drawn for this challenge. Give the reason for a new "
+                    "draw; it is published next to the first."
+                )
+            )
         try:
             with transaction.atomic():
                 draw = Draw.objects.create(
@@ -117,7 +145,8 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
                     supplementary_of=supplementary_of,
                     algorithm=algo.CURRENT,
                     params=params,
-                    public_value_source=public_value_source.strip(),
+                    public_value_source=public_value_source,
+                    redraw_reason=redraw_reason if supplementary_of is None else "",
                     bureau_officer=by,
                     salt=secrets.token_hex(32),
                 )
@@ -128,7 +157,11 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
             action="draw.create",
             obj=draw,
             to_state=draw.status,
-            payload={"params": params},
+            payload={
+                "params": params,
+                "public_value_source": public_value_source,
+                "redraw_reason": draw.redraw_reason,
+            },
         )
         notify(
             recipients=supervisors(),
@@ -140,7 +173,8 @@ def draw_create(*, challenge, by, params=None, public_value_source="", supplemen
 
 
 def draw_cancel(*, draw, by, reason):
-    """Abandon an open draw (e.g. the frozen pool cannot fill the panel); keeps its record."""
+    """Abandon an open draw (e.g. the frozen pool cannot fill the panel); keeps its record
+    and publishes the reason (review:draws_public)."""
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused(_("Give the reason for cancelling the draw."))
@@ -149,7 +183,7 @@ def draw_cancel(*, draw, by, reason):
         if draw.status not in ACTIVE_DRAW_STATUSES or by.pk != draw.bureau_officer_id:
             raise ActionRefused
         before = draw.status
-        draw.cancel()
+        draw.cancel(at=timezone.now(), reason=reason)
         draw.save()
         audit_record(
             actor=by,
@@ -179,10 +213,12 @@ def draw_commit(*, draw, by, party, commitment):
         elif party == "supervisor":
             if not perms.can_commit_as_supervisor(by, draw) or draw.supervisor_commitment:
                 raise ActionRefused(_("Only a supervisor commits here, once."))
+            check_parties(draw.bureau_officer_id, by)
             draw.supervisor_commitment, draw.supervisor = commitment, by
         else:
             raise ActionRefused
-        draw.save(update_fields=[f"{party}_commitment", "supervisor"])
+        draw.parties = {**draw.parties, party: party_identity(by, party)}
+        draw.save(update_fields=[f"{party}_commitment", "supervisor", "parties"])
         audit_record(
             actor=by, action=f"draw.commit.{party}", obj=draw, payload={"commitment": commitment}
         )
@@ -199,6 +235,15 @@ def draw_freeze(*, draw, by):
             raise ActionRefused(_("Only the officer who opened the draw freezes the pool."))
         if not (draw.bureau_commitment and draw.supervisor_commitment):
             raise ActionRefused(_("Both commitments are needed before the pool is frozen."))
+        check_parties(draw.bureau_officer_id, draw.supervisor)
+        if (
+            draw.public_value_source
+            and draw.algorithm == algo.V3
+            and algo.parse_source(draw.public_value_source)[1] < timezone.localdate()
+        ):
+            raise ActionRefused(
+                _("The named lottery draw has taken place: cancel this draw and open another.")
+            )
         challenge = draw.challenge
         # A project panel looks at the winning bid only; a review panel at every live bid.
         bids = Bid.objects.filter(pk=draw.project.bid_id) if draw.for_project else None
@@ -272,7 +317,11 @@ def draw_reveal(*, draw, by, party, secret):
             raise ActionRefused(_("Only the party who committed reveals."))
         if getattr(draw, f"{party}_reveal"):
             raise ActionRefused(_("This secret was already revealed."))
-        if algo.commitment(secret) != getattr(draw, f"{party}_commitment"):
+        if draw.algorithm == algo.V3 and not algo.SECRET_V3.fullmatch(secret):
+            raise ActionRefused(
+                _("A secret is 32 to 64 lowercase hexadecimal characters, made by the browser.")
+            )
+        if draw_commitment(draw, party, secret) != getattr(draw, f"{party}_commitment"):
             audit_record(actor=by, action=f"draw.reveal_refused.{party}", obj=draw)
             refused = True
         else:
@@ -286,8 +335,10 @@ def draw_reveal(*, draw, by, party, secret):
 
 
 def draw_set_public_value(*, draw, by, value):
-    value = (value or "").strip()
-    if not value:
+    """Record the named public value; v3 keeps only its normal form (its digits), so one
+    lottery result gives exactly one seed."""
+    value = value or ""
+    if not value.strip():
         raise ActionRefused(_("Enter the public value."))
     with transaction.atomic():
         draw = _lock_draw(draw)
@@ -295,6 +346,22 @@ def draw_set_public_value(*, draw, by, value):
             raise ActionRefused(_("No public value is expected now."))
         if by.pk != draw.bureau_officer_id:
             raise ActionRefused
+        if draw.algorithm == algo.V3 and not (draw.bureau_reveal and draw.supervisor_reveal):
+            # The public value comes last: no party may learn the panel before revealing.
+            raise ActionRefused(_("Both secrets are revealed before the public value is entered."))
+        if draw.algorithm == algo.V3:
+            try:
+                value = algo.normalise_public_value(draw.public_value_source, value)
+            except ValueError as exc:
+                raise ActionRefused(
+                    _(
+                        "Enter the result as %(n)d ASCII digits 0-9 (spaces, commas and "
+                        "hyphens between them are allowed)."
+                    )
+                    % {"n": algo.PUBLIC_SOURCES[algo.parse_source(draw.public_value_source)[0]]}
+                ) from exc
+        else:
+            value = value.strip()
         draw.public_value = value
         draw.save(update_fields=["public_value"])
         audit_record(actor=by, action="draw.public_value", obj=draw, payload={"value": value})
@@ -312,13 +379,23 @@ def _maybe_complete(draw, by):
         )
         if not ready:
             return draw
-        draw.seed = algo.seed(
-            draw.pool_hash,
-            draw.bureau_reveal,
-            draw.supervisor_reveal,
-            draw.public_value,
-            algorithm=draw.algorithm,
-        )
+        if draw.algorithm == algo.V3:
+            draw.seed = algo.seed_v3(
+                draw_context(draw),
+                draw.pool_hash,
+                {"bureau": draw.bureau_commitment, "supervisor": draw.supervisor_commitment},
+                draw.parties,
+                {"bureau": draw.bureau_reveal, "supervisor": draw.supervisor_reveal},
+                draw.public_value,
+            )
+        else:
+            draw.seed = algo.seed(
+                draw.pool_hash,
+                draw.bureau_reveal,
+                draw.supervisor_reveal,
+                draw.public_value,
+                algorithm=draw.algorithm,
+            )
         draw.ranked = algo.rank(draw.seed, draw.pool)
         try:
             panel, alternates = algo.select(
@@ -374,7 +451,16 @@ def bundle(draw):
     """The verification bundle: everything a third party needs to recompute the draw."""
     seats = list(draw.seats.order_by("rank"))
     panel = [s.pseudonym for s in seats if s.rank <= draw.params["size"]]
+    extra = {}
+    if draw.algorithm == algo.V3:
+        ctx = draw_context(draw)
+        extra = {
+            "redraw_reason": draw.redraw_reason,
+            "parties": draw.parties,
+            "context_id": algo.context_id(ctx),
+        }
     return {
+        **extra,
         "algorithm": draw.algorithm,
         "draw": draw.pk,
         "challenge": draw.challenge.ocid,

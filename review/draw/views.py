@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ActionRefused
 from bounty.models import Bid, Challenge
+from bounty.permissions import can_view_challenge
 from common.views import get_visible_or_404
 from review import permissions as perms
-from review.draw import seats, services
+from review import verify_draw as algo
+from review.draw import seats, selectors, services
+from review.draw.rules import commit_prefix
 from review.forms import (
     AcceptForm,
     CommitForm,
@@ -104,6 +107,7 @@ def draw_create(request, ocid):
             params=params,
             public_value_source=data["public_value_source"],
             supplementary_of=supplementary_of,
+            redraw_reason=data["redraw_reason"],
         )
     except ActionRefused as exc:
         messages.error(request, exc.message)
@@ -126,8 +130,10 @@ def draw_detail(request, pk):
         "is_officer": user.pk == draw.bureau_officer_id,
         "is_supervisor": perms.is_supervisor(user),
         "commit_form": CommitForm(),
+        "commit_prefix": {p: commit_prefix(draw, p) for p in ("bureau", "supervisor")},
         "reveal_form": RevealForm(),
         "public_form": PublicValueForm(),
+        "public_digits": _public_digits(draw),
         "needs_supplement": draw.status == DrawStatus.COMPLETED
         and not seats.filter(status=SeatStatus.WAITING).exists()
         and seats.filter(
@@ -140,6 +146,32 @@ def draw_detail(request, pk):
         ).select_related("seat__expert", "bid"),
     }
     return render(request, "review/draw_detail.html", context)
+
+
+def _public_digits(draw):
+    """How many digits the named public value has (v3), for the form's help text."""
+    try:
+        return algo.PUBLIC_SOURCES[algo.parse_source(draw.public_value_source)[0]]
+    except ValueError:
+        return None
+
+
+def draws_public(request, ocid):
+    """The public record of a challenge's bid-review draws (no log-in): commitments, pool
+    hash and named public value before the reveals; redraws and cancellations with reasons."""
+    challenge = get_visible_or_404(
+        Challenge.objects.select_related("issuer"), can_view_challenge, request.user, ocid=ocid
+    )
+    draws = selectors.public_draws(challenge)
+    return render(
+        request,
+        "review/draw_public.html",
+        {
+            "challenge": challenge,
+            "draws": draws,
+            "bundles": {d.pk for d in draws if perms.can_download_bundle(request.user, d)},
+        },
+    )
 
 
 @login_required

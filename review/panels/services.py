@@ -19,6 +19,7 @@ from bounty.models import MilestoneReport, MilestoneStatus, Project, ProjectMile
 from notifications.services import notify
 from review import permissions as perms
 from review import verify_draw as algo
+from review.draw.rules import check_public_value_source
 from review.draw.services import default_params, validate_params
 from review.models import (
     ACTIVE_DRAW_STATUSES,
@@ -97,6 +98,7 @@ def panel_draw_create(*, subject, by, params=None, public_value_source="", purpo
     组织专家评估认定"). Repeating the request returns the open draw."""
     params = {**default_params(), **(params or {})}
     validate_params(params)
+    public_value_source = check_public_value_source(public_value_source, required=False)
     milestone = subject if isinstance(subject, ProjectMilestone) else None
     project = milestone.project if milestone else subject
     if milestone:
@@ -138,7 +140,7 @@ def panel_draw_create(*, subject, by, params=None, public_value_source="", purpo
                     supplementary_of=current[-1] if current else None,
                     algorithm=algo.CURRENT,
                     params=params,
-                    public_value_source=public_value_source.strip(),
+                    public_value_source=public_value_source,
                     bureau_officer=by,
                     salt=secrets.token_hex(32),
                 )

@@ -41,21 +41,27 @@
     }
     return h.map(function (x) { return ("00000000" + (x >>> 0).toString(16)).slice(-8); }).join("");
   }
+  // 32 random bytes (256 bits) from the browser's CSPRNG, as 64 lowercase hex characters.
   function randomSecret() {
-    var buf = new Uint8Array(16); (window.crypto || window.msCrypto).getRandomValues(buf);
+    var buf = new Uint8Array(32); (window.crypto || window.msCrypto).getRandomValues(buf);
     return Array.prototype.map.call(buf, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
+  var SECRET_V3 = /^[0-9a-f]{32,64}$/;
   document.querySelectorAll("[data-commit]").forEach(function (box) {
     var secret = box.querySelector("[data-secret]");
     var target = box.querySelector("input[name=commitment]");
-    box.querySelector("[data-generate]").addEventListener("click", function () {
-      secret.value = randomSecret();
-      target.value = sha256(secret.value);
-    });
+    // v3: commitment = SHA-256("jiebang-draw-v3\n" + context id + "\n" + party + "\n" + secret);
+    // the server renders everything before the secret as data-prefix. Older draws: no prefix.
+    var prefix = box.getAttribute("data-prefix") || "";
     function update() {
       var value = secret.value.trim();  // the server trims reveals the same way
-      target.value = value ? sha256(value) : "";
+      if (prefix && !SECRET_V3.test(value)) { target.value = ""; return; }  // no typed words
+      target.value = value ? sha256(prefix + value) : "";
     }
+    box.querySelector("[data-generate]").addEventListener("click", function () {
+      secret.value = randomSecret();
+      update();
+    });
     secret.addEventListener("input", update);
     // A secret typed (or restored by the browser) before this script ran still counts.
     if (secret.value.trim()) { update(); }

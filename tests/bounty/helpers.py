@@ -71,18 +71,56 @@ def draft(issuer=None, org=None, **overrides):
     )
 
 
-def published(issuer=None, org=None, officer=None, **overrides):
+def published(issuer=None, org=None, officer=None, *, take_shares_now=True, **overrides):
     challenge = draft(issuer, org, **overrides)
     issuer = issuer or challenge.created_by
     officer = officer or bureau_officer()
     services.challenge_submit(challenge=challenge, by=issuer)
     for decision in ("start_vetting", "approve", "publish"):
         services.challenge_decide(challenge=challenge, by=officer, decision=decision)
-    return Challenge.objects.get(pk=challenge.pk)
+    challenge = Challenge.objects.get(pk=challenge.pk)
+    if take_shares_now:  # sealed (BID_SEALING on): the holders take their shares
+        take_shares(challenge, officer)
+    return challenge
 
 
-def force_deadline(challenge, when):
-    """Move the deadline (tests only: simulates time passing)."""
+def force_deadline(challenge, when, *, open_sealed=True):
+    """Move the deadline (tests only: simulates time passing). A sealed challenge whose
+    shares the helpers took (``published``) is opened once the deadline is past, as the
+    holders would at the opening ceremony (bounty/sealing)."""
     Challenge.objects.filter(pk=challenge.pk).update(bid_deadline=when)
     challenge.refresh_from_db()
+    if open_sealed and when <= timezone.now() and challenge.pk in SHARES:
+        from bounty.sealing.opening import opening_perform, opening_required
+
+        officer, texts, public_key = SHARES[challenge.pk]
+        key = getattr(challenge, "sealing_key", None)
+        if key is not None and key.public_key == public_key and opening_required(challenge):
+            opening_perform(challenge=challenge, by=officer, shares=texts)
     return challenge
+
+
+# challenge pk → (the publishing officer, the share texts, the public key) of sealed
+# challenges published by the helpers.
+SHARES = {}
+
+
+def take_shares(challenge, officer):
+    """Take every share of a sealed challenge's key (share 1: the publishing officer; the
+    others: a new supervisor / officer each) and remember them for ``force_deadline``."""
+    from accounts.models import Organization, OrganizationKind, Role
+    from bounty.models import KeyShare
+    from bounty.sealing.services import share_take
+
+    texts = []
+    for share in KeyShare.objects.filter(key__challenge=challenge).order_by("index"):
+        holder = share.holder
+        if holder is None and share.role == Role.SUPERVISOR:
+            bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).first()
+            holder = member_of(bureau, Role.SUPERVISOR)
+        elif holder is None:
+            holder = bureau_officer()
+        texts.append(share_take(share=share, by=holder))
+    if texts:
+        SHARES[challenge.pk] = (officer, texts, challenge.sealing_key.public_key)
+    return texts

@@ -18,7 +18,8 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     out = capsys.readouterr().out
     assert "bureau" in out
     assert "Demo-2026!" in out
-    assert counts[1] == 14  # bureau + 3 enterprises + 6 teams + 4 teams of the exits demo
+    # bureau + its supervisors' 纪检监察组 (draw v3) + 3 enterprises + 6 teams + 4 teams of the exits demo
+    assert counts[1] == 15
     statuses = set(Challenge.objects.values_list("status", flat=True))
     assert {
         ChallengeStatus.DRAFT,

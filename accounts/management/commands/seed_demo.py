@@ -143,7 +143,17 @@ class Command(BaseCommand):
             bureau.address = "常州市人民路1号市政府大楼"
             bureau.save(update_fields=["legal_representative", "address"])
         supervisor = _user("supervisor", "纪监督")
-        membership_add(organization=bureau, user=supervisor, role=Role.SUPERVISOR, by=officer)
+        # The supervisor belongs to another organisation than the bureau's officers: an
+        # expert draw needs its two parties from different organisations (draw v3).
+        oversight = _org(
+            "常州市纪委监委驻市科技局纪检监察组",
+            "Discipline inspection team stationed at the bureau",
+            "11320400MB0J88881",
+            OrganizationKind.BUREAU,
+            supervisor,
+            Role.SUPERVISOR,
+            officer,
+        )
         # A second officer: a review (复查/复核) of a due-process decision is decided by
         # another officer than the one who decided.
         reviewer = _user("bureau2", "孙复核")
@@ -151,7 +161,7 @@ class Command(BaseCommand):
         rows = [
             ("bureau", "钱科长", bureau.name, Role.BUREAU.label),
             ("bureau2", "孙复核", bureau.name, Role.BUREAU.label),
-            ("supervisor", "纪监督", bureau.name, Role.SUPERVISOR.label),
+            ("supervisor", "纪监督", oversight.name, Role.SUPERVISOR.label),
         ]
         issuers = []
         for username, person, name, name_en, prefix in ENTERPRISES:

@@ -1,12 +1,13 @@
 import itertools
+import secrets
 from datetime import timedelta
 
 from django.utils import timezone
 
 from bounty.bids import services as bid_services
 from bounty.models import Industry
-from review import verify_draw as algo
 from review.draw import services
+from review.draw.rules import draw_commitment
 from review.draw.seats import declaration_record, seat_accept
 from review.models import Expert
 from tests.bounty.bids.helpers import complete_bid, team
@@ -75,35 +76,72 @@ def formal_check_done(challenge, officer, *, ineligible=()):
     return challenge
 
 
+def oversight_org():
+    """The supervisors' organisation (纪检监察组): a bureau-kind organisation of its own, so
+    that a draw's officer and supervisor come from different organisations (draw v3)."""
+    from accounts.models import Organization, OrganizationKind, OrganizationStatus
+
+    bureau_officer()  # the bureau exists first (accounts.selectors.bureau_organization: by pk)
+    org = Organization.objects.filter(name="测试纪检监察组").first()
+    return org or OrganizationFactory(
+        name="测试纪检监察组",
+        kind=OrganizationKind.BUREAU,
+        status=OrganizationStatus.VERIFIED,
+        credit_code=next_credit_code("11"),
+    )
+
+
 def supervisor():
-    from accounts.models import Organization, OrganizationKind
-
-    bureau = Organization.objects.get(kind=OrganizationKind.BUREAU)
-    return member_of(bureau, "supervisor")
+    return member_of(oversight_org(), "supervisor")
 
 
-def run_draw(challenge, officer, sup=None, *, params=None, public=""):
+def public_source(days=1):
+    """A named public value of a v3 bid-review draw: the 福彩3D draw ``days`` after today."""
+    return f"cwl-3d:{(timezone.localdate() + timedelta(days=days)).isoformat()}"
+
+
+PUBLIC_RESULT = "4 8 3"  # what the officer types; the draw keeps "483"
+
+
+def run_draw(challenge, officer, sup=None, *, params=None, public=None, redraw_reason=""):
     draw = services.draw_create(
-        challenge=challenge, by=officer, params=params, public_value_source=public
+        challenge=challenge,
+        by=officer,
+        params=params,
+        public_value_source=public_source() if public is None else public,
+        redraw_reason=redraw_reason,
     )
-    return complete_draw(draw, officer, sup, public=public)
+    return complete_draw(draw, officer, sup)
 
 
-def complete_draw(draw, officer, sup=None, *, public=""):
-    """Commit, freeze and reveal an open draw: its panel is invited."""
+def new_secret():
+    return secrets.token_hex(16)  # 128 bits, as the browser makes them (at least)
+
+
+def complete_draw(draw, officer, sup=None, *, public_value=PUBLIC_RESULT):
+    """Commit, freeze and reveal an open draw (and enter the public value when one is
+    named): its panel is invited. The secrets are kept on the draw as ``test_secrets``."""
     sup = sup or supervisor()
+    mine, theirs = new_secret(), new_secret()
     services.draw_commit(
-        draw=draw, by=officer, party="bureau", commitment=algo.commitment("officer-secret")
+        draw=draw,
+        by=officer,
+        party="bureau",
+        commitment=draw_commitment(draw, "bureau", mine),
     )
     services.draw_commit(
-        draw=draw, by=sup, party="supervisor", commitment=algo.commitment("supervisor-secret")
+        draw=draw,
+        by=sup,
+        party="supervisor",
+        commitment=draw_commitment(draw, "supervisor", theirs),
     )
     services.draw_freeze(draw=draw, by=officer)
-    services.draw_reveal(draw=draw, by=officer, party="bureau", secret="officer-secret")
-    draw = services.draw_reveal(draw=draw, by=sup, party="supervisor", secret="supervisor-secret")
-    if public:
-        draw = services.draw_set_public_value(draw=draw, by=officer, value="07 12 19 23 31 33 + 05")
+    services.draw_reveal(draw=draw, by=officer, party="bureau", secret=mine)
+    draw = services.draw_reveal(draw=draw, by=sup, party="supervisor", secret=theirs)
+    if draw.public_value_source:
+        draw = services.draw_set_public_value(draw=draw, by=officer, value=public_value)
     draw.refresh_from_db()
+    draw.test_secrets = (mine, theirs)
     return draw
 
 

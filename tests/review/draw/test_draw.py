@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from bounty.models import ExclusionRequest
 from review import verify_draw as algo
 from review.draw import services
+from review.draw.rules import draw_commitment
 from review.draw.seats import (
     declaration_record,
     declaration_rule,
@@ -30,6 +31,7 @@ from tests.review.draw.helpers import (
     run_draw,
     supervisor,
 )
+from tests.review.draw.helpers import public_source as SOURCE
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -117,12 +119,17 @@ def test_reveal_not_matching_commitment_is_refused_and_logged():
     challenge, _bids, officer = closed_challenge_with_bids(1)
     pool(10)
     sup = supervisor()
-    draw = services.draw_create(challenge=challenge, by=officer)
-    services.draw_commit(draw=draw, by=officer, party="bureau", commitment=algo.commitment("a"))
-    services.draw_commit(draw=draw, by=sup, party="supervisor", commitment=algo.commitment("b"))
+    draw = services.draw_create(challenge=challenge, by=officer, public_value_source=SOURCE())
+    a, b = "a" * 32, "b" * 32
+    services.draw_commit(
+        draw=draw, by=officer, party="bureau", commitment=draw_commitment(draw, "bureau", a)
+    )
+    services.draw_commit(
+        draw=draw, by=sup, party="supervisor", commitment=draw_commitment(draw, "supervisor", b)
+    )
     services.draw_freeze(draw=draw, by=officer)
     with pytest.raises(ActionRefused):
-        services.draw_reveal(draw=draw, by=officer, party="bureau", secret="not-a")
+        services.draw_reveal(draw=draw, by=officer, party="bureau", secret="c" * 32)
     draw.refresh_from_db()
     assert draw.bureau_reveal == ""
     assert AuditEvent.objects.filter(action="draw.reveal_refused.bureau").exists()
@@ -131,7 +138,7 @@ def test_reveal_not_matching_commitment_is_refused_and_logged():
 def test_cannot_freeze_without_both_commitments_and_cannot_commit_after_freeze():
     challenge, _bids, officer = closed_challenge_with_bids(1)
     pool(10)
-    draw = services.draw_create(challenge=challenge, by=officer)
+    draw = services.draw_create(challenge=challenge, by=officer, public_value_source=SOURCE())
     services.draw_commit(draw=draw, by=officer, party="bureau", commitment=algo.commitment("a"))
     with pytest.raises(ActionRefused):
         services.draw_freeze(draw=draw, by=officer)
@@ -143,8 +150,8 @@ def test_cannot_freeze_without_both_commitments_and_cannot_commit_after_freeze()
 
 def test_second_draw_request_returns_the_open_draw():
     challenge, _bids, officer = closed_challenge_with_bids(1)
-    first = services.draw_create(challenge=challenge, by=officer)
-    second = services.draw_create(challenge=challenge, by=officer)
+    first = services.draw_create(challenge=challenge, by=officer, public_value_source=SOURCE())
+    second = services.draw_create(challenge=challenge, by=officer, public_value_source=SOURCE())
     assert first.pk == second.pk
 
 
@@ -152,7 +159,7 @@ def test_only_bureau_after_deadline_can_draw():
     challenge, _bids, _officer = closed_challenge_with_bids(1)
     for user in (challenge.created_by, UserFactory(is_superuser=True), supervisor()):
         with pytest.raises(ActionRefused):
-            services.draw_create(challenge=challenge, by=user)
+            services.draw_create(challenge=challenge, by=user, public_value_source=SOURCE())
 
 
 def test_decline_invites_the_first_alternate():
@@ -216,7 +223,11 @@ def test_alternates_exhausted_then_supplementary_draw():
             seat_decline(seat=seat, by=seat.expert.user)
     pool(10)
     sup_draw = services.draw_create(
-        challenge=challenge, by=officer, params={"size": 5}, supplementary_of=draw
+        challenge=challenge,
+        by=officer,
+        params={"size": 5},
+        supplementary_of=draw,
+        public_value_source=SOURCE(),
     )
     assert sup_draw.supplementary_of == draw
 
@@ -224,12 +235,22 @@ def test_alternates_exhausted_then_supplementary_draw():
 def test_public_value_is_mixed_into_the_seed():
     challenge, _bids, officer = closed_challenge_with_bids(1)
     pool(12)
-    draw = run_draw(challenge, officer, public="福彩双色球 2026-12-01")
+    draw = run_draw(challenge, officer)
     assert draw.status == DrawStatus.COMPLETED
-    assert draw.seed == algo.seed(
-        draw.pool_hash, "officer-secret", "supervisor-secret", draw.public_value, algorithm=algo.V2
+    assert draw.algorithm == algo.V3
+    assert draw.public_value == "483"
+    data = services.bundle(draw)
+    assert draw.seed == algo.seed_v3(
+        services.draw_context(draw),
+        draw.pool_hash,
+        data["commitments"],
+        data["parties"],
+        dict(zip(("bureau", "supervisor"), draw.test_secrets, strict=True)),
+        "483",
     )
-    assert algo.verify(services.bundle(draw)) == []
+    assert algo.verify(data) == []
+    data["public_value"] = "484"
+    assert "seed does not match the reveals" in algo.verify(data)
 
 
 def test_pool_too_small_is_reported():
@@ -293,6 +314,8 @@ def test_stuck_draw_can_be_cancelled_with_a_reason_and_a_new_one_opened():
     with pytest.raises(ActionRefused):
         services.draw_cancel(draw=stuck, by=officer, reason="")
     services.draw_cancel(draw=stuck, by=officer, reason="专家库不足，调整规模")
+    stuck.refresh_from_db()
+    assert (stuck.cancel_reason, stuck.cancelled_at is not None) == ("专家库不足，调整规模", True)
     pool(10)
     assert run_draw(challenge, officer).status == DrawStatus.COMPLETED
 

@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from review.draw import services
 from review.models import Draw
-from tests.review.draw.helpers import closed_challenge_with_bids, pool
+from tests.review.draw.helpers import closed_challenge_with_bids, pool, public_source
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -22,7 +22,10 @@ def test_concurrent_draw_requests_open_one_draw():
 
     def request():
         try:
-            results.append(services.draw_create(challenge=challenge, by=officer).pk)
+            draw = services.draw_create(
+                challenge=challenge, by=officer, public_value_source=public_source()
+            )
+            results.append(draw.pk)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:
