@@ -450,6 +450,9 @@ class Attachment(models.Model):
         return self.original_name
 
 
+DIGEST_NAMES = {"sha256": "SHA-256", "sm3": "SM3"}
+
+
 class BidVersion(models.Model):
     """One submission, kept forever: the canonical content and its hashes (the receipt)."""
 
@@ -477,6 +480,11 @@ class BidVersion(models.Model):
         if self.pk:
             raise ValueError("A submitted bid version is immutable.")
         super().save(*args, **kwargs)
+
+    @property
+    def digest_name(self) -> str:
+        """The receipt's algorithm as printed: SHA-256 or SM3."""
+        return DIGEST_NAMES.get(self.hash_algorithm, self.hash_algorithm)
 
 
 class FormalCheck(models.Model):

@@ -24,6 +24,7 @@ from bounty.bids.cure_services import (
     formal_check_hold,
     ineligibility_intend,
 )
+from bounty.bids.receipts import receipt_attachments
 from bounty.bids.rules import (
     PREFETCH,
     bid_completeness_errors,
@@ -57,7 +58,7 @@ from bounty.sealing.opening import opening_required
 from bounty.sealing.services import require_unsealed, seal_submission, team_discard, team_restore
 from bounty.signals import bid_submitted, challenge_amended
 from common.dbtime import db_now
-from common.hashing import file_sha256, sha256_hex
+from common.hashing import digest_hex, file_digest, hash_algorithm
 from common.uploads import store_upload, validate_document_upload
 from notifications.services import notify
 
@@ -239,7 +240,8 @@ def attachment_add(*, bid, by, upload, kind):
                 % {"limit": filesizeformat(limit), "total": filesizeformat(used + upload.size)}
             )
         kind_detected = validate_document_upload(upload, allowed=ATTACHMENT_KINDS)
-        digest = file_sha256(upload)
+        algorithm = hash_algorithm()
+        digest = file_digest(upload, algorithm)
         attachment = Attachment(
             bid=bid,
             kind=kind,
@@ -247,6 +249,7 @@ def attachment_add(*, bid, by, upload, kind):
             content_kind=kind_detected,
             size=upload.size,
             sha256=digest,
+            hash_algorithm=algorithm,
             uploaded_by=by,
         )
         store_upload(attachment.file, "upload", upload)  # disk full: ValidationError, rollback
@@ -317,11 +320,9 @@ def bid_submit(*, bid, by, passphrase=""):
             submitted_at=now,
             submitted_by=by,
             content=content,
-            content_sha256=sha256_hex(canonical_bytes(content)),
-            attachments=[
-                {"name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
-                for a in bid.attachments.all()
-            ],
+            content_sha256=digest_hex(canonical_bytes(content), algorithm := hash_algorithm()),
+            hash_algorithm=algorithm,
+            attachments=receipt_attachments(bid, algorithm),
         )
         version.save()
         seal_submission(bid=bid, version=version, passphrase=passphrase)

@@ -43,7 +43,7 @@ from bounty.models import (
 from bounty.sealing.forms import RestoreForm, SubmitPassphraseForm
 from bounty.sealing.models import ChallengeKey, SealedFile
 from bounty.sealing.services import bid_is_sealed
-from common.hashing import file_sha256
+from common.hashing import file_digest
 from common.views import get_visible_or_404, paginate
 
 BID_RELATED = ("challenge", "challenge__issuer", "lead", "pi")
@@ -417,7 +417,7 @@ def bid_receipt(request, reference, number):
     match = None
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        digest = file_sha256(form.cleaned_data["file"])
+        digest = file_digest(form.cleaned_data["file"], version.hash_algorithm)
         names = [a["name"] for a in version.attachments if a["sha256"] == digest]
         match = {
             "digest": digest,
