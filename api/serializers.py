@@ -26,6 +26,7 @@ from bounty.models import (
     TeamMember,
 )
 from bounty.projects.models import Project, ProjectMilestone, Tranche
+from bounty.sealing.services import PASSPHRASE_MIN_LENGTH
 
 DECIMAL = {"coerce_to_string": True, "max_digits": 16, "decimal_places": 4}
 
@@ -448,6 +449,24 @@ class InvitationDetailSerializer(InvitationSerializer):
 
 class AcceptSerializer(serializers.Serializer):
     undertaking = serializers.BooleanField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    """Only for a sealed challenge: the team passphrase that can reopen the sealed bid before
+    the deadline (never stored). Without one, the team can only start a fresh draft."""
+
+    passphrase = serializers.CharField(
+        required=False, min_length=PASSPHRASE_MIN_LENGTH, max_length=200, trim_whitespace=False
+    )
+
+
+class ReopenSerializer(serializers.Serializer):
+    """A sealed submission is restored with the passphrase, or left sealed (``fresh``)."""
+
+    passphrase = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, trim_whitespace=False
+    )
+    fresh = serializers.BooleanField(required=False, default=False)
 
 
 class DeclineSerializer(serializers.Serializer):

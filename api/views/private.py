@@ -359,10 +359,14 @@ class BidSubmit(Private):
     """Submit the draft: completeness (400 listing what is missing), limits, the deadline by
     the database clock (409 once passed); returns the receipt (an immutable version)."""
 
-    @extend_schema(request=None, responses={201: s.ReceiptSerializer})
+    @extend_schema(request=s.SubmitSerializer, responses={201: s.ReceiptSerializer})
     def post(self, request, reference):
         bid = _bid(request, reference, bounty_perms.is_bid_team)
-        version = bid_services.bid_submit(bid=bid, by=request.user)
+        payload = s.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = bid_services.bid_submit(
+            bid=bid, by=request.user, passphrase=payload.validated_data.get("passphrase", "")
+        )
         return Response(s.ReceiptSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -375,12 +379,16 @@ class BidWithdraw(Private):
 
 
 class BidReopen(Private):
-    """A submitted bid back to draft (before the deadline); submit it again to count."""
+    """A submitted bid back to draft (before the deadline); submit it again to count. A sealed
+    submission comes back with the team passphrase given at submission, or ``fresh`` starts
+    an empty draft and leaves it sealed."""
 
-    @extend_schema(request=None, responses=s.BidDetailSerializer)
+    @extend_schema(request=s.ReopenSerializer, responses=s.BidDetailSerializer)
     def post(self, request, reference):
         bid = _bid(request, reference, bounty_perms.is_bid_team)
-        bid_services.bid_reopen(bid=bid, by=request.user)
+        payload = s.ReopenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        bid_services.bid_reopen(bid=bid, by=request.user, **payload.validated_data)
         return Response(_bid_detail(bid))
 
 
