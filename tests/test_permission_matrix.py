@@ -160,7 +160,8 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             unknown={"pk": NO_SUCH},
         ),
         C(kw(pk="pending_org.pk"), BUREAU, label="pending org"),
-        C(kw(pk="bureau_org.pk"), {"bureau", "supervisor"}, label="bureau org"),
+        # The supervisor belongs to its own 纪检监察组 (draw v3), not to the bureau.
+        C(kw(pk="bureau_org.pk"), {"bureau"}, label="bureau org"),
     ),
     # Licences are private files: the organisation's members and the bureau only.
     "accounts:organization_licence": (

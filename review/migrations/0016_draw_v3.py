@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0015_termination_panel'),
+        ("review", "0015_termination_panel"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draw',
-            name='cancel_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='reason for cancelling'),
+            model_name="draw",
+            name="cancel_reason",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="reason for cancelling"
+            ),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='cancelled_at',
+            model_name="draw",
+            name="cancelled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='parties',
+            model_name="draw",
+            name="parties",
             field=models.JSONField(default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='redraw_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='reason for a new draw'),
+            model_name="draw",
+            name="redraw_reason",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="reason for a new draw"
+            ),
         ),
     ]

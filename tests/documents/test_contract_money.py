@@ -86,7 +86,7 @@ def test_city_and_dispute_body_come_from_the_bureau(settings):
     from accounts.models import Organization, OrganizationKind
 
     contract, _officer = awarded_contract(render=False)
-    bureau = Organization.objects.get(kind=OrganizationKind.BUREAU)
+    bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
     Organization.objects.filter(pk=bureau.pk).update(name="常州市科学技术局")
     issuer = contract.project.challenge.issuer
     Organization.objects.filter(pk=issuer.pk).update(address="常州市高新区创新路1号")

@@ -369,3 +369,22 @@ def test_receipt_is_signed_by_the_platform(client, django_capture_on_commit_call
     (signature,) = check["checks"]
     assert signature.serial == authority.platform_pki().signing.serial
     assert signature.timestamped
+
+
+def test_a_signed_supplement_carries_the_three_signatures_and_a_time_stamp(tmp_path):
+    from tests.documents.test_supplement_signing import approved_pi_change, sign
+
+    supplement, _change, (team, issuer, officer), _ = approved_pi_change()
+    for party, user in ((Party.TEAM, team), (Party.ISSUER, issuer), (Party.BUREAU, officer)):
+        sign(supplement, party, user)
+    document = supplement.current_document()
+    pdf = current_bytes(document)
+    check = signatures_check(pdf)
+    assert check["all_valid"]
+    assert check["timestamped"]
+    assert [c.field for c in check["checks"][:3]] == ["Sig1_Team", "Sig2_Issuer", "Sig3_Bureau"]
+    path = tmp_path / "supplement.pdf"
+    path.write_bytes(pdf)
+    report = pdfsig(path)
+    assert [e["validation"] for e in report[:3]] == ["Signature is Valid."] * 3
+    assert report[-1]["total"]

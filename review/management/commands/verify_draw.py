@@ -15,7 +15,10 @@ class Command(BaseCommand):
         draw = Draw.objects.filter(pk=draw_id).select_related("challenge").first()
         if draw is None or draw.status != DrawStatus.COMPLETED:
             raise CommandError(f"No completed draw {draw_id}.")
-        problems = algo.verify(bundle(draw))
+        try:
+            problems = algo.verify(bundle(draw))
+        except algo.MalformedBundle as exc:
+            raise CommandError(f"Draw {draw_id}: malformed record: {exc}") from exc
         if problems:
             raise CommandError("; ".join(problems))
         self.stdout.write(

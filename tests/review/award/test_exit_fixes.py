@@ -123,11 +123,14 @@ def test_after_an_upheld_substitute_objection_only_the_open_places_can_be_propos
 
 def test_a_contract_being_signed_is_never_voided(settings, tmp_path):
     from documents.contracts import contract_sign
+    from documents.services import document_render
 
     settings.MEDIA_ROOT = tmp_path
     _challenge, bids, officer = awarded([[90] * 5, [80] * 5])
     project = Project.objects.get(bid=bids[0])
-    _ready(project)
+    # Rendered for real: a signature is a PAdES signature in the PDF (issue 18).
+    for document in Contract.objects.get(project=project).current_documents():
+        document_render(document.pk)
     team = bids[0].created_by
     team.set_password("pw-for-tests-1")
     team.save()

@@ -19,7 +19,7 @@ from accounts.exceptions import ActionRefused
 from accounts.models import Organization, OrganizationKind
 from review import verify_draw as algo
 from review.draw import services
-from review.draw.rules import draw_commitment
+from review.draw.rules import commit_prefix, draw_commitment
 from review.models import Draw, DrawStatus
 from tests.factories import member_of
 from tests.review.draw.helpers import (
@@ -340,3 +340,41 @@ def test_demo_draws_are_v3_with_random_secrets():
         assert re.fullmatch(r"[0-9a-f]{64}", secret)
     assert draw.bureau_reveal != draw.supervisor_reveal
     assert algo.verify(services.bundle(draw)) == []
+
+
+def test_pages_open_a_v3_draw_and_give_the_browser_the_commitment_prefix(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    challenge, _bids, officer = closed_challenge_with_bids(1)
+    pool(10)
+    client.force_login(officer)
+    page = client.get(f"/review/challenges/{challenge.ocid}/draws/").content.decode()
+    assert 'for="id_public_value_lottery"' in page
+    assert 'for="id_public_value_date"' in page
+    assert 'for="id_redraw_reason"' in page
+    day = timezone.localdate() + timedelta(days=2)
+    response = client.post(
+        f"/review/challenges/{challenge.ocid}/draws/new/",
+        {
+            "size": 5,
+            "alternates": 2,
+            "public_value_lottery": "sports-lottery-pl5",
+            "public_value_date": day.isoformat(),
+        },
+    )
+    draw = Draw.objects.get(challenge=challenge)
+    assert response.url == draw.get_absolute_url()
+    assert draw.public_value_source == f"sports-lottery-pl5:{day.isoformat()}"
+    detail = client.get(draw.get_absolute_url()).content.decode()
+    prefix = commit_prefix(draw, "bureau")
+    assert prefix == f"{algo.V3}\n{algo.context_id(services.draw_context(draw))}\nbureau\n"
+    assert f'data-prefix="{prefix}"' in detail
+    assert "readonly" in detail
+    # A lottery without a date is refused by the form; nothing is created.
+    client.post(
+        f"/review/challenges/{challenge.ocid}/draws/new/",
+        {"size": 5, "alternates": 2, "public_value_lottery": "cwl-3d"},
+    )
+    assert Draw.objects.filter(challenge=challenge).count() == 1
