@@ -113,6 +113,19 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "bounty:acceptances": (C({}, PUBLIC),),
     "review:notices": (C({}, PUBLIC),),
     "documents:verify": (C({}, PUBLIC),),
+    # The platform CA's root certificate and its revocation list are public (issue 18).
+    "documents:pki_ca": (C({}, PUBLIC),),
+    "documents:pki_crl": (C({}, PUBLIC),),
+    # Issuing and revoking organisations' certificates is the bureau's.
+    "documents:pki_certificates": (C({}, BUREAU),),
+    "documents:pki_certificate_issue": (
+        P(kw(org_pk="issuer_org.pk"), BUREAU, unknown={"org_pk": NO_SUCH}),
+    ),
+    "documents:pki_certificate_revoke": (
+        P({"pk": NO_SUCH}, NOBODY, {"reason": "key compromise"}),
+    ),
+    # An organisation's own PKCS#12: whoever manages a verified organisation.
+    "documents:pki_upload": (C({}, {"other", "issuer", "bidder", "bureau"}),),
     # The verification page says "authentic/current" of a number; it never serves the file.
     "documents:verify_number": (
         C(kw(number="contract_document.number"), PUBLIC, unknown={"number": "HT-0000-0-X"}),

@@ -448,12 +448,13 @@ JIEBANG.update(
         # Expert-pool import (review/pool/reading.py): experts per file, and what the file may
         # unpack to (a CSV file's size; a workbook's members together), both checked
         # before the file is parsed. 20,000 rows of real data unpack to about 14 MB as
-        # .xlsx (3 MB as CSV); with long texts in every row, about 35 MB. Such a file
+        # .xlsx (3 MB as CSV); with long texts in every row, about 35 MB (40 MB when
+        # openpyxl writes it through lxml, with inline strings). Such a file
         # takes a web worker about 2.5 s to parse; one beyond the limits is refused
         # before parsing, in well under a second.
         "POOL_IMPORT_MAX_ROWS": env.int("JIEBANG_POOL_IMPORT_MAX_ROWS", default=20_000),
         "POOL_IMPORT_MAX_UNPACKED_BYTES": env.int(
-            "JIEBANG_POOL_IMPORT_MAX_UNPACKED_BYTES", default=40 * 1024 * 1024
+            "JIEBANG_POOL_IMPORT_MAX_UNPACKED_BYTES", default=64 * 1024 * 1024
         ),
     }
 )

@@ -216,7 +216,9 @@ def test_public_notice_pdf_is_public_once_the_notice_runs(
 
     never = published()
     assert client.get(reverse("documents:of", args=["notice", never.pk])).status_code == 404
-    Challenge.objects.filter(pk=challenge.pk).update(notice_ends_at=timezone.now() - timedelta(seconds=1))
+    Challenge.objects.filter(pk=challenge.pk).update(
+        notice_ends_at=timezone.now() - timedelta(seconds=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.get(url)  # anonymous: a notice is public
     response = client.get(url)

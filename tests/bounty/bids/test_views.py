@@ -9,7 +9,7 @@ from bounty.bids import services as bid_services
 from bounty.dueprocess.services import case_current, case_decide, open_case
 from bounty.models import Bid, BidStatus, CaseKind
 from tests.bounty.bids.helpers import PDF, complete_bid, team
-from tests.bounty.bids.ineligibility import past, age_case
+from tests.bounty.bids.ineligibility import age_case, past
 from tests.bounty.helpers import force_deadline, published
 from tests.factories import UserFactory, bureau_officer, member_of
 

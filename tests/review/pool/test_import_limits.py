@@ -167,7 +167,7 @@ def _central(name, crc, packed_size, size, offset):
 def test_the_default_limits_are_the_documented_ones():
     limits = import_limits()
     assert limits.max_rows == 20_000
-    assert limits.max_unpacked_bytes == 40 * MB
+    assert limits.max_unpacked_bytes == 64 * MB
 
 
 def test_a_workbook_unpacking_to_200_mb_is_refused_without_parsing(officer, no_parsing):
@@ -177,7 +177,7 @@ def test_a_workbook_unpacking_to_200_mb_is_refused_without_parsing(officer, no_p
         expert_import(data=data, by=officer)
     message = str(caught.value.message)
     assert "too large" in message
-    assert "40.0" in message  # the limit is said
+    assert "64.0" in message  # the limit is said
     assert Expert.objects.count() == 0
 
 
