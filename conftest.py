@@ -16,6 +16,31 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def english(client):
+    """Assertions in English: this thread and the test client both speak it.
+
+    ``translation.override`` alone is not enough once the client makes a request: the
+    middleware activates the request's language (the user's saved one, else zh-hans) in
+    the same thread, and messages built after it would be Chinese. So the client asks
+    for English and every user it signs in has English saved.
+    """
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # survives logout(), unlike a cookie
+    sign_in = client.force_login
+
+    def force_login(user, backend=None):
+        # A signed-in user's saved language wins over the browser's (UserLanguageMiddleware).
+        type(user).objects.filter(pk=user.pk).update(language="en")
+        user.language = "en"
+        return sign_in(user, backend)
+
+    client.force_login = force_login
+    with translation.override("en"):
+        yield client
+
+
+@pytest.fixture
 def bureau(db):
     return bureau_officer()
 

@@ -5,6 +5,8 @@ earlier signatures keep validating. Nothing here fetches anything from outside: 
 time-stamping authority is the platform's own (``local_timestamper``), and validation uses
 the platform CA as its only trust root with the revocation list passed in."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -21,6 +23,20 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 MD = "sha256"
+
+
+def _off_loop(fn, *args, **kwargs):
+    """Call one of pyHanko's synchronous entry points, which run ``asyncio.run`` inside.
+
+    That fails in a thread whose event loop is already running (an ASGI worker, or a test
+    driving a browser through Playwright's sync API); there the call runs in a short-lived
+    thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def asn1_cert(cert):
@@ -79,14 +95,15 @@ def sign_pdf(
         location=location or None,
         name=signer_name or None,
     )
-    out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    out = _off_loop(pdf_signer.sign_pdf, writer)
     return out.getvalue()
 
 
 def timestamp_pdf(pdf: bytes, timestamper) -> bytes:
     """Append a document time-stamp (ETSI.RFC3161) covering everything before it."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = signers.PdfTimeStamper(timestamper).timestamp_pdf(writer, MD)
+    out = _off_loop(signers.PdfTimeStamper(timestamper).timestamp_pdf, writer, MD)
     return out.getvalue()
 
 
@@ -147,11 +164,11 @@ def validate_pdf(pdf: bytes, *, roots, crls=()) -> list[SignatureCheck]:
         try:
             context = validation_context(roots=roots, crls=crls)
             if is_ts:
-                status = validate_pdf_timestamp(sig, validation_context=context)
+                status = _off_loop(validate_pdf_timestamp, sig, validation_context=context)
                 check.signed_at = status.timestamp
                 check.timestamped = True
             else:
-                status = validate_pdf_signature(sig, context)
+                status = _off_loop(validate_pdf_signature, sig, context)
                 ts = status.timestamp_validity
                 check.timestamped = ts is not None and ts.valid
                 check.signed_at = ts.timestamp if check.timestamped else status.signer_reported_dt

@@ -27,6 +27,7 @@ def submitted():
     bid = complete_bid(challenge)
     Bid.objects.filter(pk=bid.pk).update(technical_approach=MARKER_TEXT)
     client = token_client(bid.created_by)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     url = f"/api/v1/bids/{bid.reference}/"
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(url + "submit/", {"passphrase": PASSPHRASE}, format="json")

@@ -45,7 +45,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(english):
     with translation.override("en"):
         yield
 
