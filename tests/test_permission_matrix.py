@@ -121,9 +121,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "documents:pki_certificate_issue": (
         P(kw(org_pk="issuer_org.pk"), BUREAU, unknown={"org_pk": NO_SUCH}),
     ),
-    "documents:pki_certificate_revoke": (
-        P({"pk": NO_SUCH}, NOBODY, {"reason": "key compromise"}),
-    ),
+    "documents:pki_certificate_revoke": (P({"pk": NO_SUCH}, NOBODY, {"reason": "key compromise"}),),
     # An organisation's own PKCS#12: whoever manages a verified organisation.
     "documents:pki_upload": (C({}, {"other", "issuer", "bidder", "bureau"}),),
     # The verification page says "authentic/current" of a number; it never serves the file.
