@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import not_found
-from api.views import private, public, review
+from api.views import manage, private, public, review
 
 app_name = "api"
 urlpatterns = [
@@ -67,8 +67,55 @@ urlpatterns = [
         private.MilestoneReport.as_view(),
         name="milestone_report",
     ),
+    # The issuer.
+    path("issuer/challenges/", manage.IssuerChallenges.as_view(), name="issuer_challenges"),
+    path(
+        "issuer/challenges/<str:ocid>/",
+        manage.IssuerChallengeDetail.as_view(),
+        name="issuer_challenge",
+    ),
+    path(
+        "issuer/challenges/<str:ocid>/submit/",
+        manage.IssuerChallengeSubmit.as_view(),
+        name="issuer_challenge_submit",
+    ),
+    path(
+        "issuer/challenges/<str:ocid>/award/propose/",
+        manage.IssuerAwardPropose.as_view(),
+        name="issuer_award_propose",
+    ),
     # The bureau.
     path("bureau/challenges/", public.BureauChallengeList.as_view(), name="bureau_challenges"),
+    path(
+        "bureau/challenges/<str:ocid>/decision/",
+        manage.BureauDecision.as_view(),
+        name="bureau_decision",
+    ),
+    path(
+        "bureau/challenges/<str:ocid>/formal-check/",
+        manage.BureauFormalCheckStart.as_view(),
+        name="bureau_formal_check_start",
+    ),
+    path(
+        "bureau/bids/<str:reference>/formal-check/",
+        manage.BureauFormalCheck.as_view(),
+        name="bureau_formal_check",
+    ),
+    path(
+        "bureau/challenges/<str:ocid>/award/propose/",
+        manage.BureauAwardPropose.as_view(),
+        name="bureau_award_propose",
+    ),
+    path(
+        "bureau/challenges/<str:ocid>/award/confirm/",
+        manage.BureauAwardConfirm.as_view(),
+        name="bureau_award_confirm",
+    ),
+    path(
+        "bureau/challenges/<str:ocid>/award/return/",
+        manage.BureauAwardReturn.as_view(),
+        name="bureau_award_return",
+    ),
     # Anything else under /api/v1/ (but ocds/, the open-data feed's own URLs): a JSON 404.
     re_path(r"^(?!ocds/).*$", not_found),
 ]

@@ -816,6 +816,43 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "api:bureau_challenges": (C({}, BUREAU),),
+    # The issuer's and the bureau's side (api/views/manage.py): the issuer's staff, a bureau
+    # officer outside the issuer, else 404; a service's refusal is 409, a bad body 400.
+    "api:issuer_challenges": (C({}, ISSUERS),),  # staff of a verified issuer organisation
+    "api:issuer_challenge": (
+        C(kw(ocid="draft.ocid"), {"issuer"}, label="draft", unknown={"ocid": "x"}),
+        C(kw(ocid="open.ocid"), {"issuer"}, label="published"),
+    ),
+    "api:issuer_challenge_submit": (
+        P(kw(ocid="draft.ocid"), {"issuer"}, label="the issuer's draft", unknown={"ocid": "x"}),
+    ),
+    "api:issuer_award_propose": (
+        P(kw(ocid="closed.ocid"), NOBODY, label="not under review", unknown={"ocid": "x"}),
+    ),
+    "api:bureau_decision": (
+        P(kw(ocid="draft.ocid"), NOBODY, label="a draft", unknown={"ocid": "x"}),
+    ),
+    "api:bureau_formal_check_start": (
+        P(kw(ocid="open.ocid"), NOBODY, label="before the deadline", unknown={"ocid": "x"}),
+    ),
+    "api:bureau_formal_check": (
+        C(
+            kw(reference="closed_bid.reference"),
+            BUREAU,
+            label="checked",
+            unknown={"reference": "B-x"},
+        ),
+        C(kw(reference="sealed.reference"), NOBODY, label="sealed"),
+    ),
+    "api:bureau_award_propose": (
+        P(kw(ocid="closed.ocid"), NOBODY, label="not under review", unknown={"ocid": "x"}),
+    ),
+    "api:bureau_award_confirm": (
+        P(kw(ocid="closed.ocid"), NOBODY, label="nothing proposed", unknown={"ocid": "x"}),
+    ),
+    "api:bureau_award_return": (
+        P(kw(ocid="closed.ocid"), NOBODY, label="nothing proposed", unknown={"ocid": "x"}),
+    ),
     # --- Personal API tokens (web page) -------------------------------------------------
     "api_tokens:list": (C({}, SIGNED_IN),),
     "api_tokens:revoke": (P({"pk": NO_SUCH}, NOBODY, label="no such token"),),

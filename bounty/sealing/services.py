@@ -488,7 +488,9 @@ def sealed_draft_resolve(*, bid, by, passphrase="", fresh=False):
 
     with transaction.atomic():
         bid = (
-            Bid.objects.select_for_update().select_related("challenge", "lead", "pi").get(pk=bid.pk)
+            Bid.objects.select_for_update(of=("self",))
+            .select_related("challenge", "lead", "pi")
+            .get(pk=bid.pk)
         )
         if not bounty_perms.can_edit_bid(by, bid, allow_submitted=True):
             raise ActionRefused(_("This bid cannot be edited now."))
