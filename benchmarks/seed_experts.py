@@ -44,7 +44,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.credit_code import make_credit_code
-from accounts.models import Membership, Organization, OrganizationKind, Role, User
+from accounts.models import (
+    Membership,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    Role,
+    User,
+)
 from accounts.services import membership_add
 from bounty.models import Bid, Challenge, Industry, TeamMember
 from review import verify_draw as algo
@@ -155,7 +162,11 @@ def _supervisor(officer):
         # A draw's supervisor belongs to another organisation than its officer (draw v3).
         oversight, _new = Organization.objects.get_or_create(
             credit_code=make_credit_code("11320400MB0J77771"),
-            defaults={"name": "基准测试纪检监察组", "kind": OrganizationKind.BUREAU},
+            defaults={
+                "name": "基准测试纪检监察组",
+                "kind": OrganizationKind.BUREAU,
+                "status": OrganizationStatus.VERIFIED,
+            },
         )
         membership_add(organization=oversight, user=user, role=Role.SUPERVISOR)
     return user
