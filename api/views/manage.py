@@ -380,40 +380,38 @@ def _proposed_bids(challenge, references):
     return [found[r] for r in references]
 
 
-class IssuerAwardPropose(Private):
+class _AwardPropose(Private):
+    """Propose the winner(s) from the ranking through ``propose`` on the challenge that
+    ``lookup`` finds for the user (404 for one they may not know)."""
+
+    lookup = staticmethod(_issuer_challenge)
+    propose = staticmethod(award_services.award_propose)
+
+    @extend_schema(request=m.ProposeSerializer, responses=m.ManagedChallengeSerializer)
+    def post(self, request, ocid):
+        challenge = self.lookup(request, ocid)
+        payload = m.ProposeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        self.propose(
+            challenge=challenge,
+            by=request.user,
+            bids=_proposed_bids(challenge, payload.validated_data["bids"]),
+            reason=payload.validated_data.get("reason", ""),
+        )
+        return Response(_managed(challenge))
+
+
+class IssuerAwardPropose(_AwardPropose):
     """The issuer proposes the winner(s) while the challenge is under review, with reference
     to the ranking; departing from it needs a written ``reason``."""
 
-    @extend_schema(request=m.ProposeSerializer, responses=m.ManagedChallengeSerializer)
-    def post(self, request, ocid):
-        challenge = _issuer_challenge(request, ocid)
-        payload = m.ProposeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        award_services.award_propose(
-            challenge=challenge,
-            by=request.user,
-            bids=_proposed_bids(challenge, payload.validated_data["bids"]),
-            reason=payload.validated_data.get("reason", ""),
-        )
-        return Response(_managed(challenge))
 
-
-class BureauAwardPropose(Private):
+class BureauAwardPropose(_AwardPropose):
     """After the issuer's proposal deadline: the bureau proposes from the ranking (a
     ``reason`` is required) and the public notice opens at once."""
 
-    @extend_schema(request=m.ProposeSerializer, responses=m.ManagedChallengeSerializer)
-    def post(self, request, ocid):
-        challenge = _bureau_challenge(request, ocid)
-        payload = m.ProposeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        award_exits.award_bureau_propose(
-            challenge=challenge,
-            by=request.user,
-            bids=_proposed_bids(challenge, payload.validated_data["bids"]),
-            reason=payload.validated_data.get("reason", ""),
-        )
-        return Response(_managed(challenge))
+    lookup = staticmethod(_bureau_challenge)
+    propose = staticmethod(award_exits.award_bureau_propose)
 
 
 class BureauAwardConfirm(Private):
