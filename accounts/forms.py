@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common.uploads import validate_document_upload
 
 from .credit_code import normalize_credit_code
-from .models import ROLES_BY_KIND, Organization, OrganizationKind, Role, User
+from .models import GOVERNMENT_KINDS, ROLES_BY_KIND, Organization, OrganizationKind, Role, User
 
 
 class SignupForm(UserCreationForm):
@@ -72,7 +72,7 @@ class OrganizationRegisterForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not allow_bureau:
             self.fields["kind"].choices = [
-                c for c in self.fields["kind"].choices if c[0] != OrganizationKind.BUREAU
+                c for c in self.fields["kind"].choices if c[0] not in GOVERNMENT_KINDS
             ]
         else:
             self.fields["role"].choices = [(r.value, r.label) for r in Role]

@@ -42,6 +42,11 @@ class OrganizationKind(models.TextChoices):
     INSTITUTE = "institute", _("Research institute")
     NEW_RD = "new_rd", _("New-type R&D institute")
     BUREAU = "bureau", _("Science and technology bureau")
+    DISTRICT_BUREAU = "district_bureau", _("District science and technology bureau")
+
+
+# Organisations of the government side: registered only by a bureau officer.
+GOVERNMENT_KINDS = (OrganizationKind.BUREAU, OrganizationKind.DISTRICT_BUREAU)
 
 
 class OrganizationStatus(models.TextChoices):
@@ -69,6 +74,24 @@ class Organization(FSMModelMixin, models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # A district bureau's jurisdiction (辖区): its name and administrative division code.
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=100, blank=True)
+    region_code = models.CharField(
+        _("administrative division code"),
+        max_length=6,
+        blank=True,
+        help_text=_("Six digits, e.g. 320412 for 武进区 (a district bureau's jurisdiction)."),
+    )
+    # The district bureau in whose jurisdiction an enterprise is (it recommends its needs).
+    district = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        limit_choices_to={"kind": "district_bureau"},
+        verbose_name=_("district"),
+    )
     licence = models.FileField(_("business licence"), upload_to=licence_upload_to, blank=True)
     licence_name = models.CharField(max_length=255, blank=True, editable=False)
     status = FSMField(
@@ -141,6 +164,7 @@ class Role(models.TextChoices):
     BIDDER = "bidder", _("Bidder staff")
     BUREAU = "bureau", _("Bureau officer")
     SUPERVISOR = "supervisor", _("Supervisor")
+    DISTRICT = "district", _("District officer")
 
 
 # Which roles an organisation of each kind can give its members.
@@ -150,6 +174,7 @@ ROLES_BY_KIND = {
     OrganizationKind.INSTITUTE: (Role.BIDDER,),
     OrganizationKind.NEW_RD: (Role.BIDDER,),
     OrganizationKind.BUREAU: (Role.BUREAU, Role.SUPERVISOR),
+    OrganizationKind.DISTRICT_BUREAU: (Role.DISTRICT,),
 }
 
 

@@ -8,7 +8,13 @@ bid or another organisation's private pages through the site.
 
 from guardian.shortcuts import get_user_perms
 
-from .models import Membership, Organization, OrganizationKind, OrganizationStatus, Role
+from .models import (
+    GOVERNMENT_KINDS,
+    Membership,
+    Organization,
+    OrganizationStatus,
+    Role,
+)
 
 
 def _roles_by_org(user) -> dict[int, set[str]]:
@@ -97,5 +103,5 @@ def can_view_licence(user, organization: Organization) -> bool:
 
 
 def can_register_organization_kind(user, kind) -> bool:
-    """Only an existing bureau officer may register another bureau."""
-    return kind != OrganizationKind.BUREAU or is_bureau_officer(user)
+    """Only an existing bureau officer may register another bureau or a district bureau."""
+    return kind not in GOVERNMENT_KINDS or is_bureau_officer(user)

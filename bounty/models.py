@@ -20,6 +20,13 @@ from bounty.bids.models import (
     Milestone,
     TeamMember,
 )
+from bounty.calls.models import (
+    PUBLIC_CALL_STATUSES,
+    Call,
+    CallStatus,
+    ChainRole,
+    RdPlatform,
+)
 from bounty.challenges.access import AccessRequest, AccessStatus, NdaAcceptance
 from bounty.challenges.models import (
     Amendment,
@@ -85,6 +92,7 @@ __all__ = [
     "EDITABLE_STATUSES",
     "FILING_KINDS",
     "OPEN_MILESTONE",
+    "PUBLIC_CALL_STATUSES",
     "PUBLIC_STATUSES",
     "RUNNING",
     "AcceptanceDossier",
@@ -99,9 +107,12 @@ __all__ = [
     "BidStatus",
     "BidVersion",
     "BudgetLine",
+    "Call",
+    "CallStatus",
     "CaseFile",
     "CaseKind",
     "CaseStatus",
+    "ChainRole",
     "Challenge",
     "ChallengeKey",
     "ChallengeStatus",
@@ -140,6 +151,7 @@ __all__ = [
     "Project",
     "ProjectMilestone",
     "ProjectStatus",
+    "RdPlatform",
     "ReminderLog",
     "ReportAttachment",
     "RubricCriterion",

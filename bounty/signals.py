@@ -23,3 +23,8 @@ continuation_awarded = Signal()
 # project's data changed. The documents app generates the 补充协议 the three parties sign;
 # the last signature calls ``bounty.projects.change_services.change_in_force``.
 change_approved = Signal()
+
+# Sent inside the publication of a call's list (bounty.calls.services) with ``call`` and
+# ``by``, after its approved needs were published. The documents app generates the call's
+# 发榜公告 (the announcement of the whole list) here; the opendata app needs nothing.
+call_published = Signal()

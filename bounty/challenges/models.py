@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Organization
+from bounty.calls.models import NeedQualification
 from bounty.challenges.querysets import ChallengeQuerySet, bigrams
 from bounty.challenges.statuses import PUBLIC_STATUSES, ChallengeStatus
 
@@ -68,7 +69,7 @@ def _is_complete(challenge):
     return not challenge.completeness_errors()
 
 
-class Challenge(FSMModelMixin, models.Model):
+class Challenge(FSMModelMixin, NeedQualification, models.Model):
     """A technical challenge (榜单) a lead enterprise publishes with a bounty."""
 
     issuer = models.ForeignKey(
@@ -201,6 +202,15 @@ class Challenge(FSMModelMixin, models.Model):
         default=False,
         help_text=_("Set by the bureau at vetting: bids may choose lump-sum funding."),
     )
+    # The call (批次) the need was collected in; none for a challenge published on its own.
+    call = models.ForeignKey(
+        "bounty.Call",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("call"),
+    )
     status = FSMField(
         _("status"), default=ChallengeStatus.DRAFT, choices=ChallengeStatus.choices, protected=True
     )
@@ -304,13 +314,21 @@ class Challenge(FSMModelMixin, models.Model):
 
     @transition(
         field=status,
-        source=[ChallengeStatus.SUBMITTED, ChallengeStatus.VETTING],
+        source=[ChallengeStatus.SUBMITTED, ChallengeStatus.RECOMMENDED, ChallengeStatus.VETTING],
         target=ChallengeStatus.RETURNED,
     )
     def return_for_revision(self, *, comment):
         self.status_comment = comment
 
-    @transition(field=status, source=ChallengeStatus.SUBMITTED, target=ChallengeStatus.VETTING)
+    @transition(field=status, source=ChallengeStatus.SUBMITTED, target=ChallengeStatus.RECOMMENDED)
+    def recommend(self, *, by, comment):
+        self.recommended_by, self.recommended_at, self.recommendation = by, timezone.now(), comment
+
+    @transition(
+        field=status,
+        source=[ChallengeStatus.SUBMITTED, ChallengeStatus.RECOMMENDED],
+        target=ChallengeStatus.VETTING,
+    )
     def start_vetting(self):
         pass
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class ChallengeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for vetting")
+    RECOMMENDED = "recommended", _("Recommended by the district")
     RETURNED = "returned", _("Returned for revision")
     VETTING = "vetting", _("Being vetted")
     APPROVED = "approved", _("Approved")

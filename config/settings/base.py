@@ -399,6 +399,23 @@ JIEBANG.update(
     }
 )
 
+# Calls and the levels of government (issue 19; DOMAIN §2 and §8 "added").
+JIEBANG.update(
+    {
+        # A city with district bureaus (辖市区科技局): an enterprise's need goes to its
+        # district for recommendation (推荐) before the city vets it. False skips the step.
+        "DISTRICT_RECOMMENDATION": env.bool("JIEBANG_DISTRICT_RECOMMENDATION", default=True),
+        # Qualification thresholds of a need's issuer [default], checked at vetting and
+        # shown to the officer: last year's revenue (万元), R&D spending / revenue (%), and
+        # whether an own R&D platform (municipal level or above) is required.
+        "NEED_MIN_REVENUE": env.float("JIEBANG_NEED_MIN_REVENUE", default=5000),
+        "NEED_MIN_RD_RATIO": env.float("JIEBANG_NEED_MIN_RD_RATIO", default=3),
+        "NEED_RD_PLATFORM_REQUIRED": env.bool("JIEBANG_NEED_RD_PLATFORM_REQUIRED", default=False),
+        # Experts on a need-vetting (需求论证) panel.
+        "NEED_VETTING_PANEL_SIZE": env.int("JIEBANG_NEED_VETTING_PANEL_SIZE", default=3),
+    }
+)
+
 # Procedure integrity (issue 16; [default] rules of DOMAIN.md §3, §5, §6).
 JIEBANG.update(
     {

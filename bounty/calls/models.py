@@ -4,6 +4,8 @@ A call collects needs (需求征集) in one window, has them recommended by the 
 bureaus and vetted by experts, and publishes the whole list at once with a 发榜公告; the
 bid quotas count per call (DOMAIN §2 "added")."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -39,16 +41,61 @@ class RdPlatform(models.TextChoices):
     NONE = "none", _("None")
 
 
+class NeedQualification(models.Model):
+    """A need's (challenge's) issuer qualification facts and its district recommendation."""
+
+    # The issuer's qualification facts (需求征集表), checked at vetting against the
+    # thresholds of settings.JIEBANG["NEED_*"].
+    chain = models.CharField(_("industrial chain"), max_length=100, blank=True)
+    chain_role = models.CharField(
+        _("role in the chain"), max_length=20, choices=ChainRole.choices, blank=True
+    )
+    revenue = models.DecimalField(
+        _("revenue last year (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    rd_ratio = models.DecimalField(
+        _("R&D spending / revenue (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    rd_platform = models.CharField(
+        _("own R&D platform"), max_length=20, choices=RdPlatform.choices, blank=True
+    )
+    rd_platform_name = models.CharField(_("R&D platform name"), max_length=200, blank=True)
+    # The district bureau's recommendation (推荐) to the city.
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    recommended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recommendation = models.TextField(_("district recommendation"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def template_upload_to(instance, filename):
     return f"calls/{instance.year}-{instance.batch}/{filename}"
 
 
 def _quota_default():
-    return settings.JIEBANG_RULES["MAX_LEAD_BIDS_PER_CALL"]
+    return settings.JIEBANG["MAX_LEAD_BIDS_PER_CALL"]
 
 
 def _pi_default():
-    return settings.JIEBANG_RULES["PI_MAX_LEAD"]
+    return settings.JIEBANG["PI_MAX_LEAD"]
 
 
 class Call(FSMModelMixin, models.Model):
@@ -129,12 +176,12 @@ class Call(FSMModelMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("bounty:call", args=[self.year, self.batch])
+
     @property
     def code(self) -> str:
         return f"{self.year}-{self.batch}"
-
-    def get_absolute_url(self):
-        return reverse("bounty:call", args=[self.year, self.batch])
 
     @property
     def accepts_needs(self) -> bool:
