@@ -14,6 +14,7 @@ def navigation(request):
             "is_bidder": Role.BIDDER in roles,
             "is_bureau": Role.BUREAU in roles,
             "is_supervisor": Role.SUPERVISOR in roles,
+            "is_district": Role.DISTRICT in roles,
             "is_staff": user.is_staff,
             # Set by the review app's profile (one cheap query, only when rendered).
             "is_expert": hasattr(user, "expert"),

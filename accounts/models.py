@@ -3,6 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +82,9 @@ class Organization(FSMModelMixin, models.Model):
         _("administrative division code"),
         max_length=6,
         blank=True,
+        validators=[
+            RegexValidator(r"^\d{6}$", _("The administrative division code has six digits."))
+        ],
         help_text=_("Six digits, e.g. 320412 for 武进区 (a district bureau's jurisdiction)."),
     )
     # The district bureau in whose jurisdiction an enterprise is (it recommends its needs).
@@ -92,6 +97,9 @@ class Organization(FSMModelMixin, models.Model):
         limit_choices_to={"kind": "district_bureau"},
         verbose_name=_("district"),
     )
+    # The city's own science and technology bureau (the third party of contracts, the OCDS
+    # buyer). Other bureau-kind organisations (the supervisors' 纪检监察组) are not it.
+    is_city_bureau = models.BooleanField(_("city bureau"), default=False, editable=False)
     licence = models.FileField(_("business licence"), upload_to=licence_upload_to, blank=True)
     licence_name = models.CharField(max_length=255, blank=True, editable=False)
     status = FSMField(
@@ -125,6 +133,13 @@ class Organization(FSMModelMixin, models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         permissions = [("manage_organization", _("Can manage members of the organisation"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_city_bureau"],
+                condition=models.Q(is_city_bureau=True),
+                name="organization_one_city_bureau",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -135,6 +150,20 @@ class Organization(FSMModelMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:organization_detail", args=[self.pk])
+
+    def clean(self):
+        if self.kind == OrganizationKind.DISTRICT_BUREAU:
+            missing = {
+                name: _("A district bureau names its jurisdiction and its division code.")
+                for name in ("jurisdiction", "region_code")
+                if not getattr(self, name)
+            }
+            if missing:
+                raise ValidationError(missing)
+        if self.district_id and self.kind != OrganizationKind.ENTERPRISE:
+            raise ValidationError(
+                {"district": _("Only an enterprise belongs to a district for its needs.")}
+            )
 
     @property
     def is_verified(self):

@@ -12,6 +12,7 @@ from .models import (
     GOVERNMENT_KINDS,
     Membership,
     Organization,
+    OrganizationKind,
     OrganizationStatus,
     Role,
 )
@@ -57,6 +58,16 @@ def has_role_in(user, organization, role) -> bool:
 
 def is_bureau_officer(user) -> bool:
     return Role.BUREAU in user_roles(user)
+
+
+def is_district_officer(user) -> bool:
+    """An officer of a verified district bureau (辖市区科技局)."""
+    return Role.DISTRICT in user_roles(user)
+
+
+def district_ids(user) -> list[int]:
+    """The verified district bureaus whose officer the user is: their jurisdictions."""
+    return organization_ids_with_role(user, Role.DISTRICT)
 
 
 def has_grant(user, codename: str, obj) -> bool:
@@ -105,3 +116,12 @@ def can_view_licence(user, organization: Organization) -> bool:
 def can_register_organization_kind(user, kind) -> bool:
     """Only an existing bureau officer may register another bureau or a district bureau."""
     return kind not in GOVERNMENT_KINDS or is_bureau_officer(user)
+
+
+def can_set_organization_district(user, organization: Organization) -> bool:
+    """An enterprise's administrators name its district (it recommends the enterprise's needs)."""
+    return (
+        organization.kind == OrganizationKind.ENTERPRISE
+        and organization.status != OrganizationStatus.REJECTED
+        and can_manage_organization(user, organization)
+    )

@@ -18,14 +18,32 @@ def supervisors():
 
 
 def bureau_organization():
-    """The (first) verified science and technology bureau: the third party of contracts."""
+    """The city's science and technology bureau: the third party of contracts.
+
+    The verified bureau marked ``is_city_bureau``; where none is marked (an installation
+    bootstrapped before the marker), the first verified bureau by pk."""
     return (
         Organization.objects.filter(
             kind=OrganizationKind.BUREAU, status=OrganizationStatus.VERIFIED
         )
-        .order_by("pk")
+        .order_by("-is_city_bureau", "pk")
         .first()
     )
+
+
+def district_bureaus():
+    """Verified district bureaus (辖市区科技局), by division code: the districts an
+    enterprise may choose."""
+    return Organization.objects.filter(
+        kind=OrganizationKind.DISTRICT_BUREAU, status=OrganizationStatus.VERIFIED
+    ).order_by("region_code", "name")
+
+
+def district_officers(district):
+    """The officers of one verified district bureau (they recommend its enterprises' needs)."""
+    if district is None or not district.is_verified:
+        return []
+    return organization_staff(district, role=Role.DISTRICT)
 
 
 def organization_staff(organization, *, role=None, admins_only=False):

@@ -191,6 +191,28 @@ def organization_resubmit(*, organization, by, licence=None):
     return org
 
 
+def organization_district_set(*, organization, district, by):
+    """An enterprise names the verified district bureau it belongs to (or none)."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if not perms.can_set_organization_district(by, org):
+            raise ActionRefused
+        if district is not None and not (
+            district.kind == OrganizationKind.DISTRICT_BUREAU and district.is_verified
+        ):
+            raise ActionRefused(_("Choose a verified district science and technology bureau."))
+        before = org.district_id
+        org.district = district
+        org.save(update_fields=["district"])
+        audit_record(
+            actor=by,
+            action="organization.district",
+            obj=org,
+            payload={"from": before, "to": district.pk if district else None},
+        )
+    return org
+
+
 def invitation_create(*, organization, by, email, role, is_admin=False):
     """Invite a colleague by email. Returns (invitation, raw token); only the hash is stored."""
     if not perms.can_invite_to_organization(by, organization):
@@ -278,6 +300,8 @@ def bureau_bootstrap(*, name, credit_code, officer, name_en=""):
                 kind=OrganizationKind.BUREAU,
                 status=OrganizationStatus.VERIFIED,
                 created_by=officer,
+                # The first bureau bootstrapped is the city's own (bureau_organization).
+                is_city_bureau=not Organization.objects.filter(is_city_bureau=True).exists(),
             )
             org.full_clean(exclude=["status"])
             org.save()

@@ -58,6 +58,11 @@ urlpatterns = [
     path("organizations/<int:pk>/invite/", views.organization_invite, name="organization_invite"),
     path("organizations/<int:pk>/decide/", views.organization_decide, name="organization_decide"),
     path(
+        "organizations/<int:pk>/district/",
+        views.organization_district,
+        name="organization_district",
+    ),
+    path(
         "organizations/<int:pk>/resubmit/",
         views.organization_resubmit,
         name="organization_resubmit",

@@ -19,6 +19,7 @@ from .exceptions import ActionRefused
 from .forms import (
     DecisionForm,
     InvitationForm,
+    OrganizationDistrictForm,
     OrganizationRegisterForm,
     ProfileForm,
     ResubmitForm,
@@ -121,6 +122,9 @@ def _organization_context(request, org, **overrides):
         "invite_form": InvitationForm(organization=org),
         "decision_form": DecisionForm(),
         "resubmit_form": ResubmitForm(),
+        "district_form": OrganizationDistrictForm(instance=org)
+        if perms.can_set_organization_district(request.user, org)
+        else None,
         "events": audit_events_for(org).order_by("-seq")[:20],
     }
     context.update(overrides)
@@ -185,6 +189,30 @@ def organization_decide(request, pk):
     else:
         messages.success(request, _("Decision recorded."))
     return redirect(org)
+
+
+@require_POST
+def organization_district(request, pk):
+    org = _post_to_org(request, pk)
+    if not perms.can_set_organization_district(request.user, org):
+        raise Http404
+    form = OrganizationDistrictForm(request.POST, instance=Organization.objects.get(pk=org.pk))
+    if form.is_valid():
+        try:
+            services.organization_district_set(
+                organization=org, district=form.cleaned_data["district"], by=request.user
+            )
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The district was saved."))
+            return redirect(org)
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        _organization_context(request, org, district_form=form),
+        status=400,
+    )
 
 
 @require_POST

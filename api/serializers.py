@@ -120,6 +120,13 @@ class ChallengeSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True)
     clarifications = ClarificationSerializer(many=True, source="clarifications_shown")
     amendments = AmendmentSerializer(many=True)
+    call = serializers.CharField(
+        source="call.code",
+        read_only=True,
+        allow_null=True,
+        help_text="The call (批次) the challenge was published in, as year-batch "
+        "(e.g. 2026-1); null for a challenge published on its own.",
+    )
     details_withheld = serializers.BooleanField(
         read_only=True,
         help_text="True when the challenge is restricted or confidential and the caller has "
@@ -136,6 +143,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "status",
             "issuer",
             "industry",
+            "call",
             "confidentiality",
             "details_withheld",
             "public_summary",

@@ -9,6 +9,7 @@ class BountyConfig(AppConfig):
     def ready(self):
         from bounty import notifications  # noqa: F401  (registers notification kinds)
         from bounty.bids import services  # noqa: F401  (connects the amendment receiver)
+        from bounty.calls import notifications as _calls  # noqa: F401  (kinds of calls)
         from bounty.projects import termination
 
         termination.register()  # the effect of a final misconduct decision

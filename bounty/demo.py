@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.selectors import district_officers
 from bounty.bids import services as bid_services
 from bounty.bids.cure_services import cure_open
+from bounty.calls import demo as calls_demo
+from bounty.calls import district
 from bounty.challenges import services
 from bounty.challenges.funding import team_funding
 from bounty.demo_access import seed_access
@@ -167,6 +170,11 @@ def seed(context):
     return "; ".join(part for part in (summary, restricted) if part)
 
 
+def seed_after(context):
+    """The calls (批次), once every app has seeded its challenges (awards included)."""
+    return calls_demo.seed(context, create=demo_challenge_create)
+
+
 def seed_challenges(*, issuers, officer, teams=()):
     """issuers: list of (user, organisation). Returns the number of challenges created."""
     created = 0
@@ -230,10 +238,23 @@ def demo_challenge_create(
     return services.challenge_create(by=user, issuer=org, data=data, indicators=rows)
 
 
+def demo_submit(challenge, issuer, *, recommend=True):
+    """Submit a need; where its issuer's district recommends needs first (bounty/calls/
+    district.py), the district's officer recommends it, so the city may vet it."""
+    challenge = services.challenge_submit(challenge=challenge, by=issuer)
+    if recommend and district.district_step_applies(challenge):
+        challenge = district.need_recommend(
+            challenge=challenge,
+            by=district_officers(challenge.issuer.district)[0],
+            comment="经核实，企业需求真实，同意推荐。",
+        )
+    return challenge
+
+
 def _advance(challenge, state, issuer, officer, teams, slot):
     if state == "draft":
         return
-    services.challenge_submit(challenge=challenge, by=issuer)
+    challenge = demo_submit(challenge, issuer, recommend=state != "submitted")
     steps = {
         "submitted": [],
         "returned": ["return"],

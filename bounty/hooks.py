@@ -63,3 +63,57 @@ def termination_panel_for(project) -> PanelState | None:
     if _termination_panel_provider is None:
         return None
     return _termination_panel_provider(project)
+
+
+# The expert vetting of a need (需求论证): a panel drawn in ``review`` on a challenge being
+# vetted, whose experts each answer three questions and recommend publishing, revising or
+# not publishing. The challenge's page shows it in the bureau's decision; a need in a call
+# is approved only once the panel is complete. ``review`` registers the provider.
+
+
+@dataclass(frozen=True)
+class NeedOpinionRow:
+    """One expert's opinion on a need, as the bureau reads it (by name)."""
+
+    expert: str
+    recommendation: str  # "publish", "revise" or "reject"
+    recommendation_label: str
+    real_bottleneck: bool
+    indicators_measurable: bool
+    bounty_reasonable: bool
+    comment: str
+    submitted_at: object  # datetime
+
+
+@dataclass(frozen=True)
+class NeedVettingState:
+    """What the need-vetting panel of one challenge has said so far."""
+
+    url: str  # the need-vetting page of the challenge (bureau and supervisors)
+    pending: int  # panel seats still to be drawn, invited, or accepted without an opinion
+    counts: dict = field(default_factory=dict)  # recommendation → number of opinions
+    opinions: tuple = ()  # NeedOpinionRow, in seat order
+    pending_experts: tuple = ()  # names of the seated experts without an opinion yet
+
+    @property
+    def given(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.pending == 0 and self.given > 0
+
+
+_need_vetting_provider = None
+
+
+def register_need_vetting_provider(provider):
+    """``provider(challenge) -> NeedVettingState | None`` (None: no panel drawn)."""
+    global _need_vetting_provider
+    _need_vetting_provider = provider
+
+
+def need_vetting_for(challenge) -> NeedVettingState | None:
+    if _need_vetting_provider is None:
+        return None
+    return _need_vetting_provider(challenge)

@@ -339,3 +339,27 @@ register(
     ),
     labels={"part": PaymentPart.choices},
 )
+
+# The district's recommendation of a need (issue 19, bounty/calls/district.py).
+register(
+    "challenge.district_submitted",
+    title=_("Need to recommend: %(title)s"),
+    body=_("%(issuer)s submitted the need “%(title)s”: recommend it to the city or return it."),
+)
+register(
+    "challenge.recommended",
+    title=_("Recommended to the city: %(title)s"),
+    body=_("%(district)s recommended “%(title)s” to the city: %(comment)s"),
+)
+register(
+    "challenge.recommended_to_city",
+    title=_("Need recommended by %(district)s: %(title)s"),
+    body=_(
+        "%(district)s recommended “%(title)s” of %(issuer)s: %(comment)s. It waits for vetting."
+    ),
+)
+register(
+    "challenge.district_returned",
+    title=_("Returned by the district: %(title)s"),
+    body=_("%(district)s returned “%(title)s” for revision: %(comment)s"),
+)

@@ -4,10 +4,13 @@ Conventions: accounts/permissions.py. Drafts are visible to the issuer
 organisation and the bureau only; everyone else gets 404.
 """
 
+from django.conf import settings
+
 from accounts.models import Role
 from accounts.permissions import (
     belongs_to,
     belongs_to_id,
+    district_ids,
     has_role_in,
     is_bureau_officer,
     user_roles,
@@ -23,7 +26,28 @@ def is_issuer_staff(user, challenge) -> bool:
 def can_view_challenge(user, challenge) -> bool:
     if challenge.status in PUBLIC_STATUSES:
         return True
-    return is_issuer_staff(user, challenge) or is_bureau_officer(user)
+    return (
+        is_issuer_staff(user, challenge)
+        or is_bureau_officer(user)
+        or (challenge.status != ChallengeStatus.DRAFT and is_district_of(user, challenge))
+    )
+
+
+def is_district_of(user, challenge) -> bool:
+    """An officer of the district bureau whose jurisdiction the challenge's issuer is in.
+    District officers read their own enterprises' needs only (anything else: 404)."""
+    ids = district_ids(user)
+    return bool(ids) and challenge.issuer.district_id in ids
+
+
+def can_recommend_challenge(user, challenge) -> bool:
+    """The issuer's district recommends (推荐) or returns a submitted need, where the city
+    recommends through districts (JIEBANG["DISTRICT_RECOMMENDATION"])."""
+    return (
+        settings.JIEBANG["DISTRICT_RECOMMENDATION"]
+        and challenge.status == ChallengeStatus.SUBMITTED
+        and is_district_of(user, challenge)
+    )
 
 
 def can_create_challenge(user, organization) -> bool:

@@ -3,6 +3,8 @@ from django.urls import path
 from bounty.bids import cure_views
 from bounty.bids import views as bid_views
 from bounty.board import views as board_views
+from bounty.calls import district_views
+from bounty.calls import urls as call_urls
 from bounty.challenges import access_views, views
 from bounty.dueprocess import views as case_views
 from bounty.meetings import views as meeting_views
@@ -26,6 +28,8 @@ urlpatterns = [
     path(
         "bureau/meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"
     ),
+    # Calls (批次): public list and page of a call; the bureau's editor and stages.
+    *call_urls.urlpatterns,
     # Public board (anonymous visitors welcome) and the bureau's exports.
     path("challenges/", board_views.board, name="board"),
     path("challenges/export/<str:fmt>/", board_views.export, name="export"),
@@ -35,6 +39,14 @@ urlpatterns = [
     path("challenges/<str:ocid>/edit/", views.challenge_edit, name="challenge_edit"),
     path("challenges/<str:ocid>/submit/", views.challenge_submit, name="challenge_submit"),
     path("challenges/<str:ocid>/republish/", views.challenge_republish, name="challenge_republish"),
+    # District bureaus: the needs of their enterprises, recommended (推荐) or returned.
+    path("district/needs/", district_views.district_needs, name="district_needs"),
+    path("district/needs/<str:ocid>/", district_views.district_need, name="district_need"),
+    path(
+        "district/needs/<str:ocid>/decide/",
+        district_views.district_decide,
+        name="district_decide",
+    ),
     # Bureau: vetting queue, decisions, amendments.
     path("bureau/challenges/", views.vetting_queue, name="vetting_queue"),
     path("challenges/<str:ocid>/decide/", views.challenge_decide, name="challenge_decide"),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from accounts.models import Role
@@ -57,20 +58,71 @@ STATUS_GROUPS = {
 GROUP_OF = {status: group for group, statuses in STATUS_GROUPS.items() for status in statuses}
 
 
-def filtered_challenges(*, year=None, industry=None):
+def filtered_challenges(*, call=None, year=None, industry=None):
+    """The challenges of a call, of a year (the year of their call; outside any call, the
+    year they were created), of an industry; any combination."""
     challenges = Challenge.objects.all()
+    if call:
+        challenges = challenges.filter(call=call)
     if year:
-        challenges = challenges.filter(created_at__year=year)
+        challenges = challenges.filter(
+            Q(call__year=year) | Q(call__isnull=True, created_at__year=year)
+        )
     if industry:
         challenges = challenges.filter(industry__code=industry)
     return challenges
 
 
-def bureau_figures(*, year=None, industry=None) -> dict:
-    challenges = filtered_challenges(year=year, industry=industry)
+def milestone_figures(project_scope) -> dict:
+    """Milestones met on time (on or before the due date), late, overdue (open past it)."""
+    today = timezone.localdate()
+    milestones = ProjectMilestone.objects.filter(project_scope).aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(status=MilestoneStatus.MET, met_on__lte=F("due_on"))),
+        late=Count("pk", filter=Q(status=MilestoneStatus.MET, met_on__gt=F("due_on"))),
+        overdue=Count("pk", filter=Q(status__in=OPEN_MILESTONE, due_on__lt=today)),
+        rectification=Count("pk", filter=Q(status=MilestoneStatus.RECTIFICATION)),
+    )
+    decided = milestones["on_time"] + milestones["late"] + milestones["overdue"]
+    milestones["rate"] = round(100 * milestones["on_time"] / decided) if decided else None
+    return milestones
+
+
+def tranche_rows(project_scope) -> list:
+    """The contracts' payment schedules (tranches exist from the signature on) by industry
+    and year of signing, each split enterprise / government."""
+    return list(
+        Tranche.objects.filter(project_scope)
+        .values(
+            code=F("project__challenge__industry__code"),
+            signed_year=ExtractYear("project__contract_signed_at"),
+        )
+        .annotate(
+            amount=Sum("amount"),
+            enterprise=Sum("enterprise_part"),
+            government=Sum("government_part"),
+            contracts=Count("project", distinct=True),
+        )
+        .order_by()
+    )
+
+
+def disbursement_rows(scope) -> list:
+    """Payments the team confirmed as received (bounty/projects/payment_services.py), by
+    industry and by the part (enterprise / government) they were paid from."""
+    return list(
+        Disbursement.objects.filter(scope, status=PaymentStatus.CONFIRMED)
+        .values("part", code=F("tranche__project__challenge__industry__code"))
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+
+
+def bureau_figures(*, call=None, year=None, industry=None) -> dict:
+    challenges = filtered_challenges(call=call, year=year, industry=industry)
     # Unfiltered, every row counts: no semi-join over every challenge (at 100,000 bids it
     # doubles the cost of the bid count).
-    filtered = bool(year or industry)
+    filtered = bool(call or year or industry)
     in_scope = Q(challenge__in=challenges.values("pk")) if filtered else Q()
     project_scope = Q(project__challenge__in=challenges.values("pk")) if filtered else Q()
 
@@ -94,21 +146,17 @@ def bureau_figures(*, year=None, industry=None) -> dict:
         row["amount"] += r["amount"] or 0
         row[GROUP_OF.get(r["status"], "ended")] += r["n"]
 
-    # Funds committed (contract tranches of running or ended projects) vs disbursed.
-    committed = dict(
-        Tranche.objects.filter(project_scope)
-        .values_list("project__challenge__industry__code")
-        .annotate(s=Sum("amount"))
+    # Funds committed (contract tranches of running or ended projects) vs disbursed; the
+    # rows serve the statistics of the same filter too (dashboard/statistics.py).
+    schedule = tranche_rows(project_scope)
+    payments = disbursement_rows(
+        Q(tranche__project__challenge__in=challenges.values("pk")) if filtered else Q()
     )
-    # Disbursed: payments the team confirmed as received (bounty/projects/payment_services.py).
-    disbursed = dict(
-        Disbursement.objects.filter(
-            Q(tranche__project__challenge__in=challenges.values("pk")) if filtered else Q(),
-            status=PaymentStatus.CONFIRMED,
-        )
-        .values_list("tranche__project__challenge__industry__code")
-        .annotate(s=Sum("amount"))
-    )
+    committed, disbursed = defaultdict(Decimal), defaultdict(Decimal)
+    for r in schedule:
+        committed[r["code"]] += r["amount"] or 0
+    for r in payments:
+        disbursed[r["code"]] += r["amount"] or 0
     industries = []
     for code, row in sorted(rows.items(), key=lambda item: -item[1]["n"]):
         row.update(
@@ -157,16 +205,7 @@ def bureau_figures(*, year=None, industry=None) -> dict:
     )
 
     # 4. Milestone on-time rate.
-    today = timezone.localdate()
-    milestones = ProjectMilestone.objects.filter(project_scope).aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(status=MilestoneStatus.MET, met_on__lte=F("due_on"))),
-        late=Count("pk", filter=Q(status=MilestoneStatus.MET, met_on__gt=F("due_on"))),
-        overdue=Count("pk", filter=Q(status__in=OPEN_MILESTONE, due_on__lt=today)),
-        rectification=Count("pk", filter=Q(status=MilestoneStatus.RECTIFICATION)),
-    )
-    decided = milestones["on_time"] + milestones["late"] + milestones["overdue"]
-    milestones["rate"] = round(100 * milestones["on_time"] / decided) if decided else None
+    milestones = milestone_figures(project_scope)
 
     # 5. Expert participation.
     experts = Seat.objects.filter(
@@ -207,6 +246,7 @@ def bureau_figures(*, year=None, industry=None) -> dict:
         },
         "milestones": milestones,
         "experts": experts,
+        "funds_rows": (schedule, payments),
     }
 
 
@@ -255,6 +295,11 @@ def home_sections(user) -> dict:
             | Q(
                 draw__purpose="acceptance",
                 draw__project__status__in=ACCEPTANCE_OPEN,
+                opinion__isnull=True,
+            )
+            | Q(  # 需求论证: the need is still being vetted
+                draw__purpose="need_vetting",
+                draw__challenge__status=ChallengeStatus.VETTING,
                 opinion__isnull=True,
             )
         )

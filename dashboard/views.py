@@ -11,6 +11,8 @@ from common.xlsx import xlsx_response
 
 from .permissions import can_view_dashboard
 from .selectors import STATUS_GROUPS, bureau_figures, home_sections
+from .statistics import call_statistics
+from .statistics_views import call_choices, call_filter, statistics_charts
 
 GROUP_LABELS = {
     "preparing": gettext_lazy("Being prepared"),
@@ -44,11 +46,20 @@ def bureau(request):
         raise Http404
     year, industry = _filters(request)
     this_year = timezone.localdate().year
+    calls = call_choices()
+    call = call_filter(request, calls)
+    figures = bureau_figures(call=call, year=year, industry=industry)
+    # The statistics reported upward, for the same filter (milestones and funds counted once).
+    stats = call_statistics(call=call, year=year, industry=industry, figures=figures)
     return render(
         request,
         "dashboard/bureau.html",
         {
-            "figures": (figures := bureau_figures(year=year, industry=industry)),
+            "figures": figures,
+            "stats": stats,
+            "charts": statistics_charts(stats),
+            "calls": calls,
+            "call": call,
             "year": year,
             "industry": industry,
             "years": list(range(this_year, this_year - 6, -1)),
@@ -63,11 +74,12 @@ def bureau_export(request):
     if not can_view_dashboard(request.user):
         raise Http404
     year, industry = _filters(request)
-    figures = bureau_figures(year=year, industry=industry)
+    call = call_filter(request, call_choices())
+    figures = bureau_figures(call=call, year=year, industry=industry)
     audit_record(
         actor=request.user,
         action="dashboard.export",
-        payload={"year": year, "industry": industry},
+        payload={"call": call.code if call else None, "year": year, "industry": industry},
     )
     groups = list(STATUS_GROUPS)
     by_industry = (

@@ -11,9 +11,15 @@ class DocumentsConfig(AppConfig):
 
         from accounts.models import Organization
         from audit.admin import HIDDEN_EVENTS
-        from bounty.signals import change_approved, continuation_awarded, project_created
+        from bounty.signals import (
+            call_published,
+            change_approved,
+            continuation_awarded,
+            project_created,
+        )
 
         from . import notifications  # noqa: F401  (notification kinds)
+        from .calls import on_call_published, register_call_documents
         from .contracts import on_project_created
         from .models import DocumentKind
         from .permissions import receipt_audit_events
@@ -35,6 +41,8 @@ class DocumentsConfig(AppConfig):
             on_continuation_awarded, dispatch_uid="documents.supplement_request"
         )
         change_approved.connect(on_change_approved, dispatch_uid="documents.change_supplement")
+        register_call_documents()
+        call_published.connect(on_call_published, dispatch_uid="documents.call_notice")
         hooks = READY_HOOKS.setdefault(DocumentKind.SUPPLEMENT, [])
         if on_supplement_ready not in hooks:
             hooks.append(on_supplement_ready)

@@ -29,6 +29,8 @@ class DocumentKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Supplementary agreement")
     # 开标解密: the record of a challenge's bid-opening ceremony.
     OPENING = "opening", _("Bid opening record")
+    # 发榜公告: the announcement of a call's whole published list (issue 19).
+    CALL_NOTICE = "call_notice", _("Call list announcement")
 
 
 # The short code each kind puts in its document numbers.
@@ -42,6 +44,7 @@ KIND_CODES = {
     DocumentKind.ACCEPTANCE: "YS",
     DocumentKind.SUPPLEMENT: "BC",
     DocumentKind.OPENING: "KB",
+    DocumentKind.CALL_NOTICE: "FB",
 }
 CONTRACT_KINDS = (DocumentKind.TASK_BOOK, DocumentKind.TRI_PARTY)
 

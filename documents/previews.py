@@ -44,6 +44,44 @@ def sample_acceptance():
     }
 
 
+def sample_call_notice():
+    challenge = {
+        "ocid": "ocds-jbgs01-2026-000001",
+        "title": "12英寸晶圆级键合设备国产化",
+        "issuer": "示范市华晶集成电路制造有限公司",
+        "industry": "集成电路",
+        "bounty": "1200",
+        "government": "300",
+        "deadline": "2026年12月31日 17:00",
+    }
+    return {
+        "call": {
+            "title": "示范市科学技术局关于发布2026年度第一批揭榜挂帅榜单的公告",
+            "name": "2026年度第一批",
+            "year": 2026,
+            "batch": 1,
+            "code": "2026-1",
+            "count": 1,
+            "total": "1200",
+            "government": "300",
+            "challenges": [challenge],
+            "guide": "一、申报条件\n在中国境内注册的高校、科研院所和企业均可揭榜。",
+            "published_on": "2026年12月1日",
+            "bids_close": "2026年12月31日 17:00",
+            "max_lead_bids": 3,
+            "pi_max_lead": 1,
+            "district_step": True,
+            "consortium": True,
+            "sealed": True,
+            "site_url": "https://jiebang.example.cn/calls/2026/1/",
+            "office": "市科学技术局成果转化处",
+            "phone": "0519-85681234",
+            "address": "市行政中心3号楼B座",
+            "bureau": "示范市科学技术局",
+        }
+    }
+
+
 def sample_for(kind, *, template_version=0) -> dict:
     """Sample data of a kind (contracts and receipts have their own; the other kinds are
     previewed with the contract sample, which their templates ignore)."""
@@ -54,6 +92,7 @@ def sample_for(kind, *, template_version=0) -> dict:
         DocumentKind.RECEIPT: sample_receipt,
         DocumentKind.ACCEPTANCE: sample_acceptance,
         DocumentKind.SUPPLEMENT: sample_supplement,
+        DocumentKind.CALL_NOTICE: sample_call_notice,
     }
     snapshot = samples.get(kind, sample_snapshot)()
     snapshot["doc"] = doc_meta(

@@ -12,9 +12,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bounty.models import Challenge
+from bounty.models import PUBLIC_CALL_STATUSES, Call, Challenge
 
-from .ocds.packages import package, release_package
+from .ocds.packages import call_package, package, release_package
 from .ocds.releases import releases_changed_since
 
 DEFAULT_LIMIT = 100
@@ -174,3 +174,31 @@ class ChallengePackageView(APIView):
         if challenge is None:
             raise NotFound(_("No public challenge has this identifier."))
         return Response(release_package(challenge, request=request))
+
+
+class CallPackageView(APIView):
+    """The release package of one public call's planning process."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="ocds_call_package",
+        summary="OCDS release package of one call (批次)",
+        description=(
+            "The planning release of the call `year`-`batch` (ocid "
+            "`<prefix>-call-<year>-<batch>`): needs collection, the list published at once, "
+            "the bidding window and quotas, the 发榜公告. Each challenge of the call names it "
+            "in `relatedProcesses` (relationship `planning`). 404 when the call's list is not "
+            "published."
+        ),
+        responses={
+            200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=_PACKAGE_DESCRIPTION),
+            404: OpenApiResponse(description="No published call has this year and batch."),
+        },
+        tags=["ocds"],
+    )
+    def get(self, request, year, batch):
+        call = Call.objects.filter(year=year, batch=batch, status__in=PUBLIC_CALL_STATUSES).first()
+        if call is None:
+            raise NotFound(_("No published call has this year and batch."))
+        return Response(call_package(call, request=request))

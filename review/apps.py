@@ -8,11 +8,16 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from bounty.challenges.access_rules import EXTRA_DETAIL_READERS
-        from bounty.hooks import register_panel_provider, register_termination_panel_provider
+        from bounty.hooks import (
+            register_need_vetting_provider,
+            register_panel_provider,
+            register_termination_panel_provider,
+        )
         from bounty.permissions import EXTRA_BID_READERS, EXTRA_PROJECT_READERS, RANKING_READERS
         from review import notifications  # noqa: F401
         from review.documents import register_documents
         from review.draw import conflicts  # noqa: F401
+        from review.needs.services import need_vetting_state
         from review.panels.services import panel_state, termination_panel_state
         from review.permissions import (
             can_view_ranking,
@@ -24,6 +29,7 @@ class ReviewConfig(AppConfig):
         register_documents()
         register_panel_provider(panel_state)
         register_termination_panel_provider(termination_panel_state)
+        register_need_vetting_provider(need_vetting_state)
 
         if expert_can_read_bid not in EXTRA_BID_READERS:
             EXTRA_BID_READERS.append(expert_can_read_bid)

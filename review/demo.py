@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.credit_code import make_credit_code
 from accounts.models import User
+from bounty.demo import demo_submit
 from bounty.meetings.demo import demo_meeting
 from bounty.models import Challenge, ChallengeStatus, Industry
 from bounty.sealing.demo import demo_open
@@ -188,7 +189,7 @@ def seed_review_demos(context, demos=REVIEW_DEMOS, horse_races=HORSE_RACES, firs
         challenge = bounty_services.challenge_create(
             by=issuer, issuer=issuer_org, data=data, indicators=rows
         )
-        bounty_services.challenge_submit(challenge=challenge, by=issuer)
+        demo_submit(challenge, issuer)
         for step in ("start_vetting", "approve", "publish"):
             bounty_services.challenge_decide(challenge=challenge, by=officer, decision=step)
         challenge = Challenge.objects.get(pk=challenge.pk)

@@ -175,6 +175,12 @@ class DrawPurpose(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Final acceptance")
     # 尽职免责: the expert assessment of whether a failing project was diligent.
     TERMINATION = "termination", _("Diligent-failure assessment (termination)")
+    # 需求论证: the expert vetting of a need (a challenge being vetted) before publication.
+    NEED_VETTING = "need_vetting", _("Expert vetting of the need")
+
+
+# The purposes whose panel assesses a project (the winning bid's), not a challenge.
+PROJECT_PURPOSES = ("milestone", "acceptance", "termination")
 
 
 OPEN_DRAW = Q(status__in=["committing", "frozen"])
@@ -263,11 +269,17 @@ class Draw(FSMModelMixin, models.Model):
                 condition=OPEN_DRAW & Q(purpose="termination"),
                 name="one_open_termination_draw_per_project",
             ),
+            models.UniqueConstraint(
+                fields=["challenge"],
+                condition=OPEN_DRAW & Q(purpose="need_vetting"),
+                name="one_open_need_vetting_draw_per_challenge",
+            ),
             models.CheckConstraint(
                 condition=Q(purpose="bid_review", project__isnull=True, milestone__isnull=True)
                 | Q(purpose="milestone", project__isnull=False, milestone__isnull=False)
                 | Q(purpose="acceptance", project__isnull=False, milestone__isnull=True)
-                | Q(purpose="termination", project__isnull=False, milestone__isnull=True),
+                | Q(purpose="termination", project__isnull=False, milestone__isnull=True)
+                | Q(purpose="need_vetting", project__isnull=True, milestone__isnull=True),
                 name="draw_subject_matches_purpose",
             ),
         ]
@@ -280,7 +292,7 @@ class Draw(FSMModelMixin, models.Model):
 
     @property
     def for_project(self) -> bool:
-        return self.purpose != DrawPurpose.BID_REVIEW
+        return self.purpose in PROJECT_PURPOSES
 
     @transition(field=status, source=DrawStatus.COMMITTING, target=DrawStatus.FROZEN)
     def freeze(self, *, at):
@@ -507,6 +519,10 @@ class PanelVerdict(models.TextChoices):
     # Termination panel (尽职免责): the value equals TerminationOutcome.DILIGENT_FAILURE.
     DILIGENT_FAILURE = "diligent_failure", _("Diligent: failure despite due diligence")
     NOT_DILIGENT = "not_diligent", _("Not diligent: duties not fulfilled")
+    # Need vetting (需求论证): the expert's recommendation on publishing the need.
+    PUBLISH = "publish", _("Recommend publishing (建议发榜)")
+    REVISE = "revise", _("Publish after revision (修改后发榜)")
+    REJECT = "reject", _("Do not publish (不予发榜)")
 
 
 VERDICTS_BY_PURPOSE = {
@@ -517,15 +533,25 @@ VERDICTS_BY_PURPOSE = {
         PanelVerdict.FAILED,
     ),
     DrawPurpose.TERMINATION: (PanelVerdict.DILIGENT_FAILURE, PanelVerdict.NOT_DILIGENT),
+    DrawPurpose.NEED_VETTING: (PanelVerdict.PUBLISH, PanelVerdict.REVISE, PanelVerdict.REJECT),
 }
 
 
 class PanelOpinion(models.Model):
-    """One panel expert's signed opinion on a milestone or an acceptance; final once given."""
+    """One panel expert's signed opinion on a milestone, an acceptance, a project's failure
+    or a need (need vetting: ``verdict`` is the recommendation, and the three questions are
+    answered; they stay empty for the other panels); final once given."""
 
     seat = models.OneToOneField(Seat, on_delete=models.PROTECT, related_name="opinion")
     verdict = models.CharField(_("verdict"), max_length=30, choices=PanelVerdict.choices)
     comment = models.TextField(_("opinion"))
+    real_bottleneck = models.BooleanField(
+        _("Is it a real bottleneck (卡脖子) need?"), null=True, blank=True
+    )
+    indicators_measurable = models.BooleanField(
+        _("Are the indicators measurable?"), null=True, blank=True
+    )
+    bounty_reasonable = models.BooleanField(_("Is the bounty reasonable?"), null=True, blank=True)
     submitted_at = models.DateTimeField()
 
     class Meta:

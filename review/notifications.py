@@ -80,5 +80,13 @@ register(
     ),
     labels={"purpose": DrawPurpose.choices},
 )
+register(
+    "review.need_vetting_complete",
+    title=_("Need vetting complete: %(title)s"),
+    body=_(
+        "Every expert of the panel vetting the need “%(title)s” has given an opinion. "
+        "Decide on the need on its page; the opinions are shown there."
+    ),
+)
 
 from review.award import notifications as _award_exits  # noqa: E402, F401  (the exits' kinds)

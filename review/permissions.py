@@ -43,8 +43,17 @@ def can_run_project_panel(user, project) -> bool:
     return can_vet_challenge(user, project.challenge)
 
 
+def can_run_need_vetting(user, challenge) -> bool:
+    """Bureau officers (not of the issuing organisation) draw a need's vetting panel."""
+    from bounty.permissions import can_vet_challenge
+
+    return can_vet_challenge(user, challenge)
+
+
 def can_view_draw(user, draw) -> bool:
     """The bureau and supervisors (the panel stays hidden from bidders and the issuer)."""
+    if draw.purpose == "need_vetting":
+        return can_run_need_vetting(user, draw.challenge) or is_supervisor(user)
     if draw.for_project:
         return can_run_project_panel(user, draw.project) or is_supervisor(user)
     return can_run_draw(user, draw.challenge) or is_supervisor(user)

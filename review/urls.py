@@ -4,6 +4,7 @@ from review.award import exit_views
 from review.award import views as award_views
 from review.draw import views as draw_views
 from review.fees import views as fee_views
+from review.needs import views as need_views
 from review.pool import views as pool_views
 from review.ratings import views as rating_views
 from review.scoring import views as scoring_views
@@ -29,6 +30,13 @@ urlpatterns = [
     path("declarations/<int:pk>/rule/", draw_views.declaration_rule, name="declaration_rule"),
     path(
         "panels/<str:kind>/<int:pk>/draw/", draw_views.panel_draw_create, name="panel_draw_create"
+    ),
+    # The expert vetting of a need (需求论证) before it is published (bureau).
+    path("challenges/<str:ocid>/need-vetting/", need_views.need_vetting, name="need_vetting"),
+    path(
+        "challenges/<str:ocid>/need-vetting/draw/",
+        need_views.need_vetting_draw,
+        name="need_vetting_draw",
     ),
     path("draws/<int:pk>/", draw_views.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/step/", draw_views.draw_step, name="draw_step"),

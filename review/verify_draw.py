@@ -24,7 +24,7 @@ V2 = "jiebang-draw-v2"  # v1 with an exact feasibility check in select()
 V3 = "jiebang-draw-v3"  # v2 selection; context-bound commitments and seed (§13) — new draws
 CURRENT = V3
 SUPPORTED = (ALGORITHM, V2, V3)
-PURPOSES = ("bid_review", "milestone", "acceptance", "termination")
+PURPOSES = ("bid_review", "milestone", "acceptance", "termination", "need_vetting")
 PARTIES = ("bureau", "supervisor")
 # v3 named public-value sources: code → number of decimal digits of one result (§13.3).
 PUBLIC_SOURCES = {"cwl-3d": 3, "sports-lottery-pl3": 3, "sports-lottery-pl5": 5}

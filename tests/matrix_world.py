@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import Organization, OrganizationKind, Role
+from accounts.models import OrganizationKind, Role
+from accounts.selectors import bureau_organization
 from bounty.bids import cure_services
 from bounty.bids import services as bid_services
 from bounty.challenges import services as bounty_services
@@ -191,9 +192,7 @@ def build_world() -> World:
         role=Role.BIDDER,
         licence=SimpleUploadedFile("licence.pdf", b"%PDF-1.4 licence"),
     )
-    o["bureau_org"] = (
-        Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
-    )
+    o["bureau_org"] = bureau_organization()
     _invitation, o["invitation_token"] = account_services.invitation_create(
         organization=issuer_org, by=issuer, email="new-colleague@example.cn", role=Role.ISSUER
     )

@@ -192,6 +192,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             unknown={"pk": NO_SUCH},
         ),
     ),
+    # An enterprise's administrators name its district (issue 19).
+    "accounts:organization_district": (
+        P(kw(pk="issuer_org.pk"), {"issuer"}, {"district": ""}, unknown={"pk": NO_SUCH}),
+    ),
     # Verification is the bureau's, never for its own organisation.
     "accounts:organization_decide": (
         P(
@@ -221,6 +225,32 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "bounty:challenge_submit": (P(kw(ocid="draft.ocid"), {"issuer"}),),
     "bounty:challenge_republish": (P(kw(ocid="awarded.ocid"), NOBODY, label="awarded"),),
     "bounty:vetting_queue": (C({}, BUREAU),),
+    # Calls (批次, issue 19): the list and the standard templates are public; a call's page
+    # only once its list is published, the management pages the bureau's. The world has no
+    # call: its rows name none (404 for all); tests/bounty/calls/test_views.py covers them.
+    "bounty:calls": (C({}, PUBLIC),),
+    "bounty:call_standard_template": (
+        C({"which": "integrity"}, PUBLIC, unknown={"which": "other"}),
+    ),
+    "bounty:call": (C({"year": 2099, "batch": 1}, NOBODY, label="no such call"),),
+    "bounty:call_template": (
+        C({"year": 2099, "batch": 1, "which": "integrity"}, NOBODY, label="no such call"),
+    ),
+    "bounty:bureau_calls": (C({}, BUREAU),),
+    "bounty:call_create": (C({}, BUREAU, data={"name": "x", "year": "2099", "batch": "1"}),),
+    "bounty:call_manage": (C({"pk": NO_SUCH}, NOBODY, label="no such call"),),
+    "bounty:call_edit": (C({"pk": NO_SUCH}, NOBODY, label="no such call", data={"name": "x"}),),
+    "bounty:call_action": (P({"pk": NO_SUCH}, NOBODY, {"action": "close"}),),
+    # District officers only, for their own enterprises' needs (the world has no district
+    # bureau: tests/bounty/calls/test_district_views.py covers them).
+    "bounty:district_needs": (C({}, NOBODY),),
+    "bounty:district_need": (
+        C(kw(ocid="draft.ocid"), NOBODY, label="draft", unknown={"ocid": "ocds-none"}),
+        C(kw(ocid="open.ocid"), NOBODY, label="published"),
+    ),
+    "bounty:district_decide": (
+        P(kw(ocid="draft.ocid"), NOBODY, {"decision": "recommend", "comment": "推荐"}),
+    ),
     "bounty:challenge_decide": (
         P(kw(ocid="open.ocid"), BUREAU, {"decision": "withdraw", "comment": "x"}, label="open"),
     ),
@@ -543,6 +573,12 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         P(kw(ocid="open.ocid"), NOBODY, label="before the deadline"),
     ),
     "review:exclusions": (C(kw(ocid="closed.ocid"), BUREAU, unknown={"ocid": "x"}),),
+    # Need vetting (需求论证): the bureau, never the issuer; the draw only in vetting (else a
+    # message on the page).
+    "review:need_vetting": (C(kw(ocid="closed.ocid"), BUREAU, unknown={"ocid": "x"}),),
+    "review:need_vetting_draw": (
+        P(kw(ocid="closed.ocid"), BUREAU, ok=(302,), label="not in vetting: told why"),
+    ),
     # The public record of a challenge's draws (draw v3): anyone who may see the challenge.
     "review:draws_public": (
         C(kw(ocid="closed.ocid"), PUBLIC, unknown={"ocid": "x"}),
@@ -688,6 +724,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Dashboard and notifications --------------------------------------------------------
     "dashboard:bureau": (C({}, BUREAU),),
     "dashboard:export": (C({}, BUREAU),),
+    "dashboard:statistics_export": (C({}, BUREAU),),
     "notifications:inbox": (C({}, SIGNED_IN),),
     "notifications:preferences": (C({}, SIGNED_IN),),
     "notifications:mark_all_read": (P({}, SIGNED_IN),),
@@ -862,6 +899,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         C(kw(ocid="open.ocid"), PUBLIC, label="published", unknown={"ocid": "ocds-none"}),
         C(kw(ocid="draft.ocid"), NOBODY, label="draft"),
     ),
+    "opendata:call_package": (C({"year": 2099, "batch": 1}, NOBODY, label="no such call"),),
     # --- Operations --------------------------------------------------------------------------
     "ops:healthz": (C({}, PUBLIC, ok=(200, 503)),),
     # --- Django admin: one rule for every admin: pattern ----------------------------------

@@ -110,8 +110,14 @@ def bid_limit_errors(bid) -> dict:
     # a won bid only while its project runs (an accepted, closed or terminated project —
     # diligent failure included — no longer counts).
     others = committed.exclude(project__status__in=ENDED_PROJECT_STATUSES)
-    year = (bid.challenge.published_at or timezone.now()).year
-    led_here = Q(lead=bid.lead, challenge__published_at__year=year)
+    call = bid.challenge.call  # the call's quotas; without a call, the calendar year's
+    if call is not None:
+        led_here = Q(lead=bid.lead, challenge__call_id=call.pk)
+        max_lead, max_pi = call.max_lead_bids, call.pi_max_lead
+    else:
+        year = (bid.challenge.published_at or timezone.now()).year
+        led_here = Q(lead=bid.lead, challenge__published_at__year=year)
+        max_lead, max_pi = rules()["MAX_LEAD_BIDS_PER_CALL"], rules()["PI_MAX_LEAD"]
     as_pi_here = (
         Q(pi_id=bid.pi_id) & ~Q(project__status__in=ENDED_PROJECT_STATUSES)
         if bid.pi_id
@@ -121,16 +127,25 @@ def bid_limit_errors(bid) -> dict:
         led=Count("pk", filter=led_here), as_pi=Count("pk", filter=as_pi_here)
     )
     led = counts["led"]
-    if led >= rules()["MAX_LEAD_BIDS_PER_CALL"]:
+    if led >= max_lead and call is not None:
+        errors["lead_per_call"] = _(
+            "%(org)s already leads %(n)d bids in the call “%(call)s”; the limit is %(max)d."
+        ) % {"org": bid.lead.name, "n": led, "call": call.name, "max": max_lead}
+    elif led >= max_lead:
         errors["lead_per_call"] = _(
             "%(org)s already leads %(n)d bids in this call; the limit is %(max)d."
-        ) % {"org": bid.lead.name, "n": led, "max": rules()["MAX_LEAD_BIDS_PER_CALL"]}
+        ) % {"org": bid.lead.name, "n": led, "max": max_lead}
     if bid.pi_id:
         as_pi = counts["as_pi"]
-        if as_pi >= rules()["PI_MAX_LEAD"]:
+        if as_pi >= max_pi and call is not None:
+            errors["pi_lead"] = _(
+                "The PI already leads %(n)d active bid(s) or project(s); the limit while "
+                "bidding in the call “%(call)s” is %(max)d."
+            ) % {"n": as_pi, "call": call.name, "max": max_pi}
+        elif as_pi >= max_pi:
             errors["pi_lead"] = _(
                 "The PI already leads %(n)d active bid(s) or project(s); the limit is %(max)d."
-            ) % {"n": as_pi, "max": rules()["PI_MAX_LEAD"]}
+            ) % {"n": as_pi, "max": max_pi}
     people = {t.user_id for t in bid.team.all() if t.user_id}
     if bid.pi_id:
         people.add(bid.pi_id)

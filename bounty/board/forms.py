@@ -65,6 +65,7 @@ class BoardFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
+    call = forms.ChoiceField(label=_("Call"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=BOARD_STATUS_CHOICES)
     amount_min = _amount_field(_("Bounty from (10k yuan)"))
     amount_max = _amount_field(_("Bounty up to (10k yuan)"))
@@ -72,12 +73,15 @@ class BoardFilterForm(forms.Form):
     deadline_to = _date_field(_("Deadline until"))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *, industries=()):
+    def __init__(self, data=None, *, industries=(), calls=()):
         super().__init__(data)
         self.industries_by_code = {i.code: i for i in industries}
         self.fields["industry"].choices = [("", _("All industries"))] + [
             (i.code, i.name) for i in industries if i.is_active
         ]
+        # A call by its code, "2026-1" (year-batch): stable across databases.
+        self.calls_by_code = {c.code: c for c in calls}
+        self.fields["call"].choices = [("", _("All calls"))] + [(c.code, c.name) for c in calls]
 
     def clean(self):
         data = super().clean()
@@ -110,8 +114,8 @@ class BoardFilterForm(forms.Form):
 class BureauFilterForm(BoardFilterForm):
     """The board's filters over every status, for the bureau's export."""
 
-    def __init__(self, data=None, *, industries=()):
-        super().__init__(data, industries=industries)
+    def __init__(self, data=None, *, industries=(), calls=()):
+        super().__init__(data, industries=industries, calls=calls)
         self.fields["industry"].choices = [("", _("All industries"))] + [
             (i.code, i.name) for i in industries
         ]

@@ -20,7 +20,14 @@ from bounty.board.forms import (
     BoardFilterForm,
     BureauFilterForm,
 )
-from bounty.models import Challenge, ChallengeStatus, Indicator, Industry
+from bounty.models import (
+    PUBLIC_CALL_STATUSES,
+    Call,
+    Challenge,
+    ChallengeStatus,
+    Indicator,
+    Industry,
+)
 
 _OPEN = Q(status=ChallengeStatus.PUBLISHED, bid_deadline__gt=Now())
 # A public challenge that is not open has its deadline behind it: "published" is
@@ -47,6 +54,10 @@ BOARD_FIELDS = (
 
 def _industries():
     return list(Industry.objects.order_by("sort_order", "code"))
+
+
+def _public_calls():
+    return list(Call.objects.filter(status__in=PUBLIC_CALL_STATUSES).only("name", "year", "batch"))
 
 
 def _apply_status(qs, status, *, public_only):
@@ -137,6 +148,8 @@ def _apply_filters(qs, form, *, public_only):
     qs = qs.search(data.get("q", ""))
     if "industry" in data:
         qs = qs.filter(industry=form.industries_by_code[data["industry"]])
+    if "call" in data:
+        qs = qs.filter(call=form.calls_by_code[data["call"]])
     qs = _apply_status(qs, data.get("status", ""), public_only=public_only)
     if "amount_min" in data:
         qs = qs.filter(bounty_total__gte=data["amount_min"])
@@ -160,7 +173,7 @@ def challenge_board(*, params) -> tuple:
     the queryset never raises for bad input. Rows carry ``shown_status`` and
     only ``BOARD_FIELDS``: reading another field costs a query per row.
     """
-    form = BoardFilterForm(params, industries=_industries())
+    form = BoardFilterForm(params, industries=_industries(), calls=_public_calls())
     form.is_valid()
     qs = (
         Challenge.objects.public()
@@ -178,7 +191,7 @@ def challenge_list_for_bureau(*, params) -> tuple:
     (matched against the status shown to users). Rows also carry
     ``indicator_count``. The caller checks ``can_export_challenges``.
     """
-    form = BureauFilterForm(params, industries=_industries())
+    form = BureauFilterForm(params, industries=_industries(), calls=_public_calls())
     form.is_valid()
     indicator_count = (
         Indicator.objects.filter(challenge=OuterRef("pk"))

@@ -1,7 +1,9 @@
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bounty.calls.rules import QUALIFICATION_FIELDS
 from bounty.challenges.rules import (
     consortium_error,
     deadline_error,
@@ -10,7 +12,7 @@ from bounty.challenges.rules import (
     weights_error,
 )
 from bounty.challenges.services import AMENDABLE_FIELDS
-from bounty.models import Challenge, Comparator, Industry, plain_decimal
+from bounty.models import Call, CallStatus, Challenge, Comparator, Industry, plain_decimal
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -48,6 +50,18 @@ CHALLENGE_FIELDS = (
     "contact_email",
 )
 
+# A need in a call (批次): the call and the issuer's qualification facts (需求征集表).
+NEED_FIELDS = ("call", *QUALIFICATION_FIELDS)
+
+
+def calls_accepting_needs(current_call_id=None):
+    """The calls a need may be put into now (and the need's current call)."""
+    now = timezone.now()
+    open_now = models.Q(
+        status=CallStatus.COLLECTING, needs_opens_at__lte=now, needs_closes_at__gt=now
+    )
+    return Call.objects.filter(open_now | models.Q(pk=current_call_id)).order_by("-year", "-batch")
+
 
 class ChallengeForm(forms.ModelForm):
     """The issuer's editor. Saving a draft needs only a title; everything typed is
@@ -55,7 +69,7 @@ class ChallengeForm(forms.ModelForm):
 
     class Meta:
         model = Challenge
-        fields = CHALLENGE_FIELDS
+        fields = (*CHALLENGE_FIELDS, *NEED_FIELDS)
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 8}),
             "deliverable": forms.Textarea(attrs={"rows": 3}),
@@ -70,6 +84,15 @@ class ChallengeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
         self.fields["bid_deadline"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        self.fields["call"].queryset = calls_accepting_needs(self.instance.call_id)
+        self.fields["call"].empty_label = _("None: a challenge published on its own")
+        self.fields["call"].help_text = _(
+            "A need collected in a call is published with the call's list and takes the "
+            "call's bid deadline; fill in the qualification form below."
+        )
+        self.fields["bid_deadline"].help_text = _(
+            "Not used for a need in a call: the call's bid deadline applies."
+        )
         for name in (
             "bounty_total",
             "enterprise_funds",
@@ -93,7 +116,10 @@ class ChallengeForm(forms.ModelForm):
             for field, message in horse_race_errors(*(data[f] for f in money)).items():
                 self.add_error(field, message)
         deadline = data.get("bid_deadline")
-        if deadline and "bid_deadline" in self.changed_data and (err := deadline_error(deadline)):
+        if data.get("call") is not None:  # a need in a call takes the call's deadline
+            data["bid_deadline"] = data["call"].bids_close_at
+            self.errors.pop("bid_deadline", None)
+        elif deadline and "bid_deadline" in self.changed_data and (err := deadline_error(deadline)):
             self.add_error("bid_deadline", err)
         if err := consortium_error(
             data.get("consortium_allowed"), data.get("max_consortium_members")

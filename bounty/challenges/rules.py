@@ -83,6 +83,8 @@ def consortium_error(allowed, members):
 
 def challenge_completeness_errors(challenge) -> dict:
     """Everything a bidder needs must be there before the challenge leaves the issuer."""
+    from bounty.calls.rules import qualification_errors
+
     errors = {}
     required = {
         "title": _("Give the challenge a title."),
@@ -122,10 +124,14 @@ def challenge_completeness_errors(challenge) -> dict:
             challenge.continuation_amount,
         )
     )
-    if challenge.status in ("draft", "returned") and (
-        err := deadline_error(challenge.bid_deadline)
+    # A need in a call takes the call's deadline, checked when the call's list is published.
+    if (
+        challenge.status in ("draft", "returned")
+        and not challenge.call_id
+        and (err := deadline_error(challenge.bid_deadline))
     ):
         errors["bid_deadline"] = err
+    errors.update(qualification_errors(challenge))  # a need in a call: 需求征集表
     if err := consortium_error(challenge.consortium_allowed, challenge.max_consortium_members):
         errors["max_consortium_members"] = err
     if challenge.pk:

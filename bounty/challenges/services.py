@@ -14,7 +14,9 @@ from accounts.models import Role
 from accounts.selectors import bureau_officers, organization_staff
 from audit.services import audit_record
 from bounty import permissions as perms
-from bounty.challenges import access_rules
+from bounty.calls import district
+from bounty.calls import rules as call_rules
+from bounty.challenges import access_rules, need_vetting
 from bounty.challenges.rules import deadline_error
 from bounty.exceptions import ActionRefused, ChallengeIncomplete, StaleState
 from bounty.models import (
@@ -136,6 +138,7 @@ def challenge_create(*, by, issuer, data, indicators=(), criteria=None):
         raise ActionRefused(_("Only issuer staff of a verified enterprise can draft challenges."))
     with transaction.atomic():
         challenge = Challenge(issuer=issuer, created_by=by, ocid=f"tmp-{uuid.uuid4()}", **data)
+        call_rules.apply_need_call(challenge)  # a need in a call (批次): its window, deadline
         challenge.search_text = _search_text(challenge, indicators)
         challenge.save()
         year = timezone.localdate().year
@@ -154,8 +157,10 @@ def challenge_update(*, challenge, by, data, indicators=None, criteria=None):
         challenge = _lock(challenge)
         if not perms.can_edit_challenge(by, challenge):
             raise ActionRefused(_("This challenge can no longer be edited."))
+        call_before = challenge.call_id
         for field, value in data.items():
             setattr(challenge, field, value)
+        call_rules.apply_need_call(challenge, current_call_id=call_before)
         _replace_rows(challenge, indicators, criteria)
         challenge.search_text = _search_text(challenge, challenge.indicators.all())
         challenge.save()
@@ -170,6 +175,8 @@ def challenge_submit(*, challenge, by):
         challenge = _lock(challenge, expected=EDITABLE_STATUSES)
         if not perms.can_submit_challenge(by, challenge):
             raise ActionRefused
+        if err := call_rules.need_submit_error(challenge):
+            raise ActionRefused(err)
         errors = challenge.completeness_errors()
         if errors:
             raise ChallengeIncomplete(errors)
@@ -183,9 +190,11 @@ def challenge_submit(*, challenge, by):
             from_state=before,
             to_state=challenge.status,
         )
-        notify(
-            recipients=bureau_officers(),
-            kind="challenge.submitted",
+        notify(  # the issuer's district first, where the city recommends through districts
+            recipients=district.submission_recipients(challenge),
+            kind="challenge.district_submitted"
+            if district.district_step_applies(challenge)
+            else "challenge.submitted",
             params={"title": challenge.title, "issuer": challenge.issuer.name},
             url=challenge.get_absolute_url(),
         )
@@ -194,10 +203,15 @@ def challenge_submit(*, challenge, by):
 
 # Bureau decisions: (transition, states it starts from, comment required, kind notified to issuer)
 DECISIONS = {
-    "start_vetting": ("start_vetting", (ChallengeStatus.SUBMITTED,), False, None),
+    "start_vetting": (
+        "start_vetting",
+        (ChallengeStatus.SUBMITTED, ChallengeStatus.RECOMMENDED),
+        False,
+        None,
+    ),
     "return": (
         "return_for_revision",
-        (ChallengeStatus.SUBMITTED, ChallengeStatus.VETTING),
+        (ChallengeStatus.SUBMITTED, ChallengeStatus.RECOMMENDED, ChallengeStatus.VETTING),
         True,
         "challenge.returned",
     ),
@@ -208,9 +222,12 @@ DECISIONS = {
 }
 
 
-def challenge_decide(*, challenge, by, decision, comment="", lump_sum_allowed=None):
+def challenge_decide(
+    *, challenge, by, decision, comment="", lump_sum_allowed=None, with_call=False
+):
     """A bureau officer's decision. Two officers at once: the second is told it is stale.
-    On approval, ``lump_sum_allowed`` (when given) records whether bids may choose 包干制."""
+    On approval, ``lump_sum_allowed`` (when given) records whether bids may choose 包干制.
+    A need in a call is published only with the call's list (``with_call``: calls/services)."""
     method_name, sources, needs_comment, kind = DECISIONS[decision]
     comment = (comment or "").strip()
     if needs_comment and not comment:
@@ -221,10 +238,16 @@ def challenge_decide(*, challenge, by, decision, comment="", lump_sum_allowed=No
             raise ActionRefused(
                 _("Only bureau officers (not of the issuing organisation) decide this.")
             )
+        if decision == "publish" and challenge.call_id and not with_call:
+            raise ActionRefused(call_rules.published_with_call_message(challenge))
+        if decision == "start_vetting" and district.awaits_district(challenge):
+            raise ActionRefused(district.AWAITING_DISTRICT)
         if decision == "publish" and (err := deadline_error(challenge.bid_deadline)):
             raise ActionRefused(err)
         if decision == "withdraw" and challenge.deadline_passed:
             raise ActionRefused(_("The deadline has passed; the challenge is closed."))
+        if decision == "approve" and (err := need_vetting.approval_refusal(challenge)):
+            raise ActionRefused(err)  # a need in a call: its vetting panel is complete first
         if decision == "approve" and (errors := challenge.completeness_errors()):
             raise ChallengeIncomplete(errors)
         method = getattr(challenge, method_name)

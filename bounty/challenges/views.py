@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -10,11 +11,13 @@ from accounts.models import Membership, Role
 from accounts.permissions import is_bureau_officer
 from audit.services import audit_events_for
 from bounty import permissions as perms
+from bounty.calls import district, district_views
 from bounty.challenges import services
 from bounty.challenges.access_rules import has_access_for
 from bounty.challenges.access_views import access_context
 from bounty.challenges.forms import (
     CHALLENGE_FIELDS,
+    NEED_FIELDS,
     AmendmentForm,
     AnswerForm,
     ChallengeForm,
@@ -25,6 +28,7 @@ from bounty.challenges.forms import (
     criterion_initial,
     indicator_initial,
 )
+from bounty.challenges.need_vetting import need_vetting_context
 from bounty.exceptions import ActionRefused, ChallengeIncomplete
 from bounty.models import (
     PUBLIC_STATUSES,
@@ -102,7 +106,7 @@ def _editor(request, *, challenge=None, issuer=None):
         criterion_set = CriterionFormSet(initial=criteria0, prefix="crit")
     completeness = {}
     if is_post and form.is_valid() and indicator_set.is_valid() and criterion_set.is_valid():
-        data = {f: form.cleaned_data[f] for f in CHALLENGE_FIELDS}
+        data = {f: form.cleaned_data[f] for f in (*CHALLENGE_FIELDS, *NEED_FIELDS)}
         try:
             if challenge is None:
                 challenge = services.challenge_create(
@@ -243,6 +247,8 @@ def challenge_detail(request, ocid):
         "events": _history(challenge, is_bureau=is_bureau) if (is_issuer or is_bureau) else [],
         **access_context(user, challenge),  # restricted / confidential details
         **sealing_context(user, challenge),  # the published key of sealed bids
+        **need_vetting_context(user, challenge),  # the need's expert vetting (需求论证)
+        **district_views.need_context(user, challenge),  # qualification, recommendation
     }
     return render(request, "bounty/challenge_detail.html", context)
 
@@ -309,6 +315,10 @@ def _available_decisions(challenge):
         if challenge.status in sources:
             if decision == "withdraw" and challenge.deadline_passed:
                 continue
+            if decision == "start_vetting" and district.awaits_district(challenge):
+                continue  # the district recommends it first (bounty/calls/district.py)
+            if decision == "publish" and challenge.call_id:
+                continue  # published with its call's list (bounty/calls/services.py)
             label, style = DECISION_LABELS[decision]
             available.append(
                 {"value": decision, "label": label, "style": style, "needs_comment": needs_comment}
@@ -381,6 +391,7 @@ def vetting_queue(request):
         qs = qs.filter(
             status__in=[
                 ChallengeStatus.SUBMITTED,
+                ChallengeStatus.RECOMMENDED,
                 ChallengeStatus.VETTING,
                 ChallengeStatus.APPROVED,
             ]
@@ -400,6 +411,7 @@ def vetting_queue(request):
             "status": status,
             "q": q,
             "statuses": ChallengeStatus.choices,
+            "district_step": settings.JIEBANG["DISTRICT_RECOMMENDATION"],
         },
     )
 

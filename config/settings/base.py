@@ -413,6 +413,11 @@ JIEBANG.update(
         "NEED_RD_PLATFORM_REQUIRED": env.bool("JIEBANG_NEED_RD_PLATFORM_REQUIRED", default=False),
         # Experts on a need-vetting (需求论证) panel.
         "NEED_VETTING_PANEL_SIZE": env.int("JIEBANG_NEED_VETTING_PANEL_SIZE", default=3),
+        # The statistics reported upward place each bidder by the administrative division
+        # code in its credit code (characters 3–8): local when it starts with the city's
+        # prefix, same province with the province's, else outside (Changzhou, Jiangsu).
+        "CITY_REGION_CODE": env("JIEBANG_CITY_REGION_CODE", default="3204"),
+        "PROVINCE_REGION_CODE": env("JIEBANG_PROVINCE_REGION_CODE", default="32"),
     }
 )
 

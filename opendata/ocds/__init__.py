@@ -36,6 +36,10 @@ identities, scores and panel documents, askers of clarifications, objectors and 
 texts, payment references, free-text reasons of assessments and terminations. Every tender
 section carries a document of type ``x_withheldInformation`` saying so (core schema only).
 
+A published call is a planning process of its own (ocid ``<prefix>-call-<year>-<batch>``, one
+release tagged ``planning``); each challenge published in it names it in ``relatedProcesses``
+with the relationship ``planning`` (``calls``; docs/ocds.md, "Calls (批次)").
+
 Amounts are stored in 万元 (10,000 CNY) and published in CNY. Organisations are identified
 by their unified social credit code under the org-id.guide scheme ``CN-USCI``.
 
@@ -44,6 +48,8 @@ Modules, by what they build (each imports only those listed before it):
 - ``values``: the language, dates and amounts (OCDS Values in CNY);
 - ``records``: what a batch of events reads, loaded once (``_Records``);
 - ``parties``: the parties and the frame of every release (``_base``);
+- ``calls``: a call (批次) as a planning process (``call_release``) and the reference a
+  challenge of the call makes to it (``call_related_process``);
 - ``tender``: the tender section and the tender releases;
 - ``awards``: the awards section and the award releases;
 - ``contracts``: the contracts section and the contract and implementation releases;

@@ -1,5 +1,6 @@
-"""Release packages: the publisher, a package around a list of releases (the feed's pages) and
-the package of every release of one public challenge."""
+"""Release packages: the publisher, a package around a list of releases (the feed's pages),
+the package of every release of one public challenge and that of a public call's planning
+process."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -8,7 +9,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.selectors import bureau_organization
+from bounty.models import PUBLIC_STATUSES
+from documents.calls import call_notice
+from documents.models import DocumentStatus
 
+from .calls import call_release
 from .parties import ORG_SCHEME
 from .releases import challenge_releases
 from .values import _dt
@@ -55,3 +60,25 @@ def release_package(challenge, *, request=None) -> dict:
     """Every release of one public challenge (the caller checks that it is public)."""
     uri = absolute(reverse("opendata:package", args=[challenge.ocid]), request)
     return package(challenge_releases(challenge), uri=uri)
+
+
+def call_releases(call) -> list[dict]:
+    """The planning release of one public call (the caller checks that it is public)."""
+    challenges = list(
+        call.challenges.filter(status__in=PUBLIC_STATUSES)
+        .select_related("issuer", "industry")
+        .order_by("ocid")
+    )
+    notice = call_notice(call)
+    if notice is not None and notice.status != DocumentStatus.READY:
+        notice = None
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            call_release(call, challenges=challenges, bureau=bureau_organization(), notice=notice)
+        ]
+
+
+def call_package(call, *, request=None) -> dict:
+    """The release package of one public call's planning process."""
+    uri = absolute(reverse("opendata:call_package", args=[call.year, call.batch]), request)
+    return package(call_releases(call), uri=uri)

@@ -58,7 +58,7 @@ class _Records:
         self.challenges = {
             c.pk: c
             for c in Challenge.objects.filter(pk__in=challenge_ids)
-            .select_related("issuer", "industry")
+            .select_related("issuer", "industry", "call")
             .prefetch_related(
                 "indicators",
                 "criteria",

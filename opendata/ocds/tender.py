@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from bounty.models import Challenge, Comparator, Confidentiality, plain_decimal
 
+from .calls import call_label, call_rationale, call_related_process
 from .parties import _base, _ref
-from .values import LANGUAGE, _dt, value_cny
+from .values import INDUSTRY_SCHEME, LANGUAGE, _dt, value_cny
 
 WITHHELD_DOCUMENT_TYPE = "x_withheldInformation"
-INDUSTRY_SCHEME = "x_jiebangIndustry"
 
 # Fields of the challenge a tender release shows, and which amendments may have changed.
 TENDER_FIELDS = (
@@ -259,10 +259,17 @@ def _tender(challenge, records, *, applied, status, at, tenderers=None) -> dict:
     return tender, state
 
 
-def _planning(state) -> dict:
+def _public_call(challenge):
+    """The call the challenge was published in, once that call's list is public."""
+    call = challenge.call if challenge.call_id else None
+    return call if call is not None and call.is_public else None
+
+
+def _planning(state, call=None) -> dict:
     ent, gov = state["enterprise_funds"], state["government_funds"]
+    planning = {"rationale": call_rationale(call)} if call is not None else {}
     if state["bounty_total"] is None:
-        return {}
+        return planning
     description = _(
         "Bounty %(total)s ×10k yuan: %(ent)s ×10k yuan from the issuing enterprise, "
         "%(gov)s ×10k yuan of government funds."
@@ -271,7 +278,11 @@ def _planning(state) -> dict:
         "ent": plain_decimal(ent) or "0",
         "gov": plain_decimal(gov) or "0",
     }
-    return {"budget": {"description": description, "amount": value_cny(state["bounty_total"])}}
+    if call is not None:  # the budget line is the call's (批次)
+        description = _("Call %(call)s.") % {"call": call_label(call)} + " " + description
+    return planning | {
+        "budget": {"description": description, "amount": value_cny(state["bounty_total"])}
+    }
 
 
 def _applied_at(challenge, event) -> set:
@@ -294,19 +305,25 @@ def _release_tender(event, challenge, records):
     release["tender"], state = _tender(
         challenge, records, applied=applied, status="active", at=event.created_at
     )
-    release["planning"] = _planning(state)
+    call = _public_call(challenge)
+    release["planning"] = _planning(state, call)
     if not release["planning"]:
         del release["planning"]
+    related = []
     earlier = records.republished_from.get(challenge.pk)
     if earlier and not amend:
-        release["relatedProcesses"] = [
+        related.append(
             {
                 "id": "1",
                 "relationship": ["unsuccessfulProcess"],
                 "scheme": "ocid",
                 "identifier": earlier,
             }
-        ]
+        )
+    if call is not None:  # the call's planning process (opendata/ocds/calls.py)
+        related.append(call_related_process(call))
+    if related:
+        release["relatedProcesses"] = related
     return release
 
 

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 CURRENCY = "CNY"
 LANGUAGE = "zh"
+INDUSTRY_SCHEME = "x_jiebangIndustry"  # a challenge's industry (bounty.Industry.code)
 TEN_THOUSAND = Decimal(10000)
 
 

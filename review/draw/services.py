@@ -62,10 +62,13 @@ def default_params():
     }
 
 
-def validate_params(params):
+def validate_params(params, *, min_size=5):
+    """``min_size``: 5, or 3 for a need-vetting panel."""
     size = params["size"]
-    if size < 5 or size % 2 == 0:
-        raise ActionRefused(_("The panel size must be odd and at least 5."))
+    if size < min_size or size % 2 == 0:
+        if min_size == 5:
+            raise ActionRefused(_("The panel size must be odd and at least 5."))
+        raise ActionRefused(_("The panel size must be odd and at least %(n)d.") % {"n": min_size})
     if params["alternates"] < 0 or params["alternates"] > 50:
         raise ActionRefused(_("Choose between 0 and 50 alternates."))
     if params.get("min_financial", 0) not in (0, 1):
@@ -245,8 +248,11 @@ def draw_freeze(*, draw, by):
                 _("The named lottery draw has taken place: cancel this draw and open another.")
             )
         challenge = draw.challenge
-        # A project panel looks at the winning bid only; a review panel at every live bid.
+        # A project panel looks at the winning bid only; a review panel at every live bid;
+        # a need-vetting panel at none (the challenge is not published yet).
         bids = Bid.objects.filter(pk=draw.project.bid_id) if draw.for_project else None
+        if draw.purpose == DrawPurpose.NEED_VETTING:
+            bids = Bid.objects.none()
         # Bid conflicts were precomputed at submission; refresh them for experts and
         # declarations added since, so the frozen pool reflects today's data.
         refresh_bid_conflicts(
@@ -286,13 +292,13 @@ def draw_freeze(*, draw, by):
 
 
 def same_subject_draws(draw):
-    """The draws for the same panel as ``draw`` (its challenge's review, or one
-    milestone's or acceptance's assessment)."""
+    """The draws for the same panel as ``draw`` (its challenge's review or need vetting,
+    or one milestone's or acceptance's assessment)."""
     if draw.for_project:
         return Draw.objects.filter(
             purpose=draw.purpose, project_id=draw.project_id, milestone_id=draw.milestone_id
         )
-    return Draw.objects.filter(challenge_id=draw.challenge_id, purpose=DrawPurpose.BID_REVIEW)
+    return Draw.objects.filter(challenge_id=draw.challenge_id, purpose=draw.purpose)
 
 
 def _summary(challenge):

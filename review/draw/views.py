@@ -40,6 +40,8 @@ from review.models import (
     Seat,
     SeatStatus,
 )
+from review.needs import views as need_views
+from review.needs.forms import NeedVettingDrawForm
 from review.panels import services as panels
 
 
@@ -140,7 +142,9 @@ def draw_detail(request, pk):
             on_panel=True, status__in=[SeatStatus.INVITED, SeatStatus.ACCEPTED]
         ).count()
         < draw.params["size"],
-        "draw_form": DrawForm(initial={"size": draw.params["size"]}),
+        "draw_form": (
+            NeedVettingDrawForm if draw.purpose == DrawPurpose.NEED_VETTING else DrawForm
+        )(initial={"size": draw.params["size"]}),
         "potential": Declaration.objects.filter(
             seat__draw=draw, outcome=Declaration.Outcome.POTENTIAL, bureau_ruling=""
         ).select_related("seat__expert", "bid"),
@@ -306,6 +310,8 @@ def invitation(request, pk):
     ):
         raise Http404
     draw = seat.draw
+    if draw.purpose == DrawPurpose.NEED_VETTING:  # the need and its structured opinion
+        return need_views.need_invitation(request, seat)
     challenge = draw.challenge
     # A review panel sees the bids only once the formal check is complete, and only
     # those it found eligible: before that the list is empty.

@@ -9,3 +9,28 @@
     }
   });
 })();
+(function () {
+  // Below 640 px wide tables scroll inside their own box (static/css/site.css): a table that
+  // scrolls gets a tab stop, so that a keyboard can scroll it too (WCAG 2.1.1).
+  var pending = false;
+  function markScrollingTables() {
+    pending = false;
+    document.querySelectorAll("main table").forEach(function (table) {
+      var scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        table.dataset.scrollTabstop = "1";
+      } else if (!scrolls && table.dataset.scrollTabstop) {
+        table.removeAttribute("tabindex");
+        delete table.dataset.scrollTabstop;
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", function () {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(markScrollingTables);
+    }
+  });
+})();

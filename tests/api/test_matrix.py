@@ -7,7 +7,8 @@ object exists; 401 without credentials; sealed bids stay sealed until the deadli
 
 import pytest
 
-from accounts.models import Organization, OrganizationKind, Role
+from accounts.models import Role
+from accounts.selectors import bureau_organization
 from bounty.bids import services as bid_services
 from tests.api.conftest import token_client
 from tests.bounty.bids.helpers import complete_bid, team
@@ -97,7 +98,7 @@ def test_matrix_after_the_deadline_with_a_panel():
     bid = bids[0]
     seat = seats[0]
     other, _org = team()
-    bureau_org = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
+    bureau_org = bureau_organization()
     officer = bureau_org.memberships.filter(role=Role.BUREAU).first().user
     users = {
         "anon": None,

@@ -80,7 +80,9 @@ def test_dashboard_page_export_and_query_count(client, django_assert_max_num_que
     assert client.get(url).status_code == 404
     assert client.get(reverse("dashboard:export")).status_code == 404
     client.force_login(officer)
-    with django_assert_max_num_queries(14):
+    # 14 before the statistics reported upward; they add 4 (the calls of the filter, needs,
+    # bids by kind and origin, projects by stage), reusing the funds and milestones rows.
+    with django_assert_max_num_queries(18):
         page = client.get(url, {"year": timezone.localdate().year})
     assert page.status_code == 200
     assert "高镍正极材料循环寿命提升" in page.content.decode()

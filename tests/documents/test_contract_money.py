@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from accounts.selectors import bureau_organization
 from documents.contract_money import city_of
 from documents.models import Contract, DocumentKind
 from documents.rendering import render_html
@@ -83,10 +84,10 @@ def test_a_horse_race_contract_states_the_declared_parallel_share():
 
 def test_city_and_dispute_body_come_from_the_bureau(settings):
     settings.JIEBANG = {**settings.JIEBANG, "CONTRACT_CITY": "", "DISPUTE_BODY": ""}
-    from accounts.models import Organization, OrganizationKind
+    from accounts.models import Organization
 
     contract, _officer = awarded_contract(render=False)
-    bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
+    bureau = bureau_organization()
     Organization.objects.filter(pk=bureau.pk).update(name="常州市科学技术局")
     issuer = contract.project.challenge.issuer
     Organization.objects.filter(pk=issuer.pk).update(address="常州市高新区创新路1号")

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.e2e.audit import Auditor, audit
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory's password
 
@@ -54,6 +56,7 @@ class Journey:
             old.unlink()
         self.step = 0
         self.watch = Watch(self.url)
+        self.auditor = Auditor()  # axe-core and the 390 px phone check on every page
         self.contexts = []
 
     def actor(self, user=None, *, locale="zh-CN"):
@@ -65,6 +68,7 @@ class Journey:
         self.watch.attach(context)
         self.contexts.append(context)
         page = context.new_page()
+        self.auditor.watch(page)
         if user is not None:
             login(page, user)
         return page
@@ -75,6 +79,7 @@ class Journey:
         assert_no_server_error(page)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         page.screenshot(path=self.dir / f"{self.step:02d}-{slug}.png", full_page=True)
+        self.auditor.audit(page, force=True)
 
     def save_failure(self):
         """On failure: a screenshot of every open page, and the form errors it shows."""
@@ -107,6 +112,7 @@ def assert_no_server_error(page):
 
 def click(page, name, *, within=None):
     """Click the button (or link) a user would: by its visible text."""
+    audit(page)
     scope = page.locator(within) if within else page
     target = scope.get_by_role("button", name=name, exact=True)
     if not target.count():
@@ -120,12 +126,14 @@ def sha256_hex(text):
 
 
 def nav_inbox(page):
+    audit(page)
     page.locator(".usernav a.inbox").click()
     page.wait_for_load_state()
 
 
 def nav(page, name):
     """Follow a link of the main navigation."""
+    audit(page)
     page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
     page.wait_for_load_state()
 

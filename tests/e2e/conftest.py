@@ -2,6 +2,8 @@
 
 Every page of every actor is watched: a console error, an uncaught script error, a response
 of 500 or more, or a request to any host but the live server fails the test at teardown.
+Every page they visit is also checked with axe-core (WCAG 2.0/2.1 A and AA) and for horizontal
+scroll on a 390 px phone (``tests/e2e/audit.py``); any finding fails the test at teardown.
 Each journey saves one screenshot per step under ``test-artifacts/e2e/<journey>/``.
 """
 
@@ -96,7 +98,14 @@ def journey(browser, live_server, request):
             one.save_failure()
         one.close()
     for one in made:
-        assert one.watch.problems == [], "\n".join(one.watch.problems)
+        print(f"audit: {len(one.auditor.audited_urls)} pages in {one.auditor.seconds:.1f} s")
+        for url in one.auditor.unaudited():
+            print(f"not audited (left before a pause): {url}")
+        for problem in one.auditor.phone_problems:
+            print(f"phone check (reported, not enforced): {problem}")
+    for one in made:
+        problems = one.watch.problems + one.auditor.problems
+        assert problems == [], "\n".join(problems)
 
 
 @pytest.hookimpl(wrapper=True)

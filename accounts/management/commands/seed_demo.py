@@ -9,7 +9,12 @@ from django.db import transaction
 
 from accounts.credit_code import make_credit_code
 from accounts.models import Organization, OrganizationKind, OrganizationStatus, Role, User
-from accounts.services import bureau_bootstrap, membership_add, organization_verify
+from accounts.services import (
+    bureau_bootstrap,
+    membership_add,
+    organization_district_set,
+    organization_verify,
+)
 
 PASSWORD = "Demo-2026!"
 
@@ -37,6 +42,30 @@ ENTERPRISES = [
         "91320412MA1WXYQ86",
     ),
 ]
+# District bureaus (辖市区科技局): (username, officer, name, English name, credit code prefix,
+# jurisdiction, division code); each recommends the needs of the enterprises in its district.
+DISTRICTS = [
+    (
+        "wujin",
+        "蒋区科",
+        "常州市武进区科学技术局",
+        "Wujin District Science and Technology Bureau",
+        "11320412014117123",
+        "武进区",
+        "320412",
+    ),
+    (
+        "xinbei",
+        "许区科",
+        "常州市新北区科学技术局",
+        "Xinbei District Science and Technology Bureau",
+        "11320411014117234",
+        "新北区",
+        "320411",
+    ),
+]
+# The district of each demo enterprise, by index into DISTRICTS.
+ENTERPRISE_DISTRICT = (0, 1, 0)
 TEAMS = [
     (
         "team1",
@@ -163,12 +192,32 @@ class Command(BaseCommand):
             ("bureau2", "孙复核", bureau.name, Role.BUREAU.label),
             ("supervisor", "纪监督", oversight.name, Role.SUPERVISOR.label),
         ]
+        districts = []
+        for username, person, name, name_en, prefix, jurisdiction, code in DISTRICTS:
+            user = _user(username, person)
+            org = _org(
+                name,
+                name_en,
+                prefix,
+                OrganizationKind.DISTRICT_BUREAU,
+                user,
+                Role.DISTRICT,
+                officer,
+            )
+            if org.region_code != code:
+                org.jurisdiction, org.region_code = jurisdiction, code
+                org.save(update_fields=["jurisdiction", "region_code"])
+            districts.append((user, org))
+            rows.append((username, person, org.name, Role.DISTRICT.label))
         issuers = []
         for username, person, name, name_en, prefix in ENTERPRISES:
             user = _user(username, person)
             org = _org(
                 name, name_en, prefix, OrganizationKind.ENTERPRISE, user, Role.ISSUER, officer
             )
+            district = districts[ENTERPRISE_DISTRICT[len(issuers)]][1]
+            if org.district_id != district.pk:
+                org = organization_district_set(organization=org, district=district, by=user)
             issuers.append((user, org))
             rows.append((username, person, org.name, Role.ISSUER.label))
         team_rows = []
@@ -187,6 +236,7 @@ class Command(BaseCommand):
             "reviewer": reviewer,
             "supervisor": supervisor,
             "issuers": issuers,
+            "districts": districts,
             "teams": teams,
             "password": PASSWORD,
         }

@@ -1,16 +1,18 @@
 import json
+from itertools import chain
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bounty.models import Challenge
-from opendata.ocds.packages import OCDS_VERSION, release_package
+from bounty.models import PUBLIC_CALL_STATUSES, Call, Challenge
+from opendata.ocds.packages import OCDS_VERSION, call_package, release_package
 from opendata.validation import package_errors
 
 
 class Command(BaseCommand):
     help = (
         "Print the OCDS release package of a public challenge (or, with --all, of every public "
-        "challenge, one package per line); --validate checks them against the shipped schema."
+        "challenge and every published call, one package per line); --validate checks them "
+        "against the shipped schema."
     )
 
     def add_arguments(self, parser):
@@ -33,20 +35,23 @@ class Command(BaseCommand):
             challenges = challenges.filter(ocid=ocid)
             if not challenges.exists():
                 raise CommandError(f"No public challenge has the ocid {ocid!r}.")
+        packages = ((c.ocid, release_package(c)) for c in challenges)
+        if every:  # the calls' planning processes (docs/ocds.md, "Calls (批次)")
+            calls = Call.objects.filter(status__in=PUBLIC_CALL_STATUSES).order_by("year", "batch")
+            packages = chain(packages, ((f"call {c.code}", call_package(c)) for c in calls))
         failed = 0
-        for challenge in challenges:
-            data = release_package(challenge)
+        for name, data in packages:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=(indent or None)))
             if not validate:
                 continue
             errors = package_errors(data)
             for error in errors:
-                self.stderr.write(f"{challenge.ocid}: {error}")
+                self.stderr.write(f"{name}: {error}")
             failed += bool(errors)
             if not errors:
                 self.stderr.write(
                     self.style.SUCCESS(
-                        f"{challenge.ocid}: valid OCDS {OCDS_VERSION} release package "
+                        f"{name}: valid OCDS {OCDS_VERSION} release package "
                         f"({len(data['releases'])} releases)."
                     )
                 )

@@ -105,3 +105,25 @@ def test_pi_limit_holds_under_concurrent_submissions():
     )
     assert sum(1 for r in results if r[0] == "ok") == 1
     assert BidVersion.objects.filter(bid__pi=pi).count() == 1
+
+
+def test_per_call_quota_holds_under_concurrent_submissions(settings):
+    """Two bids of one lead unit on two challenges of one call with max_lead_bids=1,
+    submitted at once: exactly one gets in (the lead unit's row lock serialises them)."""
+    from tests.bounty.bids.helpers import team
+    from tests.bounty.calls.helpers import published_call
+
+    settings.JIEBANG = {**settings.JIEBANG, "DISTRICT_RECOMMENDATION": False}
+    call, challenges = published_call(2, max_lead_bids=1, pi_max_lead=2)
+    user, org = team()
+    bids = [complete_bid(c, user, org) for c in challenges]
+    results = run_threads(
+        [
+            lambda b=b: bid_services.bid_submit(bid=Bid.objects.get(pk=b.pk), by=b.created_by)
+            for b in bids
+        ]
+    )
+    assert sorted(r[0] for r in results) == ["ok", "refused"]
+    refused = next(r[1] for r in results if r[0] == "refused")
+    assert call.name in str(refused.message)
+    assert BidVersion.objects.filter(bid__lead=org, bid__challenge__call=call).count() == 1

@@ -81,7 +81,7 @@ def oversight_org():
     that a draw's officer and supervisor come from different organisations (draw v3)."""
     from accounts.models import Organization, OrganizationKind, OrganizationStatus
 
-    bureau_officer()  # the bureau exists first (accounts.selectors.bureau_organization: by pk)
+    bureau_officer()  # the city bureau (bootstrapped, so marked: bureau_organization())
     org = Organization.objects.filter(name="测试纪检监察组").first()
     return org or OrganizationFactory(
         name="测试纪检监察组",

@@ -16,7 +16,7 @@ import pytest
 from django.utils import translation
 
 from accounts.exceptions import ActionRefused
-from accounts.models import Organization, OrganizationKind
+from accounts.selectors import bureau_organization
 from review import verify_draw as algo
 from review.draw import services
 from review.draw.rules import commit_prefix, draw_commitment
@@ -80,7 +80,7 @@ def test_one_person_cannot_be_officer_and_supervisor_of_a_draw():
 def test_supervisor_from_the_officers_organisation_is_refused():
     challenge, _bids, officer = closed_challenge_with_bids(1)
     pool(10)
-    bureau = Organization.objects.filter(kind=OrganizationKind.BUREAU).order_by("pk").first()
+    bureau = bureau_organization()  # the city bureau (marked), not the oversight team
     colleague = member_of(bureau, "supervisor")
     draw = _open(challenge, officer)
     _commit(draw, officer, "bureau", "a" * 32)
