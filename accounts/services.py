@@ -31,6 +31,9 @@ INVITATION_DAYS = 14
 # given. Apps above accounts add theirs in AppConfig.ready (security: an administrator
 # account holds no business role).
 MEMBERSHIP_GUARDS: list = []
+# Checks before an enterprise changes its district: ``guard(organization) -> message | None``
+# (bounty refuses while a need of the enterprise is with its district or being vetted).
+DISTRICT_CHANGE_GUARDS: list = []
 
 
 def _grant_membership_perms(membership: Membership) -> None:
@@ -201,6 +204,10 @@ def organization_district_set(*, organization, district, by):
             district.kind == OrganizationKind.DISTRICT_BUREAU and district.is_verified
         ):
             raise ActionRefused(_("Choose a verified district science and technology bureau."))
+        if district != org.district:
+            for guard in DISTRICT_CHANGE_GUARDS:
+                if refusal := guard(org):
+                    raise ActionRefused(refusal)
         before = org.district_id
         org.district = district
         org.save(update_fields=["district"])

@@ -5,6 +5,7 @@ formal-check form) in the views; the input serializers here describe them for th
 and check only the plain shape of the action bodies.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
@@ -14,17 +15,24 @@ from api.serializers import (
     IndustryRefSerializer,
     OrganizationRefSerializer,
 )
-from bounty.challenges.forms import CHALLENGE_FIELDS
+from bounty.calls.rules import QUALIFICATION_FIELDS
+from bounty.challenges.forms import CHALLENGE_FIELDS, NEED_FIELDS
 from bounty.challenges.services import DECISIONS
 from bounty.models import (
     BidStatus,
+    ChainRole,
     Challenge,
     ChallengeStatus,
     Comparator,
     Confidentiality,
     FormalCheck,
     IPTerms,
+    RdPlatform,
 )
+
+# A need's qualification facts (需求征集表), as the model stores them.
+REVENUE = {"max_digits": 14, "decimal_places": 2}
+RD_RATIO = {"max_digits": 5, "decimal_places": 2}
 
 # --- Challenge drafts ----------------------------------------------------------------------
 
@@ -50,7 +58,10 @@ class ChallengeWriteSerializer(serializers.Serializer):
     """A draft's fields, as in the web's editor (bounty/challenges/forms.py ``ChallengeForm``,
     whose rules apply: funding adds up, deadline in the future, consortium limits, IP terms).
     PATCH: only the keys sent change; ``indicators`` / ``criteria`` replace the whole list.
-    Completeness is checked only on submit."""
+    Completeness is checked only on submit.
+
+    A need in a call (批次): ``call`` names the call; it takes the call's bid deadline and
+    its qualification facts (``chain`` … ``rd_platform_name``) must be complete on submit."""
 
     issuer = serializers.IntegerField(
         required=False,
@@ -91,6 +102,33 @@ class ChallengeWriteSerializer(serializers.Serializer):
     contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+    call = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The call (批次) to put the need into, as year-batch (e.g. 2026-1): only a "
+        "call collecting needs now, or the need's current call; null: a challenge published "
+        "on its own. A need in a call takes the call's bid deadline.",
+    )
+    chain = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Industrial chain."
+    )
+    chain_role = serializers.ChoiceField(
+        choices=ChainRole.choices, required=False, allow_blank=True
+    )
+    revenue = serializers.DecimalField(
+        **REVENUE, required=False, allow_null=True, help_text="Revenue last year (10k yuan)."
+    )
+    rd_ratio = serializers.DecimalField(
+        **RD_RATIO, required=False, allow_null=True, help_text="R&D spending / revenue (%)."
+    )
+    rd_platform = serializers.ChoiceField(
+        choices=RdPlatform.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Own R&D platform, by level.",
+    )
+    rd_platform_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     indicators = IndicatorRowSerializer(many=True, required=False)
     criteria = CriterionRowSerializer(
         many=True,
@@ -99,13 +137,14 @@ class ChallengeWriteSerializer(serializers.Serializer):
     )
 
 
-WRITE_KEYS = frozenset(CHALLENGE_FIELDS) | {"indicators", "criteria"}
+WRITE_KEYS = frozenset(CHALLENGE_FIELDS) | frozenset(NEED_FIELDS) | {"indicators", "criteria"}
 
 
 class ManagedChallengeListSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ChallengeStatus.choices, source="display_status")
     issuer = serializers.CharField(source="issuer.name")
     bounty_total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    call = serializers.CharField(source="call.code", allow_null=True)
 
     class Meta:
         model = Challenge
@@ -115,6 +154,7 @@ class ManagedChallengeListSerializer(serializers.ModelSerializer):
             "status",
             "status_comment",
             "issuer",
+            "call",
             "bounty_total",
             "bid_deadline",
             "updated_at",
@@ -123,9 +163,15 @@ class ManagedChallengeListSerializer(serializers.ModelSerializer):
         )
 
 
+class RecommendationSerializer(serializers.Serializer):
+    recommended_at = serializers.DateTimeField()
+    comment = serializers.CharField(source="recommendation")
+
+
 class ManagedChallengeSerializer(serializers.ModelSerializer):
     """The challenge as its issuer and the bureau manage it: every field of the editor,
-    the last decision's comment and what is still missing before it can be submitted."""
+    the last decision's comment and what is still missing before it can be submitted;
+    for a need, its call, qualification facts and the district's recommendation."""
 
     issuer = OrganizationRefSerializer()
     industry = IndustryRefSerializer(allow_null=True)
@@ -135,6 +181,16 @@ class ManagedChallengeSerializer(serializers.ModelSerializer):
     government_funds = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     parallel_share = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     continuation_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    call = serializers.CharField(
+        source="call.code",
+        allow_null=True,
+        help_text="The call (批次) of a need, as year-batch (e.g. 2026-1); null: none.",
+    )
+    revenue = serializers.DecimalField(**REVENUE, allow_null=True)
+    rd_ratio = serializers.DecimalField(**RD_RATIO, allow_null=True)
+    recommendation = serializers.SerializerMethodField(
+        help_text="The district bureau's recommendation (推荐) to the city; null: none."
+    )
     indicators = IndicatorSerializer(many=True)
     criteria = CriterionSerializer(many=True)
     completeness = serializers.SerializerMethodField(
@@ -150,6 +206,9 @@ class ManagedChallengeSerializer(serializers.ModelSerializer):
             "issuer",
             *(f for f in CHALLENGE_FIELDS if f != "industry"),
             "industry",
+            "call",
+            *QUALIFICATION_FIELDS,
+            "recommendation",
             "lump_sum_allowed",
             "created_at",
             "updated_at",
@@ -163,6 +222,12 @@ class ManagedChallengeSerializer(serializers.ModelSerializer):
             "criteria",
             "completeness",
         )
+
+    @extend_schema_field(RecommendationSerializer(allow_null=True))
+    def get_recommendation(self, challenge):
+        if challenge.recommended_at is None:
+            return None
+        return RecommendationSerializer(challenge).data
 
     def get_completeness(self, challenge) -> dict[str, str]:
         if challenge.status not in ("draft", "returned"):
@@ -185,6 +250,15 @@ class DecisionSerializer(serializers.Serializer):
         default=None,
         help_text="Approve only: whether bids may choose lump-sum funding (包干制); "
         "omitted: left as it is.",
+    )
+
+
+class DistrictDecisionSerializer(serializers.Serializer):
+    """The district officer's recommendation or return of a need (the web's district form)."""
+
+    comment = serializers.CharField(
+        help_text="Required. Recommending: why the city should take the need up. Returning: "
+        "what the enterprise must change. The city and the enterprise read it."
     )
 
 

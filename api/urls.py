@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import not_found
-from api.views import manage, private, public, review
+from api.views import district, manage, private, public, review
 
 app_name = "api"
 urlpatterns = [
@@ -115,6 +115,17 @@ urlpatterns = [
         "bureau/challenges/<str:ocid>/award/return/",
         manage.BureauAwardReturn.as_view(),
         name="bureau_award_return",
+    ),
+    # District bureaus (辖市区科技局).
+    path(
+        "district/challenges/<str:ocid>/recommend/",
+        district.DistrictRecommend.as_view(),
+        name="district_recommend",
+    ),
+    path(
+        "district/challenges/<str:ocid>/return/",
+        district.DistrictReturn.as_view(),
+        name="district_return",
     ),
     # Anything else under /api/v1/ (but ocds/, the open-data feed's own URLs): a JSON 404.
     re_path(r"^(?!ocds/).*$", not_found),

@@ -13,6 +13,10 @@ class BountyConfig(AppConfig):
         from bounty.projects import termination
 
         termination.register()  # the effect of a final misconduct decision
+        from accounts.services import DISTRICT_CHANGE_GUARDS
+        from bounty.calls.district import needs_in_progress_refusal
+
+        DISTRICT_CHANGE_GUARDS.append(needs_in_progress_refusal)
         from bounty.bids.cure_services import register_ineligibility
 
         register_ineligibility()  # the effect of a final ineligibility (formal check)

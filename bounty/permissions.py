@@ -36,6 +36,8 @@ def can_view_challenge(user, challenge) -> bool:
 def is_district_of(user, challenge) -> bool:
     """An officer of the district bureau whose jurisdiction the challenge's issuer is in.
     District officers read their own enterprises' needs only (anything else: 404)."""
+    if not settings.JIEBANG["DISTRICT_RECOMMENDATION"]:
+        return False
     ids = district_ids(user)
     return bool(ids) and challenge.issuer.district_id in ids
 

@@ -1,9 +1,14 @@
+from bounty.calls.services import calls_close_expired
 from bounty.challenges.services import challenges_close_expired
 
 
 def close_expired_challenges():
-    """Scheduled every minute. Bids are refused after the deadline regardless (database time)."""
-    return challenges_close_expired()
+    """Scheduled every minute. Bids are refused after the deadline regardless (database time).
+    Then the published calls (批次) past their bid deadline are closed as well. Returns how
+    many challenges were closed."""
+    closed = challenges_close_expired()
+    calls_close_expired()
+    return closed
 
 
 def project_daily():

@@ -35,7 +35,7 @@ def requires_second_factor(user) -> bool:
     # A duty holder is always staff (duty_grant sets the flag): no query for the duty here.
     if user.is_staff or user.is_superuser:
         return True
-    return bool(user_roles(user) & {Role.BUREAU, Role.SUPERVISOR})
+    return bool(user_roles(user) & {Role.BUREAU, Role.SUPERVISOR, Role.DISTRICT})
 
 
 def totp_device(user, *, confirmed=True):

@@ -890,6 +890,14 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "api:bureau_award_return": (
         P(kw(ocid="closed.ocid"), NOBODY, label="nothing proposed", unknown={"ocid": "x"}),
     ),
+    # District officers only, for their own enterprises' submitted needs (the world has no
+    # district bureau: tests/api/test_manage.py covers them).
+    "api:district_recommend": (
+        P(kw(ocid="draft.ocid"), NOBODY, {"comment": "推荐"}, unknown={"ocid": "x"}),
+    ),
+    "api:district_return": (
+        P(kw(ocid="draft.ocid"), NOBODY, {"comment": "退回"}, unknown={"ocid": "x"}),
+    ),
     # --- Personal API tokens (web page) -------------------------------------------------
     "api_tokens:list": (C({}, SIGNED_IN),),
     "api_tokens:revoke": (P({"pk": NO_SUCH}, NOBODY, label="no such token"),),

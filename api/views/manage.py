@@ -29,6 +29,7 @@ from bounty.bids.rules import bid_completeness_errors
 from bounty.challenges import services as challenge_services
 from bounty.challenges.forms import (
     CHALLENGE_FIELDS,
+    NEED_FIELDS,
     ChallengeForm,
     CriterionFormSet,
     IndicatorFormSet,
@@ -39,6 +40,7 @@ from bounty.exceptions import ActionRefused
 from bounty.models import (
     Bid,
     BidStatus,
+    Call,
     CaseKind,
     Challenge,
     ChallengeStatus,
@@ -49,7 +51,10 @@ from common.views import get_visible_or_404
 from review.award import exits as award_exits
 from review.award import services as award_services
 
-CHALLENGE_RELATED = ("issuer", "industry")
+CHALLENGE_RELATED = ("issuer", "industry", "call")
+# The editor's fields: the challenge's own and, for a need in a call (批次), the call and
+# the issuer's qualification facts.
+EDITOR_FIELDS = (*CHALLENGE_FIELDS, *NEED_FIELDS)
 
 
 def _managed(challenge):
@@ -98,9 +103,9 @@ def _form_input(payload, challenge=None):
     """JSON → the POST data the web's editor reads: what is not sent keeps its current
     value (create: the model's default, as the empty editor shows it)."""
     current = {}
-    for name in CHALLENGE_FIELDS:
-        if name == "industry":
-            value = challenge.industry_id if challenge else None
+    for name in EDITOR_FIELDS:
+        if name in ("industry", "call"):
+            value = getattr(challenge, f"{name}_id") if challenge else None
         elif challenge is not None:
             value = getattr(challenge, name)
         else:
@@ -108,14 +113,27 @@ def _form_input(payload, challenge=None):
         if isinstance(value, datetime):
             value = value.replace(microsecond=0)  # as the editor shows it: unchanged
         current[name] = "" if value is None else value
-    for name in CHALLENGE_FIELDS:
+    for name in EDITOR_FIELDS:
         if name in payload:
             current[name] = "" if payload[name] is None else payload[name]
     code = payload.get("industry")
     if code not in (None, ""):
         found = Industry.objects.filter(code=str(code)).values_list("pk", flat=True).first()
         current["industry"] = found if found is not None else "-"  # "-": not a valid choice
+    code = payload.get("call")
+    if code not in (None, ""):
+        current["call"] = _call_pk(code)
     return current
+
+
+def _call_pk(code):
+    """A call's code ("2026-1") → its id for the editor's choice of calls, which offers
+    only the calls accepting needs and the need's current call; "-" when there is none."""
+    year, sep, batch = str(code).partition("-")
+    if not (sep and year.isdigit() and batch.isdigit()):
+        return "-"
+    found = Call.objects.filter(year=int(year), batch=int(batch)).values_list("pk", flat=True)
+    return found.first() or "-"
 
 
 def _validated_challenge(payload, challenge=None):
@@ -141,7 +159,7 @@ def _validated_challenge(payload, challenge=None):
             fields[key] = [str(msg) for msg in formset.non_form_errors()]
     if fields:
         raise FieldErrors(fields)
-    data = {f: form.cleaned_data[f] for f in CHALLENGE_FIELDS}
+    data = {f: form.cleaned_data[f] for f in EDITOR_FIELDS}
     return data, rows["indicators"], rows["criteria"]
 
 
@@ -159,7 +177,7 @@ class IssuerChallenges(generics.ListAPIView):
             raise NotFound
         qs = (
             Challenge.objects.filter(issuer__in=orgs)
-            .select_related("issuer")
+            .select_related("issuer", "call")
             .order_by("-updated_at", "-pk")
         )
         wanted = self.request.query_params.get("status", "")

@@ -116,7 +116,9 @@ def bid_limit_errors(bid) -> dict:
         max_lead, max_pi = call.max_lead_bids, call.pi_max_lead
     else:
         year = (bid.challenge.published_at or timezone.now()).year
-        led_here = Q(lead=bid.lead, challenge__published_at__year=year)
+        led_here = Q(
+            lead=bid.lead, challenge__published_at__year=year, challenge__call__isnull=True
+        )
         max_lead, max_pi = rules()["MAX_LEAD_BIDS_PER_CALL"], rules()["PI_MAX_LEAD"]
     as_pi_here = (
         Q(pi_id=bid.pi_id) & ~Q(project__status__in=ENDED_PROJECT_STATUSES)

@@ -73,15 +73,24 @@ class BoardFilterForm(forms.Form):
     deadline_to = _date_field(_("Deadline until"))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *, industries=(), calls=()):
+    def __init__(self, data=None, *, industries=(), calls=list):
         super().__init__(data)
         self.industries_by_code = {i.code: i for i in industries}
         self.fields["industry"].choices = [("", _("All industries"))] + [
             (i.code, i.name) for i in industries if i.is_active
         ]
-        # A call by its code, "2026-1" (year-batch): stable across databases.
-        self.calls_by_code = {c.code: c for c in calls}
-        self.fields["call"].choices = [("", _("All calls"))] + [(c.code, c.name) for c in calls]
+        # A call by its code, "2026-1" (year-batch): stable across databases. ``calls`` is
+        # a callable: its query runs only when the select is rendered or a call is asked
+        # for (the API's board never renders it).
+        self._calls, self._call_choices = calls, None
+        self.fields["call"].choices = lambda: self.call_choices
+
+    @property
+    def call_choices(self):
+        """The call select's choices, read once per form."""
+        if self._call_choices is None:
+            self._call_choices = [("", _("All calls"))] + [(c.code, c.name) for c in self._calls()]
+        return self._call_choices
 
     def clean(self):
         data = super().clean()
@@ -114,7 +123,7 @@ class BoardFilterForm(forms.Form):
 class BureauFilterForm(BoardFilterForm):
     """The board's filters over every status, for the bureau's export."""
 
-    def __init__(self, data=None, *, industries=(), calls=()):
+    def __init__(self, data=None, *, industries=(), calls=list):
         super().__init__(data, industries=industries, calls=calls)
         self.fields["industry"].choices = [("", _("All industries"))] + [
             (i.code, i.name) for i in industries

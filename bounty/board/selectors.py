@@ -149,7 +149,8 @@ def _apply_filters(qs, form, *, public_only):
     if "industry" in data:
         qs = qs.filter(industry=form.industries_by_code[data["industry"]])
     if "call" in data:
-        qs = qs.filter(call=form.calls_by_code[data["call"]])
+        year, batch = data["call"].split("-")
+        qs = qs.filter(call__year=int(year), call__batch=int(batch))
     qs = _apply_status(qs, data.get("status", ""), public_only=public_only)
     if "amount_min" in data:
         qs = qs.filter(bounty_total__gte=data["amount_min"])
@@ -173,7 +174,7 @@ def challenge_board(*, params) -> tuple:
     the queryset never raises for bad input. Rows carry ``shown_status`` and
     only ``BOARD_FIELDS``: reading another field costs a query per row.
     """
-    form = BoardFilterForm(params, industries=_industries(), calls=_public_calls())
+    form = BoardFilterForm(params, industries=_industries(), calls=_public_calls)
     form.is_valid()
     qs = (
         Challenge.objects.public()
@@ -191,7 +192,7 @@ def challenge_list_for_bureau(*, params) -> tuple:
     (matched against the status shown to users). Rows also carry
     ``indicator_count``. The caller checks ``can_export_challenges``.
     """
-    form = BureauFilterForm(params, industries=_industries(), calls=_public_calls())
+    form = BureauFilterForm(params, industries=_industries(), calls=_public_calls)
     form.is_valid()
     indicator_count = (
         Indicator.objects.filter(challenge=OuterRef("pk"))

@@ -26,8 +26,28 @@ AWAITING_DISTRICT = _("This need is waiting for the district's recommendation.")
 
 
 def district_step_applies(challenge) -> bool:
-    """The need passes through its issuer's district before the city vets it."""
-    return bool(settings.JIEBANG["DISTRICT_RECOMMENDATION"] and challenge.issuer.district_id)
+    """The need passes through its issuer's district before the city vets it: where the city
+    recommends through districts, and the issuer's district is a verified bureau with at
+    least one officer (else nobody could recommend it, and the city vets it directly)."""
+    if not (settings.JIEBANG["DISTRICT_RECOMMENDATION"] and challenge.issuer.district_id):
+        return False
+    return bool(district_officers(challenge.issuer.district))
+
+
+def needs_in_progress_refusal(organization):
+    """An enterprise keeps its district while one of its needs is with the district or the
+    city (submitted, recommended, being vetted): the recommendation stays its district's."""
+    busy = (
+        ChallengeStatus.SUBMITTED,
+        ChallengeStatus.RECOMMENDED,
+        ChallengeStatus.VETTING,
+    )
+    if Challenge.objects.filter(issuer=organization, status__in=busy).exists():
+        return _(
+            "A need of this organisation is being recommended or vetted; change the district "
+            "once it is decided."
+        )
+    return None
 
 
 def awaits_district(challenge) -> bool:

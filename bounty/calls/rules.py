@@ -79,6 +79,20 @@ def need_submit_error(challenge):
     ) % {"call": call.name, "window": window_text(call)}
 
 
+def call_decision_error(challenge, decision):
+    """Lock a need's call before the need itself (the order of ``publish_list``), and refuse
+    vetting or approving it once its call's list is published: it would never be listed."""
+    if challenge.call_id is None:
+        return None
+    call = _locked_call(challenge)
+    if decision in ("start_vetting", "approve") and call.status not in RESUBMIT_STATUSES:
+        return _(
+            "The list of the call “%(call)s” is already published: this need can no longer be "
+            "vetted in it. Return it, so that its issuer may put it into a later call."
+        ) % {"call": call.name}
+    return None
+
+
 def published_with_call_message(challenge):
     return _(
         "This need belongs to the call “%(call)s”: it is published with the call's list, "
@@ -112,6 +126,12 @@ def apply_need_call(challenge, *, current_call_id=None):
 
     if challenge.call_id is not None:
         _locked_call(challenge)
+    elif current_call_id is not None and challenge.submitted_at is not None:
+        # Submitted in a call once, a need stays a call's need (its vetting panel and the
+        # call's list): it may move to a later call, not be published on its own.
+        raise ActionRefused(
+            _("This need was submitted in a call; it may move to another call, not leave calls.")
+        )
     if err := need_call_error(challenge.call, current_call_id=current_call_id):
         raise ActionRefused(err)
     if challenge.call is not None:

@@ -237,6 +237,20 @@ def publish_list(*, call, by):
             },
         )
         call_published.send(sender=Call, call=call, by=by)
+        # The issuers of needs left out of the list learn it (drafts were told at the close).
+        left_out = (
+            Challenge.objects.filter(call=call)
+            .exclude(status__in=[ChallengeStatus.PUBLISHED, ChallengeStatus.DRAFT])
+            .select_related("issuer")
+            .order_by("pk")
+        )
+        for need in left_out:
+            notify(
+                recipients=organization_staff(need.issuer, role=Role.ISSUER),
+                kind="call.need_not_listed",
+                params={"title": need.title or need.ocid, "call": call.name},
+                url=need.get_absolute_url(),
+            )
     return call
 
 
@@ -249,3 +263,17 @@ def close(*, call, by):
         if call.bids_close_at > timezone.now():
             raise ActionRefused(_("The call's bid deadline has not passed yet."))
         return _transition(call, by, "close")
+
+
+def calls_close_expired(limit=100):
+    """Close every published call whose bid deadline has passed (system action, run with
+    the challenges' closing). Returns how many were closed."""
+    closed = 0
+    due = Call.objects.filter(status=CallStatus.PUBLISHED, bids_close_at__lte=timezone.now())
+    for call in due.order_by("bids_close_at", "pk")[:limit]:
+        try:
+            close(call=call, by=None)
+        except (ActionRefused, StaleState):  # closed meanwhile, or its deadline moved
+            continue
+        closed += 1
+    return closed

@@ -311,6 +311,9 @@ class Challenge(FSMModelMixin, NeedQualification, models.Model):
     def submit(self):
         self.submitted_at = timezone.now()
         self.status_comment = ""
+        # A (re)submitted need waits for its district's recommendation of this version
+        # (the audit trail keeps the earlier one).
+        self.recommended_by, self.recommended_at, self.recommendation = None, None, ""
 
     @transition(
         field=status,

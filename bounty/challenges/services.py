@@ -233,11 +233,14 @@ def challenge_decide(
     if needs_comment and not comment:
         raise ActionRefused(_("Write a comment: the issuer needs to know why."))
     with transaction.atomic():
+        call_error = call_rules.call_decision_error(challenge, decision)  # locks the call
         challenge = _lock(challenge, expected=sources)
         if not perms.can_vet_challenge(by, challenge):
             raise ActionRefused(
                 _("Only bureau officers (not of the issuing organisation) decide this.")
             )
+        if call_error:
+            raise ActionRefused(call_error)
         if decision == "publish" and challenge.call_id and not with_call:
             raise ActionRefused(call_rules.published_with_call_message(challenge))
         if decision == "start_vetting" and district.awaits_district(challenge):

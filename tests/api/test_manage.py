@@ -6,13 +6,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from bounty.bids import services as bid_services
+from bounty.calls import district as district_services
+from bounty.challenges import services as challenge_services
+from bounty.challenges.forms import ChallengeForm
 from bounty.models import Bid, BidStatus, Challenge, ChallengeStatus, FormalCheck
 from tests.api.conftest import error_of, token_client
 from tests.bounty.bids.helpers import complete_bid, team
+from tests.bounty.calls.district_helpers import district_bureau, district_world, submitted_need
+from tests.bounty.calls.helpers import QUALIFICATION, make_call, need, refresh, to_vetting
 from tests.bounty.helpers import draft, force_deadline, issuer_with_org, published
-from tests.factories import bureau_officer, make_meeting
+from tests.factories import bureau_officer, make_meeting, member_of
 from tests.review.award.test_award import reviewed_challenge
 
 pytestmark = pytest.mark.django_db
@@ -389,3 +395,163 @@ def test_bureau_proposes_only_after_the_issuers_deadline():
         action="challenge.propose_award", object_id=str(challenge.pk)
     ).get()
     assert event.payload["by_bureau"] is True
+
+
+# --- Needs in a call (批次) and the district's recommendation --------------------------------
+
+QUALIFICATION_JSON = {k: str(v) for k, v in QUALIFICATION.items()}
+
+
+def _web_form_errors(**data):
+    """What the web's editor says about the same input."""
+    base = {"title": "x", "max_consortium_members": 4, "winners_allowed": 1}
+    form = ChallengeForm({**base, "confidentiality": "public", **data})
+    assert not form.is_valid()
+    return {k: [str(m) for m in v] for k, v in form.errors.items()}
+
+
+def test_issuer_puts_a_need_into_a_call_with_its_qualification_as_the_web_editor(settings):
+    settings.JIEBANG = {**settings.JIEBANG, "DISTRICT_RECOMMENDATION": False}
+    officer = bureau_officer()
+    call = make_call(officer, year=2026, batch=1)
+    preparing = make_call(officer, opened=False, year=2026, batch=2)
+    issuer, _org = issuer_with_org()
+    api = client_for(issuer)
+
+    # Only a call collecting needs now: the web editor's own refusal, word for word.
+    refused = api.post("/api/v1/issuer/challenges/", _payload(call=preparing.code), format="json")
+    assert refused.status_code == 400
+    assert error_of(refused)["fields"]["call"] == _web_form_errors(call=preparing.pk)["call"]
+    for code in ("2099-9", "nonsense"):
+        unknown = api.post("/api/v1/issuer/challenges/", _payload(call=code), format="json")
+        assert set(error_of(unknown)["fields"]) == {"call"}
+    bad = api.post(
+        "/api/v1/issuer/challenges/",
+        _payload(call=call.code, rd_ratio="101", chain_role="boss"),
+        format="json",
+    )
+    assert set(error_of(bad)["fields"]) == {"rd_ratio", "chain_role"}
+    assert error_of(bad)["fields"]["rd_ratio"] == (_web_form_errors(rd_ratio="101")["rd_ratio"])
+    assert not Challenge.objects.exists()
+
+    # In the call: the call's bid deadline; the qualification facts are needed on submit.
+    created = api.post("/api/v1/issuer/challenges/", _payload(call=call.code), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    challenge = Challenge.objects.get(ocid=body["ocid"])
+    assert body["call"] == "2026-1" == challenge.call.code
+    assert challenge.bid_deadline == call.bids_close_at
+    assert body["recommendation"] is None
+    web = challenge_services.challenge_create(
+        by=issuer, issuer=challenge.issuer, data={"title": "web", "call": call}
+    )
+    assert web.bid_deadline == challenge.bid_deadline  # as the web editor's service does
+    url = f"/api/v1/issuer/challenges/{challenge.ocid}/"
+    assert set(body["completeness"]) >= {"chain", "chain_role", "revenue", "rd_ratio"}
+    incomplete = api.post(url + "submit/")
+    assert incomplete.status_code == 400
+    assert set(error_of(incomplete)["fields"]) == set(challenge.completeness_errors())
+    assert api.get("/api/v1/issuer/challenges/").json()["results"][-1]["call"] == "2026-1"
+
+    edited = api.patch(url, QUALIFICATION_JSON, format="json")
+    assert edited.status_code == 200, edited.json()
+    assert {k: edited.json()[k] for k in QUALIFICATION} == {
+        "chain": "新能源汽车",
+        "chain_role": "chain_leader",
+        "revenue": "80000.00",
+        "rd_ratio": "4.50",
+        "rd_platform": "provincial",
+        "rd_platform_name": "江苏省动力电池工程技术研究中心",
+    }
+    assert edited.json()["completeness"] == {}
+    challenge = refresh(challenge)
+    assert {k: getattr(challenge, k) for k in QUALIFICATION} == QUALIFICATION
+    assert api.post(url + "submit/").json()["status"] == "submitted"
+
+    # Returned after the collection closed: it may stay in its call (the web's rule too).
+    to_vetting(call, officer)
+    client_for(officer).post(
+        f"/api/v1/bureau/challenges/{challenge.ocid}/decision/",
+        {"decision": "return", "comment": "补充"},
+        format="json",
+    )
+    kept = api.patch(url, {"call": call.code, "title": "修订"}, format="json")
+    assert kept.status_code == 200, kept.json()
+    assert kept.json()["call"] == "2026-1"
+    moved = api.patch(url, {"call": preparing.code}, format="json")
+    assert moved.status_code == 400
+    assert refresh(challenge).call_id == call.pk
+    # A draft never submitted may leave its call (then it is published on its own).
+    left = api.patch(f"/api/v1/issuer/challenges/{web.ocid}/", {"call": None}, format="json")
+    assert left.status_code == 200, left.json()
+    assert left.json()["call"] is None
+    assert refresh(web).call_id is None
+
+
+def test_district_recommends_or_returns_its_needs_and_the_city_sees_it(settings):
+    settings.JIEBANG = {**settings.JIEBANG, "DISTRICT_RECOMMENDATION": True}
+    city, officer, _district, issuer, org = district_world()
+    call = make_call(city)
+    first = need(call, issuer, org)
+    challenge_services.challenge_submit(challenge=first, by=issuer)
+    second = submitted_need(issuer, org)
+    stranger = member_of(
+        district_bureau(jurisdiction="金坛区", region_code="320413"), Role.DISTRICT
+    )
+    api = client_for(officer)
+    recommend = f"/api/v1/district/challenges/{first.ocid}/recommend/"
+
+    # Outside the jurisdiction, the city, the issuer: 404, nothing changes.
+    for user in (stranger, city, issuer):
+        assert client_for(user).post(recommend, {"comment": "推荐"}, format="json").status_code == (
+            404
+        )
+    unread = client_for(officer).post(
+        f"/api/v1/district/challenges/{draft(issuer, org).ocid}/recommend/",
+        {"comment": "推荐"},
+        format="json",
+    )
+    assert unread.status_code == 404  # a draft is the enterprise's own
+    # The city cannot vet it before the district has recommended it.
+    city_api = client_for(city)
+    decision = f"/api/v1/bureau/challenges/{first.ocid}/decision/"
+    waiting = city_api.post(decision, {"decision": "start_vetting"}, format="json")
+    assert waiting.status_code == 409
+    assert error_of(waiting)["message"] == str(district_services.AWAITING_DISTRICT)
+
+    silent = api.post(recommend, {"comment": ""}, format="json")
+    assert silent.status_code == 400
+    assert "comment" in error_of(silent)["fields"]
+    done = api.post(recommend, {"comment": "符合本区产业方向，推荐"}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "recommended"
+    first = refresh(first)
+    assert first.recommended_by == officer
+    assert (
+        done.json()["recommendation"]["comment"] == first.recommendation == "符合本区产业方向，推荐"
+    )
+    assert actions(first)[-1] == "challenge.recommend"
+    again = api.post(recommend, {"comment": "再推荐"}, format="json")
+    assert again.status_code == 409
+    assert error_of(again)["code"] == "stale_state"
+
+    # The city sees the call, the facts and the recommendation in its decision's answer.
+    vetting = city_api.post(decision, {"decision": "start_vetting"}, format="json")
+    assert vetting.status_code == 200, vetting.json()
+    seen = vetting.json()
+    assert seen["status"] == "vetting"
+    assert seen["call"] == call.code
+    assert seen["revenue"] == "80000.00"
+    assert seen["recommendation"]["comment"] == "符合本区产业方向，推荐"
+    assert seen["recommendation"]["recommended_at"]
+
+    returned = api.post(
+        f"/api/v1/district/challenges/{second.ocid}/return/",
+        {"comment": "请补充指标测试方法"},
+        format="json",
+    )
+    assert returned.status_code == 200, returned.json()
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["status_comment"] == refresh(second).status_comment
+    assert actions(second)[-1] == "challenge.district_return"
+    assert refresh(second).recommendation == ""

@@ -101,7 +101,7 @@ def test_submission_only_while_collecting_but_returned_needs_may_come_back():
     assert refresh(returned).status == ChallengeStatus.SUBMITTED
 
 
-def test_a_need_is_not_published_on_its_own():
+def test_a_need_is_not_published_on_its_own(english):
     officer = bureau_officer()
     call = make_call(officer)
     challenge = approved_need(call, officer)
@@ -110,7 +110,7 @@ def test_a_need_is_not_published_on_its_own():
     assert refresh(challenge).status == ChallengeStatus.APPROVED
 
 
-def test_publish_list_needs_an_approved_need_and_vetting():
+def test_publish_list_needs_an_approved_need_and_vetting(english):
     officer = bureau_officer()
     call = make_call(officer)
     with pytest.raises(ActionRefused):  # still collecting
@@ -154,7 +154,7 @@ def test_publish_list_publishes_every_approved_need_at_once():
     assert AuditEvent.objects.filter(action="challenge.publish").count() == 2
 
 
-def test_publish_list_refused_when_the_deadline_is_too_close():
+def test_publish_list_refused_when_the_deadline_is_too_close(english):
     officer = bureau_officer()
     now = timezone.now()
     call = make_call(officer, bids_close_at=now + timedelta(days=25))
