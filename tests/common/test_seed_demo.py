@@ -18,8 +18,22 @@ def test_seed_demo_is_idempotent_and_leaves_an_intact_audit_chain(capsys):
     out = capsys.readouterr().out
     assert "bureau" in out
     assert "Demo-2026!" in out
-    # bureau + its supervisors' 纪检监察组 (draw v3) + 3 enterprises + 6 teams + 4 teams of the exits demo
-    assert counts[1] == 15
+    # bureau + its supervisors' 纪检监察组 (draw v3) + 2 district bureaus + 3 enterprises
+    # + 6 teams + 4 teams of the exits demo
+    assert counts[1] == 17
+    from bounty.models import Call
+
+    # Two calls (issue 19): one closed with the finished challenges (awards among them),
+    # one collecting needs from enterprises of both districts.
+    calls = {c.code: c for c in Call.objects.all()}
+    assert {code: c.status for code, c in calls.items()} == {
+        "2026-1": "closed",
+        "2027-1": "collecting",
+    }
+    assert calls["2026-1"].challenges.filter(status=ChallengeStatus.CONTRACTED).exists()
+    needs = calls["2027-1"].challenges
+    assert set(needs.values_list("status", flat=True)) == {"draft", "submitted", "recommended"}
+    assert needs.values("issuer__district").distinct().count() == 2
     statuses = set(Challenge.objects.values_list("status", flat=True))
     assert {
         ChallengeStatus.DRAFT,
