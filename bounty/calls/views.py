@@ -191,22 +191,32 @@ def call_edit(request, pk):
 def call_manage(request, pk):
     _manager_or_404(request.user)
     call = get_object_or_404(Call, pk=pk)
+    counts = services.need_counts(call)
+    status = request.GET.get("status", "")
     needs = (
         Challenge.objects.filter(call=call)
         .select_related("issuer")
         .only("ocid", "title", "status", "bounty_total", "issuer__name", "call_id")
         .order_by("status", "pk")
     )
-    groups = {}
-    for need in needs:
-        groups.setdefault(need.status, []).append(need)
-    order = [s for s in ChallengeStatus.values if s in groups]
+    if status in counts:
+        needs = needs.filter(status=status)
+    else:
+        status = ""
     return render(
         request,
         "bounty/calls/call_manage.html",
         {
             "call": call,
-            "groups": [(ChallengeStatus(s).label, s, groups[s]) for s in order],
+            # The needs by status (with their number), as tabs over one paginated list.
+            "tabs": [
+                (s, ChallengeStatus(s).label, counts[s])
+                for s in ChallengeStatus.values
+                if s in counts
+            ],
+            "status": status,
+            "total": sum(counts.values()),
+            "page": paginate(request, needs, per_page=50),
             "actions": [
                 (name, label)
                 for name, (_service, label, source) in ACTIONS.items()

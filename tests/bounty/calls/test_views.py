@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bounty.models import Call, CallStatus, Challenge
+from bounty.challenges import services
+from bounty.models import Call, CallStatus, Challenge, ChallengeStatus
 from tests.bounty.calls.helpers import QUALIFICATION, make_call, need, published_call
 from tests.bounty.helpers import issuer_with_org
 from tests.factories import UserFactory, bureau_officer
@@ -193,3 +194,24 @@ def test_api_shows_the_call_of_a_challenge(client):
     call, (challenge,) = published_call(1)
     data = client.get(reverse("api:challenge", args=[challenge.ocid])).json()
     assert data["call"] == call.code
+
+
+def test_manage_page_lists_needs_by_status_one_page_at_a_time(
+    client, django_assert_max_num_queries
+):
+    officer = bureau_officer()
+    call = make_call(officer)
+    submitted = need(call)
+    services.challenge_submit(challenge=submitted, by=submitted.created_by)
+    for _ in range(2):
+        need(call)
+    client.force_login(officer)
+    manage = reverse("bounty:call_manage", args=[call.pk])
+    html = client.get(manage).content.decode()
+    assert html.count('<tr><td><a href="/challenges/') == 3
+    assert f'href="?status={ChallengeStatus.SUBMITTED}"' in html
+    only = client.get(manage, {"status": ChallengeStatus.SUBMITTED}).content.decode()
+    assert only.count('<tr><td><a href="/challenges/') == 1
+    assert submitted.ocid in only or submitted.title in only
+    with django_assert_max_num_queries(12):
+        client.get(manage, {"status": "nonsense"})
