@@ -18,7 +18,7 @@ from tests.review.draw.helpers import complete_draw, make_expert
 def a_call(officer):
     now = timezone.now()
     year = 2030 + Call.objects.count()
-    return Call.objects.create(
+    call = Call.objects.create(
         name=f"{year}年第一批揭榜挂帅需求征集",
         year=year,
         batch=1,
@@ -27,6 +27,9 @@ def a_call(officer):
         bids_close_at=now + timedelta(days=60),
         created_by=officer,
     )
+    call.open_collection()  # its needs are vetted while it collects
+    call.save()
+    return call
 
 
 QUALIFICATION = {
