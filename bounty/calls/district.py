@@ -64,7 +64,7 @@ def submission_recipients(challenge) -> list:
 
 def _lock(challenge):
     locked = (
-        Challenge.objects.select_for_update()
+        Challenge.objects.select_for_update(of=("self",))
         .select_related("issuer", "issuer__district")
         .get(pk=challenge.pk)
     )

@@ -121,7 +121,9 @@ def need_vetting_draw_create(*, challenge, by, params=None, public_value_source=
     public_value_source = check_public_value_source(public_value_source, required=False)
     with transaction.atomic():
         challenge = (
-            Challenge.objects.select_for_update().select_related("issuer").get(pk=challenge.pk)
+            Challenge.objects.select_for_update(of=("self",))
+            .select_related("issuer")
+            .get(pk=challenge.pk)
         )
         if not perms.can_run_need_vetting(by, challenge):
             raise ActionRefused(_("Only bureau officers draw the panel that vets a need."))
